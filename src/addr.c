@@ -1,0 +1,208 @@
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <ctype.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+
+static int
+bad(char *err, size_t errlen, const char *fmt, const char *arg)
+{
+	snprintf(err, errlen, fmt, arg);
+	return -1;
+}
+
+static int
+parse_unix(const char *s, struct addr *a, char *err, size_t errlen)
+{
+	size_t	len;
+
+	memset(a, 0, sizeof(*a));
+	a->kind = ADDR_UNIX;
+	if (*s == '@') {
+		a->kind = ADDR_ABSTRACT;
+		s++;
+	}
+	len = strlen(s);
+	if (len == 0)
+		return bad(err, errlen, "%s", a->kind == ADDR_ABSTRACT ?
+		    "empty abstract socket name" : "empty unix socket path");
+	if (len > ADDR_PATH_MAX) {
+		/* Never truncate: a shortened path is another socket. */
+		snprintf(err, errlen, "unix path too long (%zu bytes; "
+		    "the limit is %zu)", len, ADDR_PATH_MAX);
+		return -1;
+	}
+	memcpy(a->path, s, len + 1);
+	return 0;
+}
+
+static int
+parse_port(const char *s, int flags, struct addr *a, char *err,
+    size_t errlen)
+{
+	const char	*errstr;
+	long long	 port;
+
+	if (*s == '\0')
+		return bad(err, errlen, "%s", "missing port");
+	if (strlen(s) >= sizeof(a->port))
+		return bad(err, errlen, "%s", "port name too long");
+	if (isdigit((unsigned char)*s)) {
+		port = strtonum(s, 0, 65535, &errstr);
+		if (errstr != NULL)
+			return bad(err, errlen, "port %s: not a number from "
+			    "0 to 65535", s);
+		if (port == 0 && !(flags & ADDR_SERVER))
+			return bad(err, errlen, "%s",
+			    "port 0 is only for servers (any free port)");
+	} else if (getservbyname(s, "tcp") == NULL)
+		return bad(err, errlen, "port %s: not a number or a known "
+		    "service name", s);
+	strlcpy(a->port, s, sizeof(a->port));
+	return 0;
+}
+
+static int
+parse_host(const char *s, size_t len, struct addr *a, char *err,
+    size_t errlen)
+{
+	struct in6_addr	in6;
+
+	if (len >= sizeof(a->host))
+		return bad(err, errlen, "%s", "host name too long");
+	memcpy(a->host, s, len);
+	a->host[len] = '\0';
+	if (len > 0 && s[0] == '[') {
+		if (len < 3 || s[len - 1] != ']')
+			return bad(err, errlen, "bad IPv6 literal %s "
+			    "(say [::1]:PORT)", a->host);
+		memmove(a->host, a->host + 1, len - 2);
+		a->host[len - 2] = '\0';
+		if (inet_pton(AF_INET6, a->host, &in6) != 1)
+			return bad(err, errlen, "bad IPv6 address %s", a->host);
+		if (a->family == AF_INET)
+			return bad(err, errlen, "%s is IPv6 but IPv4 was asked "
+			    "for", a->host);
+		a->family = AF_INET6;
+	} else if (memchr(s, ':', len) != NULL)
+		return bad(err, errlen, "IPv6 address %s needs brackets: "
+		    "[ADDRESS]:PORT", a->host);
+	return 0;
+}
+
+static int
+parse_tcp(const char *s, int flags, struct addr *a, char *err,
+    size_t errlen)
+{
+	const char	*colon;
+
+	a->kind = ADDR_TCP;
+	if (*s == '\0')
+		return bad(err, errlen, "%s", "empty address");
+	colon = strrchr(s, ':');
+	if (colon == NULL)
+		return parse_port(s, flags, a, err, errlen);
+	if (s[0] != '[' && memchr(s, ':', colon - s) != NULL)
+		return bad(err, errlen, "IPv6 address %s needs brackets: "
+		    "[ADDRESS]:PORT", s);
+	if (parse_host(s, colon - s, a, err, errlen) == -1)
+		return -1;
+	return parse_port(colon + 1, flags, a, err, errlen);
+}
+
+int
+addr_parse(const char *s, int flags, int family, struct addr *a, char *err,
+    size_t errlen)
+{
+	static const struct {
+		const char	*prefix;
+		int		 family;
+	} tcp[] = {
+		{ "tcp:", AF_UNSPEC }, { "tcp4:", AF_INET }, { "tcp6:", AF_INET6 },
+	};
+	size_t	i, n;
+
+	if (flags & ADDR_FORCE_UNIX)
+		return parse_unix(s, a, err, errlen);
+	if (strncmp(s, "unix:", 5) == 0)
+		return parse_unix(s + 5, a, err, errlen);
+	if (*s == '@')
+		return parse_unix(s, a, err, errlen);
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	for (i = 0; i < sizeof(tcp) / sizeof(tcp[0]); i++) {
+		n = strlen(tcp[i].prefix);
+		if (strncmp(s, tcp[i].prefix, n) != 0)
+			continue;
+		if (tcp[i].family != AF_UNSPEC && family != AF_UNSPEC &&
+		    tcp[i].family != family)
+			return bad(err, errlen, "%s contradicts -4/-6", s);
+		if (tcp[i].family != AF_UNSPEC)
+			a->family = tcp[i].family;
+		return parse_tcp(s + n, flags, a, err, errlen);
+	}
+	if (strchr(s, '/') != NULL)
+		return parse_unix(s, a, err, errlen);
+	return parse_tcp(s, flags, a, err, errlen);
+}
+
+int
+addr_parse_pair(const char *host, const char *port, int flags, int family,
+    struct addr *a, char *err, size_t errlen)
+{
+	if (flags & ADDR_FORCE_UNIX)
+		return bad(err, errlen, "%s", "a unix address is one argument");
+	memset(a, 0, sizeof(*a));
+	a->kind = ADDR_TCP;
+	a->family = family;
+	if (*host == '\0')
+		return bad(err, errlen, "%s", "empty host");
+	if (parse_host(host, strlen(host), a, err, errlen) == -1)
+		return -1;
+	return parse_port(port, flags, a, err, errlen);
+}
+
+void
+addr_format_sa(const struct sockaddr *sa, socklen_t salen, char *buf,
+    size_t len)
+{
+	const struct sockaddr_un	*sun = (const struct sockaddr_un *)sa;
+	char				 host[INET6_ADDRSTRLEN];
+	size_t				 plen;
+
+	switch (sa->sa_family) {
+	case AF_INET:
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+		    host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host,
+		    ntohs(((const struct sockaddr_in *)sa)->sin_port));
+		break;
+	case AF_INET6:
+		inet_ntop(AF_INET6,
+		    &((const struct sockaddr_in6 *)sa)->sin6_addr,
+		    host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host,
+		    ntohs(((const struct sockaddr_in6 *)sa)->sin6_port));
+		break;
+	case AF_UNIX:
+		plen = salen > offsetof(struct sockaddr_un, sun_path) ?
+		    salen - offsetof(struct sockaddr_un, sun_path) : 0;
+		if (plen == 0)
+			snprintf(buf, len, "unix:");	/* unnamed peer */
+		else if (sun->sun_path[0] == '\0')
+			snprintf(buf, len, "@%.*s", (int)(plen - 1),
+			    sun->sun_path + 1);
+		else
+			snprintf(buf, len, "unix:%.*s", (int)strnlen(sun->sun_path, plen),
+			    sun->sun_path);
+		break;
+	default:
+		snprintf(buf, len, "?");
+	}
+}

@@ -1,0 +1,291 @@
+/*
+ * sockit send: connect, then stdin (or -m messages) to the socket and
+ * the socket to stdout at the same time.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "conn.h"
+#include "log.h"
+#include "opts.h"
+#include "server.h"
+#include "util.h"
+
+enum { O_SEND_ONLY = 300, O_RECV_ONLY };
+
+struct send {
+	struct common	 co;
+	const char	*msg[64];
+	int		 nmsg;
+	int		 send_only, recv_only;
+
+	struct loop	*loop;
+	struct conn	*in, *out, *net;
+	struct chan	 up, down;	/* stdin -> net, net -> stdout */
+	int		 peer_gone;
+	int		 status;
+};
+
+static const struct option send_long[] = {
+	{ "message",	required_argument,	NULL, 'm' },
+	{ "send-only",	no_argument,		NULL, O_SEND_ONLY },
+	{ "recv-only",	no_argument,		NULL, O_RECV_ONLY },
+	{ "shutdown",	no_argument,		NULL, 'N' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+send_opt(int ch, const char *arg, void *ctx, const char **why)
+{
+	struct send	*s = ctx;
+
+	switch (ch) {
+	case 'm':
+		if (s->nmsg == (int)NELEM(s->msg)) {
+			*why = "given too often (at most 64)";
+			return -1;
+		}
+		s->msg[s->nmsg++] = arg;
+		return 0;
+	case O_SEND_ONLY:
+		s->send_only = 1;
+		return 0;
+	case O_RECV_ONLY:
+		s->recv_only = 1;
+		return 0;
+	case 'N':
+		return 0;	/* half-close on EOF is the default */
+	}
+	return 1;
+}
+
+static int
+readable_now(int fd)
+{
+	struct pollfd	pfd = { fd, POLLIN, 0 };
+
+	return poll(&pfd, 1, 0) == 1;
+}
+
+static void
+finish(struct send *s)
+{
+	loop_stop(s->loop);
+}
+
+/* After every event: interest from buffer state, and are we done? */
+static void
+update(struct send *s)
+{
+	loop_set(s->loop, 0, conn_interest(s->in));
+	loop_set(s->loop, 1, conn_interest(s->out));
+	loop_set(s->loop, s->net->fd, conn_interest(s->net));
+
+	if (s->down.done && !s->peer_gone) {
+		s->peer_gone = 1;
+		log_v(2, "peer closed");
+	}
+	/*
+	 * The peer closed: what stdin already holds still goes out, but
+	 * an interactive stdin is not waited for.
+	 */
+	if (s->peer_gone && (s->up.done ||
+	    (s->up.buf.len == 0 && !readable_now(0))))
+		finish(s);
+	if (s->send_only && s->up.done)
+		finish(s);
+}
+
+static void
+on_io(struct loop *l, int fd, int events, void *arg)
+{
+	struct send	*s = arg;
+
+	(void)l;
+	if (fd == s->net->fd) {
+		if (events & LOOP_WRITE)
+			chan_write(&s->up);
+		if (events & LOOP_READ)
+			chan_read(&s->down);
+	} else if (fd == 0)
+		chan_read(&s->up);
+	else
+		chan_write(&s->down);
+	update(s);
+}
+
+static void
+on_idle(struct loop *l, void *arg)
+{
+	struct send	*s = arg;
+	int64_t		 active, now = now_ms();
+
+	active = s->net->active > s->in->active ? s->net->active :
+	    s->in->active;
+	if (active + s->co.idle_ms > now) {
+		loop_timer(l, TIMER_IDLE, active + s->co.idle_ms, on_idle, s);
+		return;
+	}
+	log_err("idle for %lld ms: closing", (long long)s->co.idle_ms);
+	s->status = 1;
+	finish(s);
+}
+
+static void
+on_signal(struct loop *l, int signo, void *arg)
+{
+	struct send	*s = arg;
+
+	(void)l;
+	log_v(1, "%s: stopping", strsignal(signo));
+	/* What is buffered is flushed by the blocking drain in run(). */
+	finish(s);
+}
+
+static int
+queue_messages(struct send *s)
+{
+	int	i;
+
+	for (i = 0; i < s->nmsg; i++)
+		if (buf_append(&s->up.buf, s->msg[i], strlen(s->msg[i])) ||
+		    buf_append(&s->up.buf, s->co.delim.bytes, s->co.delim.len))
+			return -1;
+	chan_eof(&s->up);
+	return 0;
+}
+
+/* Last flush after the loop: bounded by the grace period. */
+static void
+drain(struct send *s)
+{
+	int64_t		 end = now_ms() + GRACE_MS;
+	struct pollfd	 pfd;
+	struct chan	*ch[2] = { &s->up, &s->down };
+	int		 i;
+
+	for (i = 0; i < 2; i++)
+		while (ch[i]->buf.len > 0 && !ch[i]->done &&
+		    now_ms() < end) {
+			pfd.fd = ch[i]->dst->fd;
+			pfd.events = POLLOUT;
+			if (poll(&pfd, 1, (int)(end - now_ms())) <= 0)
+				break;
+			chan_write(ch[i]);
+		}
+}
+
+static int
+run(struct send *s, int fd, const char *name)
+{
+	char	err[256];
+
+	if ((s->loop = loop_new(LOOP_SELECT, err, sizeof(err))) == NULL)
+		fatal("%s", err);
+	s->in = conn_new(0, "stdin");
+	s->out = conn_new(1, "stdout");
+	s->net = conn_new(fd, name);
+	if (s->in == NULL || s->out == NULL || s->net == NULL)
+		fatal("%s", strerror(errno));
+	chan_init(&s->up, s->in, s->net, NULL);
+	chan_init(&s->down, s->net, s->out, NULL);
+	if (s->nmsg > 0 && queue_messages(s) == -1)
+		usage_error(&cmd_send, "-m: messages too long (at most %d "
+		    "bytes in all)", BUF_CAP);
+	if (s->recv_only)
+		chan_abort(&s->up, 0);	/* no stdin, but no EOF sent either */
+	if (s->send_only)
+		chan_abort(&s->down, 0);
+	if (loop_signals(s->loop, on_signal, s) == -1 ||
+	    loop_add(s->loop, 0, on_io, s) == -1 ||
+	    loop_add(s->loop, 1, on_io, s) == -1 ||
+	    loop_add(s->loop, fd, on_io, s) == -1)
+		fatal("event loop: %s", strerror(errno));
+	if (s->co.idle_ms > 0)
+		loop_timer(s->loop, TIMER_IDLE, now_ms() + s->co.idle_ms,
+		    on_idle, s);
+	update(s);
+	if (loop_run(s->loop) == -1)
+		fatal("event loop: %s", strerror(errno));
+	drain(s);
+	if (s->down.err != 0 && s->down.err != EPIPE &&
+	    s->down.err != ECONNRESET) {
+		log_err("stdout: %s", strerror(s->down.err));
+		s->status = 1;
+	} else if (s->down.err == ECONNRESET && !s->send_only) {
+		log_err("%s: %s", name, strerror(s->down.err));
+		s->status = 1;
+	}
+	log_v(1, "%s closed: %llu bytes sent, %llu received", name,
+	    (unsigned long long)s->net->tx, (unsigned long long)s->net->rx);
+	/* Unread input would make close() reset, losing what is unsent. */
+	if (s->send_only)
+		while (read(fd, conn_scratch, sizeof(conn_scratch)) > 0)
+			;
+	close(fd);
+	loop_free(s->loop);
+	conn_free(s->in);
+	conn_free(s->out);
+	conn_free(s->net);
+	return s->status;
+}
+
+static int
+send_exec(const struct cmd *cmd, int argc, char **argv)
+{
+	struct send	 s;
+	struct addr	 a;
+	struct target	 t;
+	char		 err[512];
+	int		 n, fd, usage;
+
+	memset(&s, 0, sizeof(s));
+	n = opts_parse(cmd, argc, argv, send_long, "m:N", send_opt, &s, &s.co,
+	    err, sizeof(err));
+	if (n == -'h' || n == -'V') {
+		n == -'h' ? cmd_help(cmd) : (void)printf("sockit %s\n",
+		    PACKAGE_VERSION);
+		return 0;
+	}
+	if (n < 0)
+		usage_error(cmd, "%s", err);
+	log_init(cmd->name, s.co.verbose);
+	if (s.send_only && s.recv_only)
+		usage_error(cmd, "--send-only and --recv-only exclude each "
+		    "other");
+	if (s.nmsg > 0 && s.recv_only)
+		usage_error(cmd, "-m and --recv-only exclude each other");
+	if (opts_address(&s.co, 0, argc - n, argv + n, &a, err,
+	    sizeof(err)) == -1)
+		usage_error(cmd, "%s", err);
+	if (sock_target(&a, &t, &usage, err, sizeof(err)) == -1) {
+		if (usage)
+			usage_error(cmd, "%s", err);
+		fatal("%s", err);
+	}
+	fd = sock_connect(&t, s.co.wait_ms, err, sizeof(err));
+	sock_target_free(&t);
+	if (fd == -1)
+		fatal("%s", err);
+	snprintf(err, sizeof(err), "%s", argc - n == 1 ? argv[n] : "peer");
+	log_v(1, "connected to %s", err);
+	return run(&s, fd, err);
+}
+
+const struct cmd cmd_send = {
+	"send", "[options] ADDRESS",
+	"connect; stdin (or -m messages) out, replies to stdout",
+	"  -m, --message TEXT        send TEXT and the delimiter "
+	"(repeatable), not stdin\n"
+	"      --send-only           never read the socket\n"
+	"      --recv-only           never read stdin\n"
+	"  -N, --shutdown            accepted for nc habits (the default)\n",
+	OPT_DELIM | OPT_CLIENT,
+	send_exec
+};

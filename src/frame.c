@@ -1,0 +1,93 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "frame.h"
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+delim_parse(const char *s, struct delim *d, const char **why)
+{
+	size_t	n = 0;
+	int	hi, lo;
+	char	c;
+
+	while (*s != '\0') {
+		if (n == DELIM_MAX) {
+			*why = "too long (at most 16 bytes)";
+			return -1;
+		}
+		if (*s != '\\') {
+			d->bytes[n++] = *s++;
+			continue;
+		}
+		switch (s[1]) {
+		case 'n':  c = '\n'; break;
+		case 'r':  c = '\r'; break;
+		case 't':  c = '\t'; break;
+		case '0':  c = '\0'; break;
+		case '\\': c = '\\'; break;
+		case 'x':
+			if ((hi = hexval(s[2])) < 0 || (lo = hexval(s[3])) < 0) {
+				*why = "\\x needs two hex digits";
+				return -1;
+			}
+			d->bytes[n++] = (char)(hi << 4 | lo);
+			s += 4;
+			continue;
+		default:
+			*why = "unknown escape (use \\n \\r \\t \\0 \\\\ \\xHH)";
+			return -1;
+		}
+		d->bytes[n++] = c;
+		s += 2;
+	}
+	if (n == 0) {
+		*why = "empty";
+		return -1;
+	}
+	d->len = n;
+	return 0;
+}
+
+size_t
+frame_next(const struct delim *d, const char *buf, size_t len)
+{
+	const char	*p;
+
+	if (d->len == 1)
+		p = memchr(buf, d->bytes[0], len);
+	else
+		p = memmem(buf, len, d->bytes, d->len);
+	return p == NULL ? 0 : (size_t)(p - buf) + d->len;
+}
+
+size_t
+frame_whole(const struct delim *d, const char *buf, size_t len)
+{
+	const char	*p;
+	size_t		 end = 0, n;
+
+	if (d->len == 1) {
+		p = memrchr(buf, d->bytes[0], len);
+		return p == NULL ? 0 : (size_t)(p - buf) + 1;
+	}
+	/*
+	 * Forwards, not backwards: a delimiter that overlaps itself ("aa" in
+	 * "aaa") must split where a reader going forwards splits.
+	 */
+	while ((n = frame_next(d, buf + end, len - end)) != 0)
+		end += n;
+	return end;
+}

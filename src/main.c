@@ -1,0 +1,189 @@
+/*
+ * sockit: a socket tool for shells and scripts.  main() finds the
+ * command and hands it argv; only main.c and cmd_*.c exit.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "opts.h"
+#include "sock.h"
+#include "util.h"
+
+static const struct cmd	*cmds[] = {
+	&cmd_listen, &cmd_send, &cmd_echo, &cmd_clock, &cmd_relay,
+};
+static const struct cmd	*current;
+static int		 stdio_flags[2] = { -1, -1 };
+
+static const char shared_help[] =
+"  -4, -6                    IPv4 only / IPv6 only\n"
+"  -U, --unix                ADDRESS is a unix socket path\n"
+"  -i, --idle-timeout DUR    close a connection idle that long (0 = never)\n"
+"  -v, --verbose             log to stderr (-vv: more)\n"
+"  -h, --help                this help\n"
+"  -V, --version             print the version\n";
+static const char delim_help[] =
+"  -d, --delimiter DELIM     message delimiter (default \\n; escapes\n"
+"                            \\n \\r \\t \\0 \\\\ \\xHH)\n"
+"  -0, --null                same as -d '\\0'\n";
+static const char server_help[] =
+"  -x, --max-conns N         at most N clients at once\n"
+"      --mode MODE           octal mode of the unix socket file\n"
+"      --allow-uid UID       unix: serve only these peer uids (repeatable)\n"
+"      --backend select|epoll  the event loop\n"
+"      --ready-fd FD         once listening, write the address to FD\n"
+"  -k, --keep-open           accepted for nc habits (the default)\n";
+static const char client_help[] =
+"  -w, --wait DUR            connect timeout\n";
+static const char address_help[] =
+"ADDRESS: PORT, HOST:PORT, [IPV6]:PORT, tcp4:..., tcp6:..., unix:PATH,\n"
+"a PATH with a '/', @ABSTRACT; or HOST PORT.  DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
+
+void
+cmd_help(const struct cmd *c)
+{
+	printf("usage: sockit %s %s\n%s.\n\nOptions:\n%s", c->name, c->args,
+	    c->summary, c->help);
+	if (c->groups & OPT_DELIM)
+		fputs(delim_help, stdout);
+	if (c->groups & OPT_SERVER)
+		fputs(server_help, stdout);
+	if (c->groups & OPT_CLIENT)
+		fputs(client_help, stdout);
+	printf("%s\n%s", shared_help, address_help);
+}
+
+static void
+main_help(FILE *f)
+{
+	size_t	i;
+
+	fprintf(f, "usage: sockit COMMAND [options] ADDRESS...\n\n"
+	    "Commands:\n");
+	for (i = 0; i < NELEM(cmds); i++)
+		fprintf(f, "  %-7s %-28s %s\n", cmds[i]->name, cmds[i]->args,
+		    cmds[i]->summary);
+	fprintf(f, "  help    [COMMAND]\n\n"
+	    "sockit COMMAND --help tells a command's options; "
+	    "man sockit tells all.\n");
+}
+
+void
+usage_error(const struct cmd *c, const char *fmt, ...)
+{
+	char	msg[512];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_err("%s", msg);
+	if (c != NULL)
+		fprintf(stderr, "Try 'sockit %s --help'.\n", c->name);
+	else
+		fprintf(stderr, "Try 'sockit --help'.\n");
+	exit(2);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	char	msg[512];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_err("%s", msg);
+	exit(1);
+}
+
+static const struct cmd *
+find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < NELEM(cmds); i++)
+		if (strcmp(cmds[i]->name, name) == 0)
+			return cmds[i];
+	return NULL;
+}
+
+static void
+stdio_restore(void)
+{
+	int	fd;
+
+	for (fd = 0; fd < 2; fd++)
+		if (stdio_flags[fd] != -1)
+			fcntl(fd, F_SETFL, stdio_flags[fd]);
+}
+
+/*
+ * Descriptors 0-2 must exist, or a socket would become "stdin".  Pipes
+ * and sockets on stdin/stdout go non-blocking so that a slow reader
+ * stalls no other connection; the flags are put back at exit because
+ * the open file may be shared with the shell.  Terminals stay blocking.
+ */
+static void
+stdio_setup(void)
+{
+	int	fd, fl;
+
+	for (fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) == -1 &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			exit(1);
+	for (fd = 0; fd < 2; fd++) {
+		if (isatty(fd) || (fl = fcntl(fd, F_GETFL)) == -1 ||
+		    fl & O_NONBLOCK)
+			continue;
+		if (fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0)
+			stdio_flags[fd] = fl;
+	}
+	atexit(stdio_restore);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char	*name;
+
+	if (argc < 2)
+		usage_error(NULL, "missing COMMAND (listen, send, echo, "
+		    "clock, relay)");
+	name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		main_help(stdout);
+		return 0;
+	}
+	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+		printf("sockit %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (strcmp(name, "help") == 0) {
+		if (argc == 2) {
+			main_help(stdout);
+			return 0;
+		}
+		if ((current = find(argv[2])) == NULL)
+			usage_error(NULL, "help: unknown command %s", argv[2]);
+		cmd_help(current);
+		return 0;
+	}
+	if ((current = find(name)) == NULL)
+		usage_error(NULL, "unknown command %s", name);
+	log_init(current->name, 0);
+	stdio_setup();
+	atexit(sock_unlink_owned);
+	return current->exec(current, argc - 1, argv + 1);
+}

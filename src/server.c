@@ -1,0 +1,233 @@
+#include "config.h"
+
+#include <sys/resource.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "server.h"
+#include "util.h"
+
+/* Descriptors a server holds besides its clients. */
+#define FIXED_FDS	16
+#define ACCEPT_BATCH	64
+
+static void
+grace_over(struct loop *l, void *arg)
+{
+	(void)arg;
+	log_v(2, "grace period over");
+	loop_stop(l);
+}
+
+static void
+on_signal(struct loop *l, int signo, void *arg)
+{
+	struct server	*s = arg;
+
+	log_v(1, "%s: stopping", strsignal(signo));
+	if (s->stopping) {
+		loop_stop(l);	/* asked twice: no more waiting */
+		return;
+	}
+	server_stop(s);
+}
+
+void
+server_stop(struct server *s)
+{
+	s->stopping = 1;
+	server_stop_accepting(s);
+	loop_timer(s->loop, TIMER_GRACE, now_ms() + GRACE_MS, grace_over, s);
+	if (s->on_stop != NULL)
+		s->on_stop(s);
+	else
+		loop_stop(s->loop);
+}
+
+/* EMFILE: free the reserve, take the client and drop it, so that
+ * the listener does not stay readable and the loop does not spin. */
+static void
+shed(struct server *s)
+{
+	int	fd;
+
+	if (s->reserve != -1)
+		close(s->reserve);
+	if ((fd = accept(s->lis.fd, NULL, NULL)) != -1) {
+		close(fd);
+		log_v(1, "out of descriptors: closed a new client");
+	}
+	s->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static int
+allowed(struct server *s, int fd, const char *name)
+{
+	pid_t	pid;
+	uid_t	uid;
+	int	i;
+
+	if (s->co->nallow_uid == 0)
+		return 1;
+	if (sock_peer_cred(fd, &pid, &uid) == 0)
+		for (i = 0; i < s->co->nallow_uid; i++)
+			if (s->co->allow_uid[i] == uid)
+				return 1;
+	log_v(1, "%s: refused: uid %u not allowed", name, (unsigned)uid);
+	return 0;
+}
+
+static void
+on_listener(struct loop *l, int lfd, int events, void *arg)
+{
+	struct server	*s = arg;
+	char		 name[SOCK_NAME_MAX];
+	pid_t		 pid;
+	uid_t		 uid;
+	int		 fd, i;
+
+	(void)l;
+	(void)events;
+	for (i = 0; i < ACCEPT_BATCH; i++) {
+		if ((fd = sock_accept(lfd, name, sizeof(name))) == -1) {
+			if (errno == EMFILE || errno == ENFILE)
+				shed(s);
+			else if (errno != ECONNABORTED && errno != EINTR &&
+			    errno != EPROTO)
+				return;	/* EAGAIN: all taken */
+			continue;
+		}
+		/* Unix peers have no address worth showing; name the pid. */
+		if (s->lis.kind != ADDR_TCP &&
+		    sock_peer_cred(fd, &pid, &uid) == 0)
+			snprintf(name, sizeof(name), "unix:%ld", (long)pid);
+		if (s->clients >= s->max) {
+			log_v(1, "%s: refused: %lld clients at most", name,
+			    s->max);
+			close(fd);
+			continue;
+		}
+		if (!allowed(s, fd, name)) {
+			close(fd);
+			continue;
+		}
+		log_v(1, "connection from %s", name);
+		/* Counted first: on_accept may serve and close it at once. */
+		s->clients++;
+		if (s->on_accept(s, fd, name) == -1) {
+			s->clients--;
+			close(fd);
+		}
+	}
+}
+
+/* Pick the backend and the client limit; raise RLIMIT_NOFILE if needed. */
+static int
+size_up(struct server *s, char *err, size_t errlen)
+{
+	const struct common	*co = s->co;
+	struct rlimit		 rl;
+	long long		 want;
+	int			 backend = co->backend;
+
+	want = co->max_conns * s->per_client + FIXED_FDS;
+	if (backend == -1)
+		backend = co->max_conns > 0 && want > loop_fd_limit(LOOP_SELECT) ?
+		    LOOP_EPOLL : LOOP_SELECT;
+	if (backend == LOOP_EPOLL && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur < (rlim_t)want && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = (rlim_t)want < rl.rlim_max ? (rlim_t)want :
+		    rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	s->max = (loop_fd_limit(backend) - FIXED_FDS) / s->per_client;
+	if (co->max_conns > 0 && co->max_conns < s->max)
+		s->max = co->max_conns;
+	if ((s->loop = loop_new(backend, err, errlen)) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+server_open(struct server *s, const struct addr *a, int *usage, char *err,
+    size_t errlen)
+{
+	s->reserve = -1;
+	if (s->per_client == 0)
+		s->per_client = 1;
+	*usage = 0;
+	if (size_up(s, err, errlen) == -1)
+		return -1;
+	if (sock_listen(a, s->co->mode, &s->lis, usage, err, errlen) == -1)
+		return -1;
+	s->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (loop_signals(s->loop, on_signal, s) == -1 ||
+	    loop_add(s->loop, s->lis.fd, on_listener, s) == -1) {
+		snprintf(err, errlen, "event loop: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+server_ready(struct server *s, char *err, size_t errlen)
+{
+	char	line[SOCK_NAME_MAX + 1];
+	int	n;
+
+	loop_set(s->loop, s->lis.fd, LOOP_READ);
+	log_v(1, "listening on %s", s->lis.bound);
+	if (s->co->ready_fd == -1)
+		return 0;
+	n = snprintf(line, sizeof(line), "%s\n", s->lis.bound);
+	if (write(s->co->ready_fd, line, n) != n) {
+		snprintf(err, errlen, "--ready-fd %d: %s", s->co->ready_fd,
+		    strerror(errno));
+		return -1;
+	}
+	close(s->co->ready_fd);
+	return 0;
+}
+
+void
+server_stop_accepting(struct server *s)
+{
+	if (s->lis.fd != -1 && s->loop != NULL)
+		loop_del(s->loop, s->lis.fd);
+	sock_listener_close(&s->lis);
+}
+
+void
+server_close(struct server *s)
+{
+	server_stop_accepting(s);
+	if (s->reserve != -1)
+		close(s->reserve);
+	s->reserve = -1;
+	loop_free(s->loop);
+	s->loop = NULL;
+	conntab_free(&s->tab);
+}
+
+static void
+idle_sweep(struct loop *l, void *arg)
+{
+	struct server	*s = arg;
+	int64_t		 now = now_ms(), next;
+
+	next = conntab_sweep(&s->tab, now, s->co->idle_ms, s->on_idle, s);
+	loop_timer(l, TIMER_IDLE, next ? next : now + s->co->idle_ms,
+	    idle_sweep, s);
+}
+
+void
+server_idle_arm(struct server *s)
+{
+	if (s->co->idle_ms > 0 && s->on_idle != NULL)
+		loop_timer(s->loop, TIMER_IDLE, now_ms() + s->co->idle_ms,
+		    idle_sweep, s);
+}

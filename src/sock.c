@@ -1,0 +1,447 @@
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sock.h"
+#include "util.h"
+
+/* Unix socket files this process made, removed at exit if still ours. */
+static struct listener	*owned[4];
+
+static int
+fail(char *err, size_t errlen, const char *what)
+{
+	snprintf(err, errlen, "%s: %s", what, strerror(errno));
+	return -1;
+}
+
+static socklen_t
+unix_sockaddr(const struct addr *a, struct sockaddr_storage *ss)
+{
+	struct sockaddr_un	*sun = (struct sockaddr_un *)ss;
+	size_t			 len = strlen(a->path);
+
+	memset(ss, 0, sizeof(*ss));
+	sun->sun_family = AF_UNIX;
+	if (a->kind == ADDR_ABSTRACT) {
+		memcpy(sun->sun_path + 1, a->path, len);
+		return offsetof(struct sockaddr_un, sun_path) + 1 + len;
+	}
+	memcpy(sun->sun_path, a->path, len);
+	return offsetof(struct sockaddr_un, sun_path) + len + 1;
+}
+
+static void
+tune(int fd, int family)
+{
+	int	on = 1;
+
+	/* Interactive and ping-pong traffic must not wait for Nagle. */
+	if (family == AF_INET || family == AF_INET6)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+}
+
+/*
+ * A socket file already at the path: replace it only when nobody listens
+ * (stale); refuse anything else.  Never follows a symlink.
+ */
+static int
+unix_clear_stale(const char *path, const struct sockaddr_storage *ss,
+    socklen_t sslen, char *err, size_t errlen)
+{
+	struct stat	st;
+	int		fd, r, e;
+
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		return fail(err, errlen, path);
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "%s: exists and is not a socket", path);
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		return fail(err, errlen, "socket");
+	r = connect(fd, (const struct sockaddr *)ss, sslen);
+	e = errno;
+	close(fd);
+	if (r == 0 || e == EAGAIN || e == EINPROGRESS) {
+		snprintf(err, errlen, "%s: in use by a running server", path);
+		return -1;
+	}
+	if (e != ECONNREFUSED) {
+		errno = e;
+		return fail(err, errlen, path);
+	}
+	if (unlink(path) == -1 && errno != ENOENT)
+		return fail(err, errlen, path);
+	return 0;
+}
+
+static int
+listen_unix(const struct addr *a, int mode, struct listener *l, char *err,
+    size_t errlen)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		sslen = unix_sockaddr(a, &ss);
+	struct stat		st;
+	mode_t			old;
+	int			fd, r;
+	size_t			i;
+
+	if (a->kind == ADDR_UNIX &&
+	    unix_clear_stale(a->path, &ss, sslen, err, errlen) == -1)
+		return -1;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1)
+		return fail(err, errlen, "socket");
+	/* The umask sets the mode at creation: no window with a wider one. */
+	if (mode >= 0)
+		old = umask(~mode & 0777);
+	r = bind(fd, (struct sockaddr *)&ss, sslen);
+	if (mode >= 0)
+		umask(old);
+	if (r == -1) {
+		if (errno == EADDRINUSE)
+			snprintf(err, errlen, "%s%s: in use by a running "
+			    "server", a->kind == ADDR_ABSTRACT ? "@" : "",
+			    a->path);
+		else
+			fail(err, errlen, a->path);
+		close(fd);
+		return -1;
+	}
+	l->fd = fd;
+	if (a->kind == ADDR_ABSTRACT) {
+		snprintf(l->bound, sizeof(l->bound), "@%s", a->path);
+		return 0;
+	}
+	snprintf(l->bound, sizeof(l->bound), "unix:%s", a->path);
+	if (lstat(a->path, &st) == 0) {
+		strlcpy(l->path, a->path, sizeof(l->path));
+		l->dev = st.st_dev;
+		l->ino = st.st_ino;
+		for (i = 0; i < NELEM(owned); i++)
+			if (owned[i] == NULL) {
+				owned[i] = l;
+				break;
+			}
+	}
+	return 0;
+}
+
+static int
+listen_tcp_one(const struct addrinfo *ai, int dualstack, struct listener *l,
+    char *err, size_t errlen)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof(ss);
+	int			fd, on = 1, off = 0;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd == -1)
+		return fail(err, errlen, "socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	/* An IPv6 wildcard serves IPv4 too unless -6 asked otherwise. */
+	if (ai->ai_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+		    dualstack ? &off : &on, sizeof(on));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+		addr_format_sa(ai->ai_addr, ai->ai_addrlen, l->bound,
+		    sizeof(l->bound));
+		fail(err, errlen, l->bound);
+		close(fd);
+		return -1;
+	}
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	addr_format_sa((struct sockaddr *)&ss, len, l->bound,
+	    sizeof(l->bound));
+	l->fd = fd;
+	return 0;
+}
+
+static int
+resolve(const struct addr *a, int passive, struct addrinfo **res,
+    int *usage, char *err, size_t errlen)
+{
+	struct addrinfo	hints;
+	const char	*host = a->host;
+	int		r;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = a->family;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = passive ? AI_PASSIVE : 0;
+	if (*host == '\0')
+		host = passive ? NULL : "localhost";
+	r = getaddrinfo(host, a->port, &hints, res);
+	if (r != 0) {
+		/* A name that does not resolve is the network's failure. */
+		*usage = r == EAI_SERVICE || r == EAI_FAMILY ||
+		    r == EAI_ADDRFAMILY;
+		snprintf(err, errlen, "%s: %s", host ? host : a->port,
+		    r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+listen_tcp(const struct addr *a, struct listener *l, int *usage, char *err,
+    size_t errlen)
+{
+	struct addrinfo	*res, *ai;
+	int		 r = -1, wild;
+
+	if (resolve(a, 1, &res, usage, err, errlen) == -1)
+		return -1;
+	/* The bare wildcard: one dual-stack IPv6 socket serves both. */
+	wild = a->host[0] == '\0' && a->family == AF_UNSPEC;
+	if (wild)
+		for (ai = res; ai != NULL && r == -1; ai = ai->ai_next)
+			if (ai->ai_family == AF_INET6)
+				r = listen_tcp_one(ai, 1, l, err, errlen);
+	/* Otherwise, or where IPv6 is off: the first that binds. */
+	for (ai = res; ai != NULL && r == -1; ai = ai->ai_next)
+		r = listen_tcp_one(ai, 0, l, err, errlen);
+	freeaddrinfo(res);
+	return r;
+}
+
+int
+sock_listen(const struct addr *a, int mode, struct listener *l, int *usage,
+    char *err, size_t errlen)
+{
+	memset(l, 0, sizeof(*l));
+	l->fd = -1;
+	l->kind = a->kind;
+	*usage = 0;
+	if ((a->kind == ADDR_TCP ? listen_tcp(a, l, usage, err, errlen) :
+	    listen_unix(a, mode, l, err, errlen)) == -1)
+		return -1;
+	if (listen(l->fd, SOMAXCONN) == -1) {
+		fail(err, errlen, "listen");
+		sock_listener_close(l);
+		return -1;
+	}
+	return 0;
+}
+
+void
+sock_listener_close(struct listener *l)
+{
+	struct stat	st;
+	size_t		i;
+
+	if (l->fd != -1)
+		close(l->fd);
+	l->fd = -1;
+	/* Only the file we made: another server may have replaced it. */
+	if (l->path[0] != '\0' && lstat(l->path, &st) == 0 &&
+	    S_ISSOCK(st.st_mode) && st.st_dev == l->dev &&
+	    st.st_ino == l->ino)
+		unlink(l->path);
+	l->path[0] = '\0';
+	for (i = 0; i < NELEM(owned); i++)
+		if (owned[i] == l)
+			owned[i] = NULL;
+}
+
+void
+sock_unlink_owned(void)
+{
+	size_t	i;
+
+	for (i = 0; i < NELEM(owned); i++)
+		if (owned[i] != NULL)
+			sock_listener_close(owned[i]);
+}
+
+int
+sock_accept(int lfd, char *name, size_t namelen)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof(ss);
+	int			fd;
+
+	fd = accept4(lfd, (struct sockaddr *)&ss, &len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	tune(fd, ss.ss_family);
+	addr_format_sa((struct sockaddr *)&ss, len, name, namelen);
+	return fd;
+}
+
+int
+sock_target(const struct addr *a, struct target *t, int *usage, char *err,
+    size_t errlen)
+{
+	memset(t, 0, sizeof(*t));
+	t->addr = *a;
+	*usage = 0;
+	if (a->kind != ADDR_TCP) {
+		t->sslen = unix_sockaddr(a, &t->ss);
+		return 0;
+	}
+	return resolve(a, 0, &t->ai, usage, err, errlen);
+}
+
+void
+sock_target_free(struct target *t)
+{
+	if (t->ai != NULL)
+		freeaddrinfo(t->ai);
+	t->ai = NULL;
+}
+
+/* Candidate i of a target; -1 when there are no more. */
+static int
+candidate(const struct target *t, int i, const struct sockaddr **sa,
+    socklen_t *len, int *family)
+{
+	const struct addrinfo	*ai = t->ai;
+
+	if (t->addr.kind != ADDR_TCP) {
+		*sa = (const struct sockaddr *)&t->ss;
+		*len = t->sslen;
+		*family = AF_UNIX;
+		return i == 0 ? 0 : -1;
+	}
+	for (; ai != NULL && i > 0; i--)
+		ai = ai->ai_next;
+	if (ai == NULL)
+		return -1;
+	*sa = ai->ai_addr;
+	*len = ai->ai_addrlen;
+	*family = ai->ai_family;
+	return 0;
+}
+
+static void
+connect_error(const struct target *t, int i, char *err, size_t errlen)
+{
+	const struct sockaddr	*sa;
+	socklen_t		 len;
+	char			 name[SOCK_NAME_MAX];
+	int			 family, e = errno;
+
+	if (t->addr.kind == ADDR_TCP && candidate(t, i, &sa, &len, &family) == 0)
+		addr_format_sa(sa, len, name, sizeof(name));
+	else
+		snprintf(name, sizeof(name), "%s%s",
+		    t->addr.kind == ADDR_ABSTRACT ? "@" : "", t->addr.path);
+	snprintf(err, errlen, "connect %s: %s", name, strerror(e));
+}
+
+int
+sock_connect_next(struct target *t, int *i, int *pending, char *err,
+    size_t errlen)
+{
+	const struct sockaddr	*sa;
+	socklen_t		 len;
+	int			 fd, r, fl, family;
+
+	for (; candidate(t, *i, &sa, &len, &family) == 0; (*i)++) {
+		fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+		if (fd == -1)
+			return fail(err, errlen, "socket");
+		tune(fd, family);
+		*pending = 0;
+		r = connect(fd, sa, len);
+		if (r == -1 && errno == EINPROGRESS) {
+			*pending = 1;
+			return fd;
+		}
+		/*
+		 * A unix listener with a full backlog says EAGAIN and gives
+		 * nothing to poll for: wait in connect, as TCP would.
+		 */
+		if (r == -1 && errno == EAGAIN && family == AF_UNIX) {
+			fl = fcntl(fd, F_GETFL);
+			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+			r = connect(fd, sa, len);
+			fcntl(fd, F_SETFL, fl);
+		}
+		if (r == 0)
+			return fd;
+		connect_error(t, *i, err, errlen);
+		close(fd);
+	}
+	return -1;
+}
+
+int
+sock_connect_result(int fd)
+{
+	socklen_t	len = sizeof(int);
+	int		e = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1)
+		return -1;
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int
+sock_connect(struct target *t, int64_t timeout_ms, char *err, size_t errlen)
+{
+	struct pollfd	pfd;
+	int		i, fd, pending, r;
+
+	for (i = 0; (fd = sock_connect_next(t, &i, &pending, err, errlen))
+	    != -1; i++) {
+		if (!pending)
+			return fd;
+		pfd.fd = fd;
+		pfd.events = POLLOUT;
+		do
+			r = poll(&pfd, 1, timeout_ms > 0 ? (int)timeout_ms : -1);
+		while (r == -1 && errno == EINTR);
+		if (r == 0)
+			errno = ETIMEDOUT;
+		else if (r == 1 && sock_connect_result(fd) == 0)
+			return fd;
+		connect_error(t, i, err, errlen);
+		close(fd);
+	}
+	return -1;
+}
+
+int
+sock_peer_cred(int fd, pid_t *pid, uid_t *uid)
+{
+	struct ucred	cred;
+	socklen_t	len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
+		return -1;
+	*pid = cred.pid;
+	*uid = cred.uid;
+	return 0;
+}
+
+int
+sock_is_socket(int fd)
+{
+	struct stat	st;
+
+	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}

@@ -1,0 +1,69 @@
+/*
+ * Sockets: listen, connect, accept, and the life of a unix socket file.
+ * Functions return -1 and fill err; they never exit.
+ */
+#ifndef SOCKIT_SOCK_H
+#define SOCKIT_SOCK_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netdb.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+#define SOCK_NAME_MAX	(ADDR_PATH_MAX + 16)
+
+struct listener {
+	int		fd;
+	enum addr_kind	kind;
+	char		bound[SOCK_NAME_MAX];	/* text addr_parse accepts */
+	char		path[ADDR_PATH_MAX + 1];	/* unix file we made */
+	dev_t		dev;
+	ino_t		ino;
+};
+
+/* Resolved candidates for connecting to one address. */
+struct target {
+	struct addr		 addr;
+	struct addrinfo		*ai;	/* TCP candidates */
+	struct sockaddr_storage	 ss;	/* unix */
+	socklen_t		 sslen;
+};
+
+/*
+ * Open a listening, non-blocking socket.  mode < 0 leaves a unix socket
+ * file's permissions to the umask.  Errors that the user caused by the
+ * address given (bad host) set *usage.
+ */
+int	sock_listen(const struct addr *a, int mode, struct listener *l,
+	    int *usage, char *err, size_t errlen);
+/* Close; remove the socket file if it is still the one we made. */
+void	sock_listener_close(struct listener *l);
+/* For atexit(): remove every socket file still ours. */
+void	sock_unlink_owned(void);
+
+/* accept4() non-blocking and close-on-exec; name gets the peer as text. */
+int	sock_accept(int lfd, char *name, size_t namelen);
+
+int	sock_target(const struct addr *a, struct target *t, int *usage,
+	    char *err, size_t errlen);
+void	sock_target_free(struct target *t);
+/*
+ * Begin a non-blocking connect to candidate *i of t.  Returns the fd with
+ * *pending set when the connect is still under way, or -1 with err filled
+ * once every candidate from *i on has failed.
+ */
+int	sock_connect_next(struct target *t, int *i, int *pending, char *err,
+	    size_t errlen);
+/* After writability of a pending connect: 0, or -1 with errno set. */
+int	sock_connect_result(int fd);
+/* Connect with a timeout in ms (0 = none), trying every candidate. */
+int	sock_connect(struct target *t, int64_t timeout_ms, char *err,
+	    size_t errlen);
+
+/* Peer credentials of a unix socket; -1 when there are none. */
+int	sock_peer_cred(int fd, pid_t *pid, uid_t *uid);
+int	sock_is_socket(int fd);
+
+#endif
