@@ -68,8 +68,9 @@ parse_port(const char *s, int flags, struct addr *a, char *err,
 	return 0;
 }
 
+/* bare: the port is apart (HOST PORT), so an IPv6 host needs no []. */
 static int
-parse_host(const char *s, size_t len, struct addr *a, char *err,
+parse_host(const char *s, size_t len, int bare, struct addr *a, char *err,
     size_t errlen)
 {
 	struct in6_addr	in6;
@@ -90,9 +91,13 @@ parse_host(const char *s, size_t len, struct addr *a, char *err,
 			return bad(err, errlen, "%s is IPv6 but IPv4 was asked "
 			    "for", a->host);
 		a->family = AF_INET6;
-	} else if (memchr(s, ':', len) != NULL)
-		return bad(err, errlen, "IPv6 address %s needs brackets: "
-		    "[ADDRESS]:PORT", a->host);
+	} else if (memchr(s, ':', len) != NULL) {
+		if (!bare)
+			return bad(err, errlen, "IPv6 address %s needs "
+			    "brackets: [ADDRESS]:PORT", a->host);
+		if (inet_pton(AF_INET6, a->host, &in6) != 1)
+			return bad(err, errlen, "bad IPv6 address %s", a->host);
+	}
 	return 0;
 }
 
@@ -111,7 +116,7 @@ parse_tcp(const char *s, int flags, struct addr *a, char *err,
 	if (s[0] != '[' && memchr(s, ':', colon - s) != NULL)
 		return bad(err, errlen, "IPv6 address %s needs brackets: "
 		    "[ADDRESS]:PORT", s);
-	if (parse_host(s, colon - s, a, err, errlen) == -1)
+	if (parse_host(s, colon - s, 0, a, err, errlen) == -1)
 		return -1;
 	return parse_port(colon + 1, flags, a, err, errlen);
 }
@@ -163,7 +168,7 @@ addr_parse_pair(const char *host, const char *port, int flags, int family,
 	a->family = family;
 	if (*host == '\0')
 		return bad(err, errlen, "%s", "empty host");
-	if (parse_host(host, strlen(host), a, err, errlen) == -1)
+	if (parse_host(host, strlen(host), 1, a, err, errlen) == -1)
 		return -1;
 	return parse_port(port, flags, a, err, errlen);
 }

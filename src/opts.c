@@ -195,7 +195,7 @@ opts_parse(const struct cmd *cmd, int argc, char **argv,
 	co->mode = co->backend = co->ready_fd = -1;
 
 	n = add_long(longs, n, base_long, NELEM(base_long));
-	strlcpy(shorts, "+:46Ui:vhV", sizeof(shorts));
+	strlcpy(shorts, ":46Ui:vhV", sizeof(shorts));
 	if (cmd->groups & OPT_DELIM) {
 		n = add_long(longs, n, delim_long, NELEM(delim_long));
 		strlcat(shorts, "d:0", sizeof(shorts));
