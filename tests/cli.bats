@@ -1,0 +1,196 @@
+#!/usr/bin/env bats
+# The command line: help, version, and every usage error's message and
+# exit status (2), for every flag and address form.  Bad input must be
+# refused before anything is bound or sent.
+
+load test_helper
+
+# usage_fails CMD "expected text" ARGS...: exit 2, one error line naming
+# the command, then the pointer to --help.
+usage_fails() {
+	local cmd=$1 want=$2
+	shift 2
+	run "$SOCKIT" "$cmd" "$@"
+	assert_failure 2
+	assert_line --index 0 --partial "sockit: $cmd: "
+	assert_line --index 0 --partial "$want"
+	assert_line --index 1 "Try 'sockit $cmd --help'."
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "--help lists every command and exits 0" {
+	run "$SOCKIT" --help
+	assert_success
+	for c in listen send echo clock relay help; do
+		assert_output --partial "  $c "
+	done
+}
+
+@test "--version and -V print the version" {
+	run "$SOCKIT" --version
+	assert_success
+	assert_output --regexp '^sockit [0-9]+\.[0-9]+\.[0-9]+$'
+	run "$SOCKIT" listen -V
+	assert_success
+	assert_output --regexp '^sockit [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "each command's --help, -h and 'sockit help CMD' agree" {
+	for c in listen send echo clock relay; do
+		run "$SOCKIT" "$c" --help
+		assert_success
+		assert_line --index 0 --partial "usage: sockit $c "
+		local a=$output
+		run "$SOCKIT" help "$c"
+		assert_success
+		[ "$output" = "$a" ]
+		run "$SOCKIT" "$c" -h
+		[ "$output" = "$a" ]
+	done
+}
+
+@test "command help names the command's own options" {
+	run "$SOCKIT" listen --help
+	assert_output --partial "--output-delimiter"
+	assert_output --partial "--ready-fd"
+	run "$SOCKIT" send --help
+	assert_output --partial "--message"
+	assert_output --partial "--wait"
+	refute_output --partial "--ready-fd"
+	run "$SOCKIT" clock --help
+	assert_output --partial "--interval"
+	run "$SOCKIT" relay --help
+	refute_output --partial "--delimiter"
+}
+
+@test "no command, an unknown command and help for an unknown one exit 2" {
+	run "$SOCKIT"
+	assert_failure 2
+	assert_line --index 0 --partial "missing COMMAND"
+	run "$SOCKIT" frobnicate
+	assert_failure 2
+	assert_line --index 0 "sockit: unknown command frobnicate"
+	assert_line --index 1 "Try 'sockit --help'."
+	run "$SOCKIT" help frobnicate
+	assert_failure 2
+}
+
+@test "unknown options and missing values exit 2" {
+	usage_fails listen "unknown option -q" -q 0
+	usage_fails listen "unknown option --bogus" --bogus 0
+	usage_fails send "option -m needs a value" 1 -m
+	usage_fails listen "option --ready-fd needs a value" 0 --ready-fd
+	# each command takes only its own options
+	usage_fails send "unknown option --once" --once 1
+	usage_fails relay "unknown option -d" -d x 0 1
+	usage_fails echo "unknown option -m" -m x 0
+}
+
+@test "missing and extra operands exit 2" {
+	usage_fails listen "missing ADDRESS"
+	usage_fails send "too many arguments: c" a b c
+	usage_fails relay "need LISTEN and TARGET" 0
+	usage_fails relay "too many arguments: 3" 0 1 3
+}
+
+@test "bad durations for -i and -w exit 2" {
+	for v in abc 5x -1 '' 1.5.2 ms 8d 999999999; do
+		usage_fails send "-i $v: " -i "$v" 1
+	done
+	usage_fails send "unknown unit" -w 5x 1
+	usage_fails relay "too large" -w 9999h 0 1
+	usage_fails echo "not a duration" --idle-timeout=x 0
+}
+
+@test "bad delimiters exit 2" {
+	usage_fails listen "-d : empty" -d '' 0
+	usage_fails listen "unknown escape" -d '\q' 0
+	usage_fails listen "two hex digits" -d '\x1' 0
+	usage_fails listen "two hex digits" -d '\xzz' 0
+	usage_fails send "at most 16 bytes" -d 'abcdefghijklmnopq' -m x 1
+	usage_fails listen "empty" --output-delimiter '' 0
+}
+
+@test "bad --max-conns exits 2" {
+	for v in 0 -1 abc 1000001 ''; do
+		usage_fails echo "-x $v: " --max-conns "$v" 0
+	done
+}
+
+@test "bad --mode, and --mode without a unix file, exit 2" {
+	for v in 999 8 abc -1 '' 1777; do
+		usage_fails listen "not an octal mode" --mode "$v" "unix:$T/a.sock"
+	done
+	usage_fails listen "--mode applies to a unix socket file" --mode 600 0
+	usage_fails listen "--mode applies to a unix socket file" --mode 600 @abs
+	[ ! -e "$T/a.sock" ]
+}
+
+@test "bad --allow-uid, and --allow-uid with TCP, exit 2" {
+	usage_fails echo "not a uid or a user name" --allow-uid no-such-user-xyz "unix:$T/a.sock"
+	usage_fails echo "not a uid or a user name" --allow-uid -5 "unix:$T/a.sock"
+	usage_fails echo "--allow-uid applies to unix sockets" --allow-uid 0 127.0.0.1:0
+}
+
+@test "bad --backend exits 2; select cannot hold more than FD_SETSIZE" {
+	usage_fails echo "not select or epoll" --backend poll 0
+	usage_fails echo "select() holds at most" --backend select --max-conns 5000 127.0.0.1:0
+}
+
+@test "bad --ready-fd exits 2: not a number, or not open" {
+	usage_fails listen "--ready-fd abc: invalid" --ready-fd abc 0
+	usage_fails listen "not an open descriptor" --ready-fd 77 0
+}
+
+@test "bad clock options exit 2" {
+	usage_fails clock "must be more than 0" -I 0 0
+	usage_fails clock "-I abc" -I abc 0
+	usage_fails clock "-c 0: too small" -c 0 0
+	usage_fails clock "-c x: invalid" -c x 0
+	usage_fails clock "-f : empty" -f '' 0
+}
+
+@test "conflicting send options exit 2" {
+	usage_fails send "exclude each other" --send-only --recv-only 1
+	usage_fails send "exclude each other" -m x --recv-only 1
+}
+
+@test "bad TCP addresses exit 2 with the reason" {
+	usage_fails listen "not a number from 0 to 65535" 65536
+	usage_fails listen "not a number from 0 to 65535" 127.0.0.1:99999
+	usage_fails send "not a number or a known service name" 127.0.0.1:nosuchsvc
+	usage_fails send "missing port" 127.0.0.1:
+	usage_fails send "needs brackets" ::1:80
+	usage_fails send "bad IPv6 literal" '[::1:80'
+	usage_fails send "bad IPv6 address" '[zz]:80'
+	usage_fails send "port 0 is only for servers" 127.0.0.1:0
+	usage_fails send "empty address" tcp:
+	usage_fails send "contradicts -4/-6" -6 tcp4:127.0.0.1:80
+	usage_fails send "IPv6 but IPv4 was asked" -4 '[::1]:80'
+	usage_fails send "empty host" '' 80
+}
+
+@test "bad unix addresses exit 2, and a long path is never truncated" {
+	usage_fails listen "empty unix socket path" unix:
+	usage_fails listen "empty abstract socket name" @
+	usage_fails listen "empty abstract socket name" unix:@
+	long=$T/$(printf 'x%.0s' $(seq 1 120))
+	usage_fails listen "unix path too long (" "$long"
+	usage_fails listen "the limit is 107)" -U "$long"
+	[ ! -e "$long" ]
+	[ ! -e "${long:0:107}" ]
+	usage_fails send "a unix address is one argument" -U host 80
+}
+
+@test "a service name is a port" {
+	run "$SOCKIT" send -w 2 127.0.0.1:discard </dev/null
+	# nothing listens on 9 here: a network failure, not a usage error
+	assert_failure 1
+	assert_output --partial "connect 127.0.0.1:9: "
+}
+
+@test "a name that does not resolve is a network failure (exit 1)" {
+	run "$SOCKIT" send -m x no-such-host.invalid:80
+	assert_failure 1
+	assert_output --partial "sockit: send: no-such-host.invalid: "
+}

@@ -1,0 +1,461 @@
+#!/usr/bin/env bats
+# sockit listen: clients' data to stdout (whole messages, byte-exact),
+# stdin to clients, --once, labels, output delimiters, limits, and the
+# life of the unix socket file.  Peers: nc, socat, python3, sockit send.
+
+load test_helper
+
+# Python client: connect to $1 (host:port, unix path or @name).
+PYCONNECT='
+def connect(a):
+    if a.startswith("unix:") or a.startswith("@"):
+        s = socket.socket(socket.AF_UNIX)
+        p = a[5:] if a.startswith("unix:") else "\0" + a[1:]
+        s.connect(p)
+    else:
+        h, _, p = a.rpartition(":")
+        s = socket.create_connection((h.strip("[]"), int(p)))
+    return s
+'
+
+@test "TCP: a line from nc reaches stdout exactly" {
+	start_server l listen --once 127.0.0.1:0
+	printf 'hello from nc\n' | nc -N 127.0.0.1 "$PORT"
+	wait_exit "$PID"
+	[ "$STATUS" -eq 0 ]
+	[ "$(cat "$T/l.out")" = "hello from nc" ]
+}
+
+@test "unix path: socat as the client; the address is reported as unix:PATH" {
+	start_server l listen --once "$T/l.sock"
+	[ "$ADDR" = "unix:$T/l.sock" ]
+	printf 'via socat\n' | socat - "UNIX-CONNECT:$T/l.sock"
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "via socat" ]
+	[ ! -e "$T/l.sock" ]
+}
+
+@test "-U makes the argument a unix path even without a slash" {
+	cd "$T"
+	start_server l listen --once -U rel.sock
+	[ "$ADDR" = "unix:rel.sock" ]
+	[ -S "$T/rel.sock" ]
+	"$SOCKIT" send -U -m hi rel.sock
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "hi" ]
+}
+
+@test "abstract socket: python3 client; no file is created" {
+	name=sockit-test-$$-$BATS_TEST_NUMBER
+	start_server l listen --once "@$name"
+	[ "$ADDR" = "@$name" ]
+	python3 -c "
+import socket
+s = socket.socket(socket.AF_UNIX); s.connect('\0$name'); s.sendall(b'abstract\n'); s.close()"
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "abstract" ]
+}
+
+@test "IPv6 loopback and the HOST PORT form" {
+	start_server l listen --once ::1 0
+	[ "$ADDR" = "[::1]:$PORT" ]
+	printf 'six\n' | nc -N ::1 "$PORT"
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "six" ]
+}
+
+@test "PORT alone binds the wildcard, reachable on 127.0.0.1" {
+	start_server l listen --once 0
+	[[ "$ADDR" =~ ^(\[::\]|0\.0\.0\.0):[0-9]+$ ]]
+	printf 'wild\n' | nc -N 127.0.0.1 "$PORT"
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "wild" ]
+}
+
+@test "5 MB of random binary from sockit send arrives byte-exact" {
+	random_file "$T/in.bin" 5000000
+	start_server l listen --once 127.0.0.1:0
+	"$SOCKIT" send "$ADDR" <"$T/in.bin"
+	wait_exit "$PID"
+	cmp "$T/in.bin" "$T/l.out"
+}
+
+@test "5 MB of binary with NULs from nc over unix arrives byte-exact" {
+	{ random_file /dev/stdout 2000000; head -c 1000000 /dev/zero; random_file /dev/stdout 2000000; } >"$T/in.bin"
+	start_server l listen --once "$T/l.sock"
+	nc -NU "$T/l.sock" <"$T/in.bin"
+	wait_exit "$PID"
+	cmp "$T/in.bin" "$T/l.out"
+}
+
+@test "a trailing message with no delimiter is written when its client closes" {
+	start_server l listen --once 127.0.0.1:0
+	printf 'one\ntwo-without-newline' | nc -N 127.0.0.1 "$PORT"
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "$(printf 'one\ntwo-without-newline')" ]
+}
+
+@test "concurrent clients writing in small pieces never interleave mid-message" {
+	start_server l listen 127.0.0.1:0
+	python3 - "$ADDR" <<'PY'
+import socket, sys, threading
+addr = sys.argv[1]
+h, _, p = addr.rpartition(":")
+def client(ch):
+    s = socket.create_connection((h, int(p)))
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    msg = (ch * 3000 + "\n").encode()
+    for _ in range(100):
+        # a message goes out in several writes, so reads see pieces
+        for i in range(0, len(msg), 700):
+            s.sendall(msg[i:i + 700])
+    s.close()
+ts = [threading.Thread(target=client, args=(c,)) for c in "abcdefghij"]
+[t.start() for t in ts]
+[t.join() for t in ts]
+PY
+	wait_for '[ "$(wc -l <"$T/l.out")" -eq 1000 ]'
+	for c in a b c d e f g h i j; do
+		[ "$(grep -c "^${c}\{3000\}\$" "$T/l.out")" -eq 100 ]
+	done
+	# and every line is one client's whole message
+	[ "$(grep -vcE '^(a{3000}|b{3000}|c{3000}|d{3000}|e{3000}|f{3000}|g{3000}|h{3000}|i{3000}|j{3000})$' "$T/l.out")" -eq 0 ]
+}
+
+@test "a message longer than the buffer passes in pieces, still whole among others" {
+	start_server l listen 127.0.0.1:0
+	python3 - "$ADDR" <<'PY'
+import socket, sys, threading
+h, _, p = sys.argv[1].rpartition(":")
+def big():
+    s = socket.create_connection((h, int(p)))
+    s.sendall(b"A" * 1500000 + b"\n")
+    s.close()
+def small(ch):
+    s = socket.create_connection((h, int(p)))
+    for _ in range(200):
+        s.sendall((ch * 100 + "\n").encode())
+    s.close()
+ts = [threading.Thread(target=big)] + [threading.Thread(target=small, args=(c,)) for c in "xyz"]
+[t.start() for t in ts]
+[t.join() for t in ts]
+PY
+	wait_for '[ "$(wc -l <"$T/l.out")" -eq 601 ]'
+	[ "$(grep -c '^A*$' "$T/l.out")" -eq 1 ]
+	[ "$(grep '^A*$' "$T/l.out" | wc -c)" -eq 1500001 ]
+	[ "$(grep -cE '^(x{100}|y{100}|z{100})$' "$T/l.out")" -eq 600 ]
+}
+
+@test "-0 --output-delimiter '\\n' prints NUL-separated messages as lines" {
+	start_server l listen --once -0 --output-delimiter '\n' 127.0.0.1:0
+	printf 'one\0two\0three' | nc -N 127.0.0.1 "$PORT"
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "$(printf 'one\ntwo\nthree')" ]
+	[ "$(wc -l <"$T/l.out")" -eq 3 ]
+}
+
+@test "-d '\\r\\n' frames on a two-byte delimiter" {
+	start_server l listen --once -d '\r\n' --output-delimiter ';' 127.0.0.1:0
+	printf 'a\rb\r\nc\nd\r\n' | nc -N 127.0.0.1 "$PORT"
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "$(printf 'a\rb;c\nd;')" ]
+}
+
+@test "-L labels TCP messages with the client's address" {
+	start_server l listen --once -L 127.0.0.1:0
+	python3 - "$ADDR" >"$T/client" <<'PY'
+import socket, sys
+h, _, p = sys.argv[1].rpartition(":")
+s = socket.create_connection((h, int(p)))
+print("127.0.0.1:%d" % s.getsockname()[1])
+s.sendall(b"hello\nworld\n")
+s.close()
+PY
+	wait_exit "$PID"
+	me=$(cat "$T/client")
+	[ "$(cat "$T/l.out")" = "$(printf '%s hello\n%s world' "$me" "$me")" ]
+}
+
+@test "-L labels unix clients with unix:PID from their credentials" {
+	start_server l listen --once -L "unix:$T/l.sock"
+	python3 - "$T/l.sock" >"$T/client" <<'PY'
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+print(os.getpid())
+s.sendall(b"hi\n")
+s.close()
+PY
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "unix:$(cat "$T/client") hi" ]
+}
+
+@test "stdin is broadcast to every connected client" {
+	mkfifo "$T/stdin"
+	exec 5<>"$T/stdin"
+	SERVER_STDIN=$T/stdin start_server l listen -v 127.0.0.1:0
+	python3 - "$ADDR" >"$T/got" 5>&- <<'PY' &
+import socket, sys, os
+h, _, p = sys.argv[1].rpartition(":")
+ss = [socket.create_connection((h, int(p))) for _ in range(3)]
+# tell the test all three are connected
+os.write(1, b"")
+for s in ss:
+    s.settimeout(20)
+    buf = b""
+    while not buf.endswith(b"\n"):
+        d = s.recv(100)
+        if not d: break
+        buf += d
+    print(buf.decode().strip())
+PY
+	cli=$!
+	wait_for '[ "$(grep -c "connection from" "$T/l.err")" -eq 3 ]'
+	echo "to everyone" >&5
+	wait "$cli"
+	[ "$(cat "$T/got")" = "$(printf 'to everyone\nto everyone\nto everyone')" ]
+	exec 5>&-
+}
+
+@test "--recv-only never reads stdin" {
+	printf 'secret\n' >"$T/stdin"
+	SERVER_STDIN=$T/stdin start_server l listen --once --recv-only 127.0.0.1:0
+	run "$SOCKIT" send -m ping "$ADDR"
+	assert_success
+	[ -z "$output" ]
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "ping" ]
+}
+
+@test "--once: request/response; stdin EOF shuts down the client's write side" {
+	printf 'response\n' >"$T/stdin"
+	SERVER_STDIN=$T/stdin start_server l listen --once 127.0.0.1:0
+	run "$SOCKIT" send -m request "$ADDR"
+	assert_success
+	assert_output "response"
+	wait_exit "$PID"
+	[ "$STATUS" -eq 0 ]
+	[ "$(cat "$T/l.out")" = "request" ]
+}
+
+@test "--once with nc as the client: nc sees EOF and exits" {
+	printf 'reply\n' >"$T/stdin"
+	SERVER_STDIN=$T/stdin start_server l listen -1 "$T/l.sock"
+	run nc -NU "$T/l.sock" <<<"question"
+	assert_success
+	assert_output "reply"
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "question" ]
+	[ ! -e "$T/l.sock" ]
+}
+
+@test "without --once the server keeps listening after clients leave (-k accepted)" {
+	start_server l listen -k 127.0.0.1:0
+	for i in 1 2 3; do
+		"$SOCKIT" send -m "client $i" "$ADDR"
+	done
+	wait_for '[ "$(wc -l <"$T/l.out")" -eq 3 ]'
+	[ "$(cat "$T/l.out")" = "$(printf 'client 1\nclient 2\nclient 3')" ]
+	kill -0 "$PID"
+}
+
+@test "-v logs the real bound address and byte counts" {
+	start_server l listen -v 127.0.0.1:0
+	"$SOCKIT" send -m 12345 "$ADDR"
+	wait_for 'grep -q "closed: 6 bytes in, 0 bytes out" "$T/l.err"'
+	grep -qx "sockit: listen: listening on 127.0.0.1:$PORT" "$T/l.err"
+	grep -q "sockit: listen: connection from 127.0.0.1:" "$T/l.err"
+}
+
+@test "--max-conns 1: a second client is closed at once, the first is still served" {
+	start_server l listen -v --max-conns 1 127.0.0.1:0
+	python3 - "$ADDR" <<'PY'
+import socket, sys
+h, _, p = sys.argv[1].rpartition(":")
+a = socket.create_connection((h, int(p)))
+a.sendall(b"first\n")
+b = socket.create_connection((h, int(p)))
+b.settimeout(10)
+assert b.recv(10) == b"", "second client was not closed"
+a.sendall(b"still here\n")
+a.close()
+PY
+	wait_for '[ "$(wc -l <"$T/l.out")" -eq 2 ]'
+	[ "$(cat "$T/l.out")" = "$(printf 'first\nstill here')" ]
+	grep -q "refused: 1 clients at most" "$T/l.err"
+	kill -0 "$PID"
+}
+
+@test "-i closes an idle client, keeps its data and the server" {
+	start_server l listen -v -i 300ms 127.0.0.1:0
+	python3 - "$ADDR" <<'PY'
+import socket, sys
+h, _, p = sys.argv[1].rpartition(":")
+s = socket.create_connection((h, int(p)))
+s.sendall(b"partial, no newline")
+s.settimeout(20)
+assert s.recv(10) == b"", "idle client was not closed"
+PY
+	wait_for 'grep -q "idle for 300 ms" "$T/l.err"'
+	wait_for '[ -s "$T/l.out" ]'
+	[ "$(cat "$T/l.out")" = "partial, no newline" ]
+	kill -0 "$PID"
+}
+
+@test "--backend epoll serves clients too" {
+	start_server l listen --once --backend epoll 127.0.0.1:0
+	printf 'epoll\n' | nc -N 127.0.0.1 "$PORT"
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "epoll" ]
+}
+
+@test "--allow-uid serves a listed uid and closes others" {
+	start_server l listen -v --allow-uid 12345 --allow-uid 54321 "$T/no.sock"
+	run "$SOCKIT" send -m hidden "unix:$T/no.sock"
+	wait_for 'grep -q "uid $(id -u) not allowed" "$T/l.err"'
+	kill "$PID"
+	wait_exit "$PID"
+	[ ! -s "$T/l.out" ]
+	start_server l2 listen --once --allow-uid "$(id -un)" "$T/yes.sock"
+	"$SOCKIT" send -m shown "unix:$T/yes.sock"
+	wait_exit "$PID"
+	[ "$(cat "$T/l2.out")" = "shown" ]
+}
+
+# --- the unix socket file -----------------------------------------------
+
+@test "socket file: --mode sets its permissions" {
+	start_server l listen --mode 600 "$T/m.sock"
+	[ "$(stat -c %a "$T/m.sock")" = 600 ]
+	start_server l2 listen --mode 0660 "$T/m2.sock"
+	[ "$(stat -c %a "$T/m2.sock")" = 660 ]
+}
+
+@test "socket file: a stale socket (no listener) is replaced" {
+	python3 -c "import socket; s = socket.socket(socket.AF_UNIX); s.bind('$T/s.sock')"
+	[ -S "$T/s.sock" ]
+	start_server l listen --once "$T/s.sock"
+	"$SOCKIT" send -m fresh "unix:$T/s.sock"
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "fresh" ]
+}
+
+@test "socket file: a live listener is an error (exit 1); the file is untouched" {
+	start_server first listen "$T/live.sock"
+	ino=$(stat -c %i "$T/live.sock")
+	run "$SOCKIT" listen "$T/live.sock"
+	assert_failure 1
+	assert_output "sockit: listen: $T/live.sock: in use by a running server"
+	[ "$(stat -c %i "$T/live.sock")" = "$ino" ]
+	"$SOCKIT" send -m "first still works" "unix:$T/live.sock"
+	wait_for '[ -s "$T/first.out" ]'
+	[ "$(cat "$T/first.out")" = "first still works" ]
+}
+
+@test "socket file: a regular file, a directory or a symlink at the path is never removed" {
+	echo keep >"$T/file"
+	run "$SOCKIT" listen "$T/file"
+	assert_failure 1
+	assert_output "sockit: listen: $T/file: exists and is not a socket"
+	[ "$(cat "$T/file")" = keep ]
+
+	mkdir "$T/dir"
+	run "$SOCKIT" echo "$T/dir"
+	assert_failure 1
+	assert_output --partial "$T/dir: exists and is not a socket"
+	[ -d "$T/dir" ]
+
+	ln -s "$T/file" "$T/link"
+	run "$SOCKIT" listen "$T/link"
+	assert_failure 1
+	[ -L "$T/link" ]
+	[ "$(cat "$T/file")" = keep ]
+}
+
+@test "socket file: a directory without permission is an error (exit 1)" {
+	if [ "$(id -u)" -eq 0 ]; then
+		# root ignores permissions; use a path under a file instead
+		run "$SOCKIT" listen "$T/notadir/x.sock"
+		assert_failure 1
+		assert_output --partial "$T/notadir/x.sock: No such file or directory"
+		touch "$T/f"
+		run "$SOCKIT" listen "$T/f/x.sock"
+		assert_failure 1
+		assert_output --partial "$T/f/x.sock: Not a directory"
+	else
+		mkdir -m 500 "$T/ro"
+		run "$SOCKIT" listen "$T/ro/x.sock"
+		assert_failure 1
+		assert_output --partial "Permission denied"
+	fi
+}
+
+@test "socket file: removed on SIGINT, SIGTERM and SIGHUP, with exit 0" {
+	for sig in INT TERM HUP; do
+		start_server l listen "$T/$sig.sock"
+		[ -S "$T/$sig.sock" ]
+		kill -s "$sig" "$PID"
+		wait_exit "$PID"
+		[ "$STATUS" -eq 0 ]
+		[ ! -e "$T/$sig.sock" ]
+	done
+}
+
+@test "socket file: SIGKILL leaves it; the next server replaces the stale file" {
+	start_server l listen "$T/k.sock"
+	kill -9 "$PID"
+	wait "$PID" || true
+	[ -S "$T/k.sock" ]
+	start_server l2 listen --once "$T/k.sock"
+	"$SOCKIT" send -m again "unix:$T/k.sock"
+	wait_exit "$PID"
+	[ "$(cat "$T/l2.out")" = "again" ]
+	[ ! -e "$T/k.sock" ]
+}
+
+@test "socket file: one that another server put in its place is left alone" {
+	start_server a listen "$T/r.sock"
+	pida=$PID
+	rm "$T/r.sock"
+	start_server b listen "$T/r.sock"
+	ino=$(stat -c %i "$T/r.sock")
+	kill "$pida"
+	wait_exit "$pida"
+	[ -S "$T/r.sock" ]
+	[ "$(stat -c %i "$T/r.sock")" = "$ino" ]
+}
+
+@test "socket file: removed after an error that follows the bind" {
+	# --ready-fd is a pipe nobody reads: writing the address fails (exit 1)
+	run python3 - "$SOCKIT" "$T/e.sock" <<'PY'
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run([sys.argv[1], "listen", "--ready-fd", str(w), sys.argv[2]],
+                   pass_fds=[w], stderr=subprocess.PIPE)
+print(p.returncode, p.stderr.decode().strip())
+PY
+	assert_output --partial "1 sockit: listen: --ready-fd"
+	assert_output --partial "Broken pipe"
+	[ ! -e "$T/e.sock" ]
+}
+
+@test "SIGTERM: what clients sent before it is on stdout" {
+	start_server l listen -v 127.0.0.1:0
+	python3 - "$ADDR" <<'PY' &
+import socket, sys
+h, _, p = sys.argv[1].rpartition(":")
+s = socket.create_connection((h, int(p)))
+s.sendall(b"x" * 100000 + b"\n" + b"tail without newline")
+s.recv(1)  # stays connected until the server goes
+PY
+	cli=$!
+	wait_for 'grep -q "connection from" "$T/l.err"'
+	wait_for '[ "$(wc -c <"$T/l.out")" -ge 100001 ]'
+	kill -TERM "$PID"
+	wait_exit "$PID"
+	[ "$STATUS" -eq 0 ]
+	wait "$cli"
+	[ "$(head -n 1 "$T/l.out" | wc -c)" -eq 100001 ]
+	[ "$(tail -n 1 "$T/l.out")" = "tail without newline" ]
+}

@@ -1,0 +1,270 @@
+#!/usr/bin/env bats
+# sockit send: stdin and the socket at once, half-close on stdin EOF,
+# exit when the peer closes, -m, --send-only, --recv-only, -w, -i, and a
+# terminal on stdin.  The servers are python3, nc and socat.
+
+load test_helper
+
+# A python3 server: accept one client, read to EOF, reply with the byte
+# count and a checksum, close.
+COUNTER='
+import hashlib
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(8)
+ready("127.0.0.1:%d" % l.getsockname()[1])
+c, _ = l.accept()
+h = hashlib.sha256(); n = 0
+while True:
+    d = c.recv(65536)
+    if not d: break
+    h.update(d); n += len(d)
+c.sendall(("%d %s\n" % (n, h.hexdigest())).encode())
+c.close()
+'
+
+@test "stdin EOF half-closes; the reply after it is still printed" {
+	random_file "$T/in.bin" 3000000
+	start_py srv "$COUNTER"
+	run "$SOCKIT" send "$ADDR" <"$T/in.bin"
+	assert_success
+	assert_output "3000000 $(sha256sum <"$T/in.bin" | cut -d' ' -f1)"
+}
+
+@test "-m sends each message with the delimiter, not stdin" {
+	start_py srv "$COUNTER"
+	run "$SOCKIT" send -m one -m two "$ADDR" <<<"ignored stdin"
+	assert_success
+	assert_output "8 $(printf 'one\ntwo\n' | sha256sum | cut -d' ' -f1)"
+}
+
+@test "-m with -d '\\r\\n' and with -0" {
+	start_py srv "$COUNTER"
+	run "$SOCKIT" send -d '\r\n' -m 'GET / HTTP/1.0' -m '' "$ADDR"
+	assert_output "18 $(printf 'GET / HTTP/1.0\r\n\r\n' | sha256sum | cut -d' ' -f1)"
+	start_py srv2 "$COUNTER"
+	run "$SOCKIT" send -0 -m a -m b "$ADDR"
+	assert_output "4 $(printf 'a\0b\0' | sha256sum | cut -d' ' -f1)"
+}
+
+@test "the HOST PORT form connects like HOST:PORT" {
+	start_py srv "$COUNTER"
+	run "$SOCKIT" send -m x 127.0.0.1 "$PORT"
+	assert_success
+	assert_output --regexp '^2 '
+}
+
+@test "a unix listener (socat) gets stdin and its reply comes back" {
+	# socat announces nothing, so this listener is python3; socat is the
+	# client side in the next test.
+	start_py srv '
+l = socket.socket(socket.AF_UNIX); l.bind(sys.argv[1]); l.listen(1)
+ready("unix:" + sys.argv[1])
+c, _ = l.accept()
+data = b""
+while True:
+    d = c.recv(4096)
+    if not d: break
+    data += d
+c.sendall(data.upper()); c.close()' "$T/u.sock"
+	run "$SOCKIT" send "$T/u.sock" <<<"shout this"
+	assert_success
+	assert_output "SHOUT THIS"
+}
+
+@test "send talks to sockit listen through socat: send | socat relay | listen" {
+	start_server l listen --once 127.0.0.1:0
+	target=$ADDR
+	start_py px '
+import subprocess
+l = socket.socket(socket.AF_UNIX); l.bind(sys.argv[1]); l.listen(1)
+ready("unix:" + sys.argv[1])
+c, _ = l.accept()
+subprocess.run(["socat", "FD:%d" % c.fileno(), "TCP:" + sys.argv[2]], pass_fds=[c.fileno()])
+' "$T/p.sock" "$target"
+	random_file "$T/in.bin" 1000000
+	"$SOCKIT" send "$T/p.sock" <"$T/in.bin"
+	wait_exit "$(head -n 1 "$T/pids")"
+	cmp "$T/in.bin" "$T/l.out"
+}
+
+@test "when the peer closes, send exits 0 though stdin is still open" {
+	start_py srv '
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+ready("127.0.0.1:%d" % l.getsockname()[1])
+c, _ = l.accept()
+c.sendall(b"bye\n"); c.close()'
+	mkfifo "$T/stdin"
+	exec 5<>"$T/stdin"	# open, never written, never closed
+	run "$SOCKIT" send "$ADDR" <"$T/stdin"
+	exec 5>&-
+	assert_success
+	assert_output "bye"
+}
+
+@test "after the peer closes, stdin that is already waiting is still sent" {
+	# The server reads everything, then closes: data ready on stdin at
+	# that point is not dropped.
+	random_file "$T/in.bin" 2000000
+	start_py srv "$COUNTER"
+	run "$SOCKIT" send "$ADDR" <"$T/in.bin"
+	assert_output --regexp "^2000000 "
+}
+
+@test "--send-only never prints the reply and exits after sending" {
+	start_py srv "$COUNTER"
+	run "$SOCKIT" send --send-only -m "just this" "$ADDR"
+	assert_success
+	[ -z "$output" ]
+	wait_exit "$PID"
+	[ "$STATUS" -eq 0 ]
+}
+
+@test "--recv-only never reads stdin and prints what arrives" {
+	start_py srv '
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+ready("127.0.0.1:%d" % l.getsockname()[1])
+c, _ = l.accept()
+c.sendall(b"news\n")
+c.settimeout(1)
+try:
+    got = c.recv(100)
+except socket.timeout:
+    got = b"(nothing)"
+print(got.decode()); sys.stdout.flush()
+c.close()'
+	run "$SOCKIT" send --recv-only "$ADDR" <<<"stdin data"
+	assert_success
+	assert_output "news"
+	wait_exit "$PID"
+	[ "$(cat "$T/srv.out")" = "(nothing)" ]
+}
+
+@test "a refused connect exits 1 with the address in the message" {
+	port=$(free_port)
+	run "$SOCKIT" send -m x "127.0.0.1:$port"
+	assert_failure 1
+	assert_output "sockit: send: connect 127.0.0.1:$port: Connection refused"
+}
+
+@test "a missing unix socket exits 1" {
+	run "$SOCKIT" send -m x "$T/none.sock"
+	assert_failure 1
+	assert_output "sockit: send: connect $T/none.sock: No such file or directory"
+	run "$SOCKIT" send -m x "@sockit-none-$$"
+	assert_failure 1
+	assert_output --partial "connect @sockit-none-$$: Connection refused"
+}
+
+@test "-w: a connect that hangs fails after the timeout with exit 1" {
+	# A listener whose accept queue is full drops further SYNs.
+	start_py srv '
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(0)
+held = []
+for _ in range(4):
+    s = socket.socket(); s.setblocking(False)
+    s.connect_ex(l.getsockname()); held.append(s)
+ready("127.0.0.1:%d" % l.getsockname()[1])
+__import__("time").sleep(60)  # holds the queue until teardown'
+	run "$SOCKIT" send -w 300ms -m x "$ADDR"
+	assert_failure 1
+	assert_output "sockit: send: connect $ADDR: Connection timed out"
+}
+
+@test "-i: no traffic either way for that long exits 1 with a message" {
+	start_py srv '
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+ready("127.0.0.1:%d" % l.getsockname()[1])
+c, _ = l.accept()
+c.recv(100)
+c.recv(100)'
+	mkfifo "$T/stdin"
+	exec 5<>"$T/stdin"
+	run "$SOCKIT" send -i 300ms "$ADDR" <"$T/stdin"
+	exec 5>&-
+	assert_failure 1
+	assert_output "sockit: send: idle for 300 ms: closing"
+}
+
+@test "a terminal on stdin: each line is sent when entered" {
+	start_py srv '
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+ready("127.0.0.1:%d" % l.getsockname()[1])
+c, _ = l.accept()
+f = c.makefile("rb")
+for i in range(2):
+    line = f.readline()
+    c.sendall(b"got " + line)
+c.close()'
+	run python3 - "$SOCKIT" "$ADDR" <<'PY'
+import os, pty, subprocess, sys, select
+m, s = pty.openpty()
+p = subprocess.Popen([sys.argv[1], "send", sys.argv[2]], stdin=s,
+                     stdout=subprocess.PIPE)
+os.close(s)
+out = b""
+for line in (b"first\n", b"second\n"):
+    os.write(m, line)
+    # the echo of this line must come back before the next is typed
+    want = b"got " + line
+    while not out.endswith(want):
+        r, _, _ = select.select([p.stdout], [], [], 10)
+        assert r, "no reply for %r" % line
+        out += os.read(p.stdout.fileno(), 100)
+print(out.decode(), end="")
+print("exit", p.wait(timeout=10))
+PY
+	assert_success
+	assert_output "$(printf 'got first\ngot second\nexit 0')"
+}
+
+@test "SIGTERM stops send with exit 0" {
+	start_py srv '
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+ready("127.0.0.1:%d" % l.getsockname()[1])
+c, _ = l.accept()
+c.sendall(b"hello\n")
+c.recv(100)'
+	mkfifo "$T/stdin"
+	exec 5<>"$T/stdin"
+	"$SOCKIT" send "$ADDR" <"$T/stdin" >"$T/out" 3>&- &
+	pid=$!
+	wait_for '[ -s "$T/out" ]'
+	kill -TERM "$pid"
+	wait_exit "$pid"
+	exec 5>&-
+	[ "$STATUS" -eq 0 ]
+	[ "$(cat "$T/out")" = "hello" ]
+}
+
+@test "-v logs the connect and byte counts" {
+	start_py srv "$COUNTER"
+	run "$SOCKIT" send -v -m abc "$ADDR"
+	assert_success
+	assert_line "sockit: send: connected to $ADDR"
+	assert_line --regexp "^sockit: send: $ADDR closed: 4 bytes sent, [0-9]+ received$"
+}
+
+@test "-4 and -6 restrict the family" {
+	start_py srv "$COUNTER"
+	run "$SOCKIT" send -6 -m x "$ADDR"
+	assert_failure
+	run "$SOCKIT" send -4 -m x "$ADDR"
+	assert_success
+}
+
+@test "a reset from the peer exits 1" {
+	start_py srv '
+import struct
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+ready("127.0.0.1:%d" % l.getsockname()[1])
+c, _ = l.accept()
+c.recv(100)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()'
+	mkfifo "$T/stdin"
+	exec 5<>"$T/stdin"
+	echo hi >&5
+	run "$SOCKIT" send "$ADDR" <"$T/stdin"
+	exec 5>&-
+	assert_failure 1
+	assert_output --partial "Connection reset by peer"
+}

@@ -1,0 +1,114 @@
+# Shared by every tests/*.bats: start real sockit servers on port 0 or a
+# unix path in $BATS_TEST_TMPDIR, learn their address from --ready-fd
+# (no sleeps, no fixed ports), and kill them by pid in teardown.
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+
+SOCKIT=${SOCKIT:-$BATS_TEST_DIRNAME/../src/sockit}
+T=$BATS_TEST_TMPDIR
+
+# start_server NAME ARGS...
+# Runs `sockit ARGS --ready-fd 4` in the background with stdin from
+# $SERVER_STDIN (default /dev/null), stdout to $T/NAME.out and stderr to
+# $T/NAME.err.  Sets ADDR (as the server wrote it), PORT (TCP) and PID.
+start_server() {
+	local name=$1 fifo
+	shift
+	fifo=$T/$name.ready
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	"$SOCKIT" "$@" --ready-fd 4 4>"$fifo" <"${SERVER_STDIN:-/dev/null}" \
+		>"$T/$name.out" 2>"$T/$name.err" 3>&- &
+	PID=$!
+	echo "$PID" >>"$T/pids"
+	# Returns when the server wrote its address, or EOF if it died first.
+	read -r ADDR <"$fifo" || true
+	if [ -z "$ADDR" ]; then
+		echo "server $name did not start:" >&2
+		cat "$T/$name.err" >&2
+		return 1
+	fi
+	PORT=${ADDR##*:}
+}
+
+# wait_exit PID [SECONDS]: wait for a background process and set STATUS;
+# fail (instead of hanging the suite) if it outlives the limit.
+wait_exit() {
+	local pid=$1 limit=${2:-20} i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ $i -ge $((limit * 20)) ]; then
+			echo "process $pid still running after ${limit}s" >&2
+			return 1
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	wait "$pid"
+	STATUS=$?
+}
+
+# wait_for 'CONDITION': poll a shell condition, evaluated afresh each
+# time (so quote it), for a result that takes time to show, like a log
+# line or output a server is still writing; 20 s at most.  With several
+# arguments, they are run as one command.
+wait_for() {
+	local i=0
+	until if [ $# -gt 1 ]; then "$@"; else eval "$1"; fi; do
+		[ $i -lt 400 ] || { echo "timed out waiting for: $*" >&2; return 1; }
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+kill_servers() {
+	local pid
+	[ -f "$T/pids" ] || return 0
+	while read -r pid; do
+		kill "$pid" 2>/dev/null || true
+	done <"$T/pids"
+	while read -r pid; do
+		wait "$pid" 2>/dev/null || true
+	done <"$T/pids"
+	rm -f "$T/pids"
+}
+
+teardown() {
+	kill_servers
+}
+
+# A file of N random bytes.
+random_file() {
+	head -c "$2" /dev/urandom >"$1"
+}
+
+# start_py NAME CODE [ARGS...]
+# Runs python3 CODE as an independent peer.  The code gets a ready(addr)
+# function that writes its address to the ready FIFO; stdout goes to
+# $T/NAME.out.  Sets ADDR, PORT and PID like start_server.
+start_py() {
+	local name=$1 code=$2 fifo
+	shift 2
+	fifo=$T/$name.ready
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	python3 -c "
+import os, sys, socket
+def ready(addr):
+    f = os.fdopen(4, 'w'); f.write(addr + '\n'); f.close()
+$code" "$@" 4>"$fifo" </dev/null >"$T/$name.out" 2>"$T/$name.err" 3>&- &
+	PID=$!
+	echo "$PID" >>"$T/pids"
+	read -r ADDR <"$fifo" || true
+	if [ -z "$ADDR" ]; then
+		echo "python peer $name did not start:" >&2
+		cat "$T/$name.err" >&2
+		return 1
+	fi
+	PORT=${ADDR##*:}
+}
+
+# A port with nothing listening on it (bound, then closed).
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
