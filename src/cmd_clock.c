@@ -260,13 +260,13 @@ on_stop(struct server *s)
 static int
 clock_exec(const struct cmd *cmd, int argc, char **argv)
 {
-	struct clock	*K;
+	/* Lives as long as the process: static, never freed. */
+	static struct clock	 K_;
+	struct clock		*K = &K_;
 	struct addr	 a;
 	char		 err[512];
 	int		 n, usage;
 
-	if ((K = calloc(1, sizeof(*K))) == NULL)
-		fatal("%s", strerror(errno));
 	K->format = "%H:%M:%S";
 	K->interval = 1000;
 	n = opts_parse(cmd, argc, argv, clock_long, "f:I:c:", clock_opt, K,
@@ -308,7 +308,6 @@ clock_exec(const struct cmd *cmd, int argc, char **argv)
 			cclient_close(K, (struct cclient *)K->srv.tab.byfd[n],
 			    NULL);
 	server_close(&K->srv);
-	free(K);
 	return 0;
 }
 

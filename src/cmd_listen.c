@@ -455,13 +455,13 @@ on_stop(struct server *s)
 static int
 listen_exec(const struct cmd *cmd, int argc, char **argv)
 {
-	struct listen	*L;
+	/* Lives as long as the process: static, never freed. */
+	static struct listen	 L_;
+	struct listen		*L = &L_;
 	struct addr	 a;
 	char		 err[512];
 	int		 n, usage, status;
 
-	if ((L = calloc(1, sizeof(*L))) == NULL)
-		fatal("%s", strerror(errno));
 	n = opts_parse(cmd, argc, argv, listen_long, "L1", listen_opt, L,
 	    &L->co, err, sizeof(err));
 	if (n == -'h' || n == -'V') {
@@ -506,7 +506,6 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 	server_close(&L->srv);
 	buf_free(&L->sink);
 	status = L->status;
-	free(L);
 	return status;
 }
 

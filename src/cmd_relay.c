@@ -250,13 +250,13 @@ on_stop(struct server *s)
 static int
 relay_exec(const struct cmd *cmd, int argc, char **argv)
 {
-	struct relay	*R;
+	/* Lives as long as the process: static, never freed. */
+	static struct relay	 R_;
+	struct relay		*R = &R_;
 	struct addr	 la, ta;
 	char		 err[512];
 	int		 n, usage, flags;
 
-	if ((R = calloc(1, sizeof(*R))) == NULL)
-		fatal("%s", strerror(errno));
 	n = opts_parse(cmd, argc, argv, NULL, "", NULL, NULL, &R->co, err,
 	    sizeof(err));
 	if (n == -'h' || n == -'V') {
@@ -308,7 +308,6 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 			pair_close(R, (struct pair *)R->srv.tab.byfd[n], NULL);
 	server_close(&R->srv);
 	sock_target_free(&R->target);
-	free(R);
 	return 0;
 }
 
