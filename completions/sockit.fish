@@ -1,0 +1,148 @@
+# fish completion for sockit(1)
+
+# The command: the first word after "sockit" that is not an option.
+function __sockit_command
+    set -l tokens (commandline -opc)
+    for t in $tokens[2..-1]
+        if not string match -q -- '-*' $t
+            echo $t
+            return 0
+        end
+    end
+    return 1
+end
+
+# Is the command one of $argv?
+function __sockit_using
+    set -l cmd (__sockit_command); or return 1
+    contains -- $cmd $argv
+end
+
+# Count the operands (not options, not option arguments) after the command.
+function __sockit_operands
+    set -l tokens (commandline -opc)
+    set -l takes_arg -d --delimiter -i --idle-timeout -x --max-conns --mode \
+        --allow-uid --backend --ready-fd -w --wait --output-delimiter \
+        -m --message -f --format -I --interval -c --count
+    set -l n 0
+    set -l skip 0
+    set -l seen_cmd 0
+    for t in $tokens[2..-1]
+        if test $skip -eq 1
+            set skip 0
+        else if test $seen_cmd -eq 0
+            string match -q -- '-*' $t; or set seen_cmd 1
+        else if contains -- $t $takes_arg
+            set skip 1
+        else if not string match -q -- '-*' $t
+            set n (math $n + 1)
+        end
+    end
+    echo $n
+end
+
+# Does the command take another address operand?
+function __sockit_wants_address
+    set -l cmd (__sockit_command); or return 1
+    set -l n (__sockit_operands)
+    switch $cmd
+        case relay
+            test $n -lt 2
+        case listen send echo clock
+            test $n -lt 1
+        case '*'
+            return 1
+    end
+end
+
+# Complete an address: unix socket files and directories, with or without
+# the unix: prefix, and the address prefixes.  With -U, paths only.
+function __sockit_address
+    set -l tok (commandline -ct)
+    set -l prefix
+    set -l path $tok
+    set -l unix 0
+    __fish_contains_opt -s U unix; and set unix 1
+    if test $unix -eq 0; and string match -q -- 'unix:*' $tok
+        set prefix unix:
+        set path (string sub -s 6 -- $tok)
+    else if test $unix -eq 0; and not string match -qr -- '^[./~]|/' $tok
+        printf '%s\t%s\n' unix: 'unix socket path' tcp: 'TCP address' \
+            tcp4: 'TCP address, IPv4 only' tcp6: 'TCP address, IPv6 only' \
+            @ 'abstract unix socket'
+    end
+    string match -q -- '@*' $path; and return
+    set -l glob (string replace -r -- '^~' $HOME $path)
+    for f in $glob*
+        if test -d $f
+            printf '%s%s/\tdirectory\n' $prefix $f
+        else if test -S $f
+            printf '%s%s\tunix socket\n' $prefix $f
+        end
+    end
+end
+
+set -l __sockit_commands listen send echo clock relay help
+
+complete -c sockit -f
+
+# Before the command.
+complete -c sockit -n 'not __sockit_command' -a listen -d 'Accept clients; their data to stdout, stdin to them'
+complete -c sockit -n 'not __sockit_command' -a send -d 'Connect; stdin or messages out, replies to stdout'
+complete -c sockit -n 'not __sockit_command' -a echo -d 'Echo server'
+complete -c sockit -n 'not __sockit_command' -a clock -d 'Time server'
+complete -c sockit -n 'not __sockit_command' -a relay -d 'Forward each client of LISTEN to TARGET'
+complete -c sockit -n 'not __sockit_command' -a help -d 'Print help for sockit or a command'
+complete -c sockit -n 'not __sockit_command' -s h -l help -d 'Print help and exit'
+complete -c sockit -n 'not __sockit_command' -s V -l version -d 'Print the version and exit'
+
+# help COMMAND
+complete -c sockit -n '__sockit_using help; and test (__sockit_operands) -eq 0' -a "$__sockit_commands"
+
+# Options of every command.
+set -l all '__sockit_using listen send echo clock relay'
+complete -c sockit -n $all -s 4 -d 'Use IPv4 only'
+complete -c sockit -n $all -s 6 -d 'Use IPv6 only'
+complete -c sockit -n $all -s U -l unix -d 'Address arguments are unix socket paths'
+complete -c sockit -n $all -s i -l idle-timeout -x -d 'Close a connection idle this long (DURATION)'
+complete -c sockit -n $all -s v -l verbose -d 'Log to stderr; repeat for more'
+complete -c sockit -n $all -s h -l help -d 'Print help for the command and exit'
+complete -c sockit -n $all -s V -l version -d 'Print the version and exit'
+
+# Delimiter options.
+set -l delim '__sockit_using listen send echo clock'
+complete -c sockit -n $delim -s d -l delimiter -x -a "'\\\\n' '\\\\r\\\\n' '\\\\0' '\\\\t'" -d 'Message delimiter'
+complete -c sockit -n $delim -s 0 -l null -d 'NUL-delimited messages (-d \'\\0\')'
+
+# Server options.
+set -l server '__sockit_using listen echo clock relay'
+complete -c sockit -n $server -s x -l max-conns -x -d 'Serve at most N clients at once'
+complete -c sockit -n $server -l mode -x -a '600 660 666 700 770' -d 'Octal permissions of the unix socket file'
+complete -c sockit -n $server -l allow-uid -x -a '(__fish_complete_users)' -d 'Serve only clients with this peer uid'
+complete -c sockit -n $server -l backend -x -a 'select epoll' -d 'Event loop'
+complete -c sockit -n $server -l ready-fd -x -d 'Write the bound address to FD once listening'
+complete -c sockit -n $server -s k -l keep-open -d 'Keep listening (the default)'
+
+# Client options.
+set -l client '__sockit_using send relay'
+complete -c sockit -n $client -s w -l wait -x -d 'Connect timeout (DURATION)'
+
+# listen
+complete -c sockit -n '__sockit_using listen' -l output-delimiter -x -a "'\\\\n' '\\\\r\\\\n' '\\\\0' '\\\\t'" -d 'Write each message followed by DELIM'
+complete -c sockit -n '__sockit_using listen' -s L -l label -d 'Start each message with the client address'
+complete -c sockit -n '__sockit_using listen send' -l recv-only -d 'Never read stdin'
+complete -c sockit -n '__sockit_using listen' -s 1 -l once -d 'Serve one client and exit when it leaves'
+
+# send
+complete -c sockit -n '__sockit_using send' -s m -l message -x -d 'Send TEXT followed by the delimiter'
+complete -c sockit -n '__sockit_using send' -l send-only -d 'Never read the socket; exit after sending'
+complete -c sockit -n '__sockit_using send' -s N -l shutdown -d 'Shut down the write side on stdin EOF (the default)'
+
+# clock
+complete -c sockit -n '__sockit_using clock' -s f -l format -x -d 'strftime(3) format of the time'
+complete -c sockit -n '__sockit_using clock' -s I -l interval -x -d 'Tick interval (DURATION)'
+complete -c sockit -n '__sockit_using clock' -l utc -d 'Use UTC whatever TZ says'
+complete -c sockit -n '__sockit_using clock' -s c -l count -x -d 'Close each client after N ticks'
+
+# Addresses.
+complete -c sockit -n __sockit_wants_address -a '(__sockit_address)'
