@@ -1,11 +1,13 @@
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -91,7 +93,7 @@ unix_clear_stale(const char *path, const struct sockaddr_storage *ss,
 }
 
 static int
-listen_unix(const struct addr *a, int mode, struct listener *l, char *err,
+listen_unix_locked(const struct addr *a, int mode, struct listener *l, char *err,
     size_t errlen)
 {
 	struct sockaddr_storage	ss;
@@ -140,6 +142,42 @@ listen_unix(const struct addr *a, int mode, struct listener *l, char *err,
 			}
 	}
 	return 0;
+}
+
+/*
+ * Two servers starting on one stale path would both unlink it, and the
+ * later unlink could take the earlier one's new socket.  A lock on the
+ * directory makes check, unlink and bind one step.  Without read access
+ * to the directory there is no lock, only that narrow race.
+ */
+static int
+lock_dir(const char *path)
+{
+	char	dir[ADDR_PATH_MAX + 1];
+	int	fd;
+
+	strlcpy(dir, path, sizeof(dir));
+	if ((fd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	if (flock(fd, LOCK_EX) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+listen_unix(const struct addr *a, int mode, struct listener *l, char *err,
+    size_t errlen)
+{
+	int	lock = -1, r;
+
+	if (a->kind == ADDR_UNIX)
+		lock = lock_dir(a->path);
+	r = listen_unix_locked(a, mode, l, err, errlen);
+	if (lock != -1)
+		close(lock);	/* and with it the flock */
+	return r;
 }
 
 static int
