@@ -1,0 +1,304 @@
+#!/usr/bin/env bats
+# Faults: peers that reset, vanish, stall or never read; running out of
+# descriptors; connection churn; signals mid-transfer; half-close in
+# every direction; hostile input.  Each test states what it proves.
+
+load test_helper
+
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+nfds() { ls "/proc/$1/fd" | wc -l; }
+
+@test "a client that resets mid-transfer loses nothing it sent and disturbs no one" {
+	start_server l listen -v 127.0.0.1:0
+	python3 - "$ADDR" <<'PY'
+import socket, struct, sys
+h, _, p = sys.argv[1].rpartition(":")
+good = socket.create_connection((h, int(p)))
+bad = socket.create_connection((h, int(p)))
+bad.sendall(b"before the reset\n")
+good.sendall(b"good 1\n")
+# wait until the server has read it, then reset
+bad.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+bad.close()
+good.sendall(b"good 2\n")
+good.close()
+PY
+	wait_for '[ "$(wc -l <"$T/l.out")" -eq 3 ]'
+	grep -qx "before the reset" "$T/l.out"
+	grep -qx "good 1" "$T/l.out"
+	grep -qx "good 2" "$T/l.out"
+	"$SOCKIT" send -m "server still up" "$ADDR"
+	wait_for 'grep -qx "server still up" "$T/l.out"'
+}
+
+@test "a client killed with SIGKILL mid-transfer: the echo server keeps serving" {
+	start_server e echo 127.0.0.1:0
+	head -c 50000000 /dev/zero | "$SOCKIT" send "$ADDR" >/dev/null 3>&- &
+	victim=$!
+	kill -9 "$victim"
+	wait "$victim" || true
+	run "$SOCKIT" send -m alive "$ADDR"
+	assert_success
+	assert_output "alive"
+}
+
+@test "a client that connects and never sends holds up no one" {
+	start_server e echo 127.0.0.1:0
+	python3 - "$ADDR" <<'PY'
+import socket, sys
+h, _, p = sys.argv[1].rpartition(":")
+silent = [socket.create_connection((h, int(p))) for _ in range(20)]
+s = socket.create_connection((h, int(p)))
+s.sendall(b"x" * 100000); s.shutdown(socket.SHUT_WR)
+got = b""
+while True:
+    d = s.recv(65536)
+    if not d: break
+    got += d
+assert got == b"x" * 100000, len(got)
+PY
+}
+
+@test "a client that never reads: the server's memory stays bounded, others are served" {
+	start_server e echo 127.0.0.1:0
+	base=$(rss_kb "$PID")
+	python3 - "$ADDR" "$PID" <<'PY'
+import socket, sys
+h, _, p = sys.argv[1].rpartition(":")
+hog = socket.create_connection((h, int(p)))
+hog.setblocking(False)
+sent = 0
+# push until both kernels' buffers and sockit's are full
+stalls = 0
+while stalls < 50 and sent < 200_000_000:
+    try:
+        sent += hog.send(b"z" * 65536)
+        stalls = 0
+    except BlockingIOError:
+        stalls += 1
+        socket.socket().close()
+        import select; select.select([], [hog], [], 0.02)
+print("hog stalled after", sent, file=sys.stderr)
+assert sent < 200_000_000, "sockit never pushed back"
+other = socket.create_connection((h, int(p)))
+other.sendall(b"hello\n")
+other.settimeout(10)
+assert other.recv(100) == b"hello\n"
+PY
+	now=$(rss_kb "$PID")
+	echo "rss before $base kB, with the hog $now kB" >&3
+	# one direction's buffer is 256 KiB: allow a few MiB, not the stream
+	[ $((now - base)) -lt 4096 ]
+}
+
+@test "out of descriptors: extra clients are closed, held ones served, no spinning, recovery" {
+	mkfifo "$T/e.ready"
+	(
+		ulimit -n 40
+		exec "$SOCKIT" echo -v --ready-fd 4 127.0.0.1:0 4>"$T/e.ready" \
+			</dev/null >"$T/e.out" 2>"$T/e.err" 3>&-
+	) &
+	PID=$!
+	echo "$PID" >>"$T/pids"
+	read -r ADDR <"$T/e.ready"
+	python3 - "$ADDR" "$PID" <<'PY'
+import socket, sys, time, os
+h, _, p = sys.argv[1].rpartition(":")
+pid = sys.argv[2]
+def ticks():
+    f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
+    return int(f[11]) + int(f[12])
+conns = []
+for i in range(80):
+    conns.append(socket.create_connection((h, int(p))))
+# the ones beyond the limit get closed by the server
+for s in conns:
+    s.settimeout(5)
+served = 0
+for s in conns:
+    try:
+        s.sendall(b"ping\n")
+        if s.recv(10) == b"ping\n":
+            served += 1
+    except (ConnectionResetError, BrokenPipeError, socket.timeout):
+        pass
+print("served", served, file=sys.stderr)
+assert 10 <= served < 80, served
+# no spinning while the table is full and clients keep knocking
+t0 = ticks(); time.sleep(1.0); used = ticks() - t0
+assert used < 30, "server used %d ticks in 1 s" % used
+# recovery: free the held ones, a new client is served
+for s in conns: s.close()
+for attempt in range(100):
+    n = socket.create_connection((h, int(p)))
+    n.settimeout(5)
+    try:
+        n.sendall(b"again\n")
+        if n.recv(10) == b"again\n":
+            break
+    except (ConnectionResetError, BrokenPipeError, socket.timeout):
+        pass
+    n.close()
+    time.sleep(0.05)
+else:
+    raise SystemExit("server did not recover")
+PY
+	kill -0 "$PID"
+	grep -q "out of descriptors: closed a new client" "$T/e.err"
+}
+
+@test "connection churn: 2000 connect/close cycles leak no descriptor" {
+	start_server e echo 127.0.0.1:0
+	before=$(nfds "$PID")
+	python3 - "$ADDR" <<'PY'
+import socket, sys
+h, _, p = sys.argv[1].rpartition(":")
+for i in range(2000):
+    s = socket.create_connection((h, int(p)))
+    if i % 2:
+        s.sendall(b"x\n"); s.recv(10)
+    s.close()
+s = socket.create_connection((h, int(p))); s.sendall(b"last\n")
+assert s.recv(10) == b"last\n"; s.close()
+PY
+	wait_for '[ "$(nfds "$PID")" -eq "$before" ]'
+	rss=$(rss_kb "$PID")
+	[ "$rss" -lt 20000 ]
+}
+
+@test "SIGPIPE never kills: listen whose stdout reader went away exits 0" {
+	mkfifo "$T/ready"
+	{ "$SOCKIT" listen --ready-fd 4 127.0.0.1:0 4>"$T/ready" </dev/null 3>&- | head -c 10 >"$T/head"; echo "${PIPESTATUS[0]}" >"$T/status"; } &
+	read -r ADDR <"$T/ready"
+	head -c 5000000 /dev/urandom | "$SOCKIT" send "$ADDR" || true
+	wait_for '[ -s "$T/status" ]'
+	[ "$(cat "$T/status")" -eq 0 ]
+	[ "$(wc -c <"$T/head")" -eq 10 ]
+}
+
+@test "SIGPIPE never kills: send whose stdout reader went away" {
+	start_server e echo 127.0.0.1:0
+	run bash -c "head -c 5000000 /dev/zero | '$SOCKIT' send '$ADDR' | head -c 10 >/dev/null; echo \${PIPESTATUS[1]}"
+	assert_output "0"
+}
+
+@test "SIGINT and SIGHUP mid-transfer: what arrived is flushed, the file removed" {
+	for sig in INT HUP; do
+		rm -f "$T/l.out"
+		start_server l listen -v "$T/$sig.sock"
+		python3 - "$T/$sig.sock" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+s.sendall(b"y" * 300000 + b"\n")
+s.recv(1)
+PY
+		cli=$!
+		wait_for '[ "$(wc -c <"$T/l.out")" -eq 300001 ]'
+		kill -s "$sig" "$PID"
+		wait_exit "$PID"
+		[ "$STATUS" -eq 0 ]
+		wait "$cli"
+		[ ! -e "$T/$sig.sock" ]
+		[ "$(wc -c <"$T/l.out")" -eq 300001 ]
+	done
+}
+
+# half: checksum what each side got after each side shut down in turn
+HALFCLOSE='
+import hashlib, os, socket, sys
+def connect(a):
+    if a.startswith("unix:"):
+        s = socket.socket(socket.AF_UNIX); s.connect(a[5:]); return s
+    h, _, p = a.rpartition(":")
+    return socket.create_connection((h.strip("[]"), int(p)))
+'
+
+@test "half-close through echo and relay, both orders, checksums equal" {
+	start_server e echo "$T/e.sock"
+	echo_addr=$ADDR
+	start_server r relay 127.0.0.1:0 "$echo_addr"
+	for a in "$echo_addr" "$ADDR"; do
+		python3 -c "$HALFCLOSE
+data = os.urandom(3_000_000)
+s = connect(sys.argv[1])
+import threading
+got = []
+def rd():
+    b = bytearray()
+    while True:
+        d = s.recv(1 << 16)
+        if not d: break
+        b += d
+    got.append(bytes(b))
+t = threading.Thread(target=rd); t.start()
+s.sendall(data)
+s.shutdown(socket.SHUT_WR)   # we are done; the rest must still come back
+t.join(30)
+assert got and hashlib.sha256(got[0]).digest() == hashlib.sha256(data).digest(), len(got[0]) if got else None
+" "$a"
+	done
+}
+
+@test "half-close through send and listen: the server's reply after the client's EOF arrives" {
+	random_file "$T/req" 1000000
+	random_file "$T/resp" 1000000
+	SERVER_STDIN=$T/resp start_server l listen --once "$T/l.sock"
+	"$SOCKIT" send "$T/l.sock" <"$T/req" >"$T/got"
+	wait_exit "$PID"
+	cmp "$T/req" "$T/l.out"
+	cmp "$T/resp" "$T/got"
+}
+
+@test "half-close the other way: the server shuts down first, the client still sends" {
+	random_file "$T/up" 2000000
+	start_server l listen --once "$T/l.sock"	# stdin /dev/null: shuts down at once
+	python3 -c "$HALFCLOSE
+s = connect('unix:' + sys.argv[1])
+assert s.recv(10) == b''          # the server half-closed first
+s.sendall(open(sys.argv[2], 'rb').read())
+s.close()" "$T/l.sock" "$T/up"
+	wait_exit "$PID"
+	cmp "$T/up" "$T/l.out"
+}
+
+@test "hostile input: a 10 MB line with no delimiter, NULs, arrives whole" {
+	start_server l listen --once -L 127.0.0.1:0
+	{ head -c 5000000 /dev/zero; head -c 5000000 /dev/urandom | tr -d '\n'; } >"$T/line"
+	python3 - "$ADDR" "$T/line" >"$T/me" <<'PY'
+import socket, sys
+h, _, p = sys.argv[1].rpartition(":")
+s = socket.create_connection((h, int(p)))
+print("127.0.0.1:%d" % s.getsockname()[1])
+s.sendall(open(sys.argv[2], "rb").read()); s.close()
+PY
+	wait_exit "$PID"
+	# one label, then the line byte-exact
+	printf '%s ' "$(cat "$T/me")" | cat - "$T/line" | cmp - "$T/l.out"
+}
+
+@test "hostile input: a two-byte delimiter split across writes still frames" {
+	start_server l listen --once -d '\r\n' --output-delimiter '|' 127.0.0.1:0
+	python3 - "$ADDR" <<'PY'
+import socket, sys
+h, _, p = sys.argv[1].rpartition(":")
+s = socket.create_connection((h, int(p)))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+for piece in (b"one\r", b"\ntwo", b"\r", b"\nthree\r", b"\n"):
+    s.sendall(piece)
+    # let each piece be its own read on the server
+    __import__("time").sleep(0.05)
+s.close()
+PY
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "one|two|three|" ]
+}
+
+@test "hostile input: escape sequences from a peer never reach stderr raw with -vv" {
+	start_server l listen -vv --once "$T/l.sock"
+	printf '\033[2J\033]0;pwned\007\r\n' | nc -NU "$T/l.sock"
+	wait_exit "$PID"
+	! grep -q $'\033' "$T/l.err"
+	! grep -q $'\007' "$T/l.err"
+	cmp <(printf '\033[2J\033]0;pwned\007\r\n') "$T/l.out"
+}
