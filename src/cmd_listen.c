@@ -11,7 +11,6 @@
 
 #include <sys/socket.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +46,7 @@ struct listen {
 	struct buf	 sink;		/* for stdout */
 	struct client	*owner;		/* mid-message, holds the sink */
 	int		 in_eof;	/* stdin is done (or unused) */
+	int64_t		 in_moved;	/* when stdin was last read */
 	int		 served;	/* --once: the client came */
 	int		 rescan;	/* sink freed: look at every client */
 	int		 status;
@@ -196,12 +196,38 @@ client_close(struct listen *L, struct client *cl)
 		L->rescan = 1;
 }
 
-static int
-stdin_waiting(struct listen *L)
-{
-	struct pollfd	pfd = { 0, POLLIN, 0 };
+static void	update(struct listen *, struct client *);
 
-	return !L->in_eof && poll(&pfd, 1, 0) == 1;
+static void
+linger_check(struct loop *l, void *arg)
+{
+	struct listen	*L = arg;
+
+	(void)l;
+	L->rescan = 1;
+	update(L, NULL);
+}
+
+/*
+ * A client that has said all it will: is stdin done with it too?  A
+ * pipe that still delivers goes on to it; a terminal, or stdin idle
+ * for the linger, lets it go.
+ */
+static int
+stdin_done_with(struct listen *L, struct client *cl)
+{
+	int64_t	moved;
+
+	if (L->in_eof || L->srv.stopping)
+		return 1;
+	if (cl->out.len > 0)
+		return 0;
+	moved = L->in_moved > cl->c->active ? L->in_moved : cl->c->active;
+	if (stdin_lingered(moved, now_ms()))
+		return 1;
+	loop_timer(L->srv.loop, TIMER_CMD, moved + STDIN_LINGER_MS,
+	    linger_check, L);
+	return 0;
 }
 
 /* Emit what the client holds; close it once it has nothing left. */
@@ -223,8 +249,7 @@ client_settle(struct listen *L, struct client *cl)
 	 * but stdin that may come later is not waited for.
 	 */
 	if ((cl->eof || L->srv.stopping) && cl->in.len == 0 &&
-	    (cl->out.len == 0 || L->srv.stopping) &&
-	    (L->srv.stopping || !stdin_waiting(L)))
+	    stdin_done_with(L, cl))
 		client_close(L, cl);
 }
 
@@ -300,6 +325,7 @@ stdin_read(struct listen *L)
 	n = read(0, conn_scratch, sizeof(conn_scratch));
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
+	L->in_moved = now_ms();
 	if (n <= 0) {
 		log_v(2, "stdin: end");
 		L->in_eof = 1;

@@ -65,18 +65,27 @@ send_opt(int ch, const char *arg, void *ctx, const char **why)
 	return 1;
 }
 
-static int
-readable_now(int fd)
-{
-	struct pollfd	pfd = { fd, POLLIN, 0 };
-
-	return poll(&pfd, 1, 0) == 1;
-}
-
 static void
 finish(struct send *s)
 {
 	loop_stop(s->loop);
+}
+
+static void	update(struct send *);
+
+static void
+linger_check(struct loop *l, void *arg)
+{
+	(void)l;
+	update(arg);
+}
+
+/* When bytes last moved from stdin towards the peer. */
+static int64_t
+up_moved(const struct send *s)
+{
+	return s->in->active > s->net->active ? s->in->active :
+	    s->net->active;
 }
 
 /* After every event: interest from buffer state, and are we done? */
@@ -92,11 +101,18 @@ update(struct send *s)
 		log_v(2, "peer closed");
 	}
 	/*
-	 * The peer closed: what stdin already holds still goes out, but
-	 * an interactive stdin is not waited for.
+	 * The peer closed.  A pipe that still delivers is copied on (the
+	 * peer may only have half-closed); a terminal, or stdin idle for
+	 * the linger, ends the session.
 	 */
-	if (s->peer_gone && (s->up.done ||
-	    (s->up.buf.len == 0 && !readable_now(0))))
+	if (s->peer_gone && !s->up.done) {
+		if (s->up.buf.len == 0 && stdin_lingered(up_moved(s), now_ms()))
+			finish(s);
+		else
+			loop_timer(s->loop, TIMER_CMD, up_moved(s) +
+			    STDIN_LINGER_MS, linger_check, s);
+	}
+	if (s->peer_gone && s->up.done)
 		finish(s);
 	if (s->send_only && s->up.done)
 		finish(s);

@@ -302,3 +302,26 @@ PY
 	! grep -q $'\007' "$T/l.err"
 	cmp <(printf '\033[2J\033]0;pwned\007\r\n') "$T/l.out"
 }
+
+@test "a server that half-closes at once (listen --once </dev/null) still gets all of a piped send" {
+	start_server l listen --once 127.0.0.1:0
+	head -c 100000000 /dev/zero | "$SOCKIT" send "$ADDR"
+	wait_exit "$PID"
+	[ "$(wc -c <"$T/l.out")" -eq 100000000 ]
+}
+
+@test "after the peer closes, a pipe that stays open but idle ends send after the linger" {
+	start_py srv '
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+ready("127.0.0.1:%d" % l.getsockname()[1])
+c, _ = l.accept()
+print(c.recv(100).decode(), end=""); sys.stdout.flush()
+c.close()'
+	mkfifo "$T/stdin"
+	exec 5<>"$T/stdin"
+	echo "first" >&5
+	run "$SOCKIT" send "$ADDR" <"$T/stdin"
+	exec 5>&-
+	assert_success
+	[ "$(cat "$T/srv.out")" = "first" ]
+}
