@@ -83,19 +83,24 @@ listen_opt(int ch, const char *arg, void *ctx, const char **why)
 }
 
 static void
+sink_fail(struct listen *L, int e)
+{
+	/* A reader that went away ends us quietly; others are errors. */
+	if (e != EPIPE) {
+		log_err("stdout: %s", strerror(e));
+		L->status = 1;
+	}
+	buf_free(&L->sink);
+	loop_stop(L->srv.loop);
+}
+
+static void
 sink_flush(struct listen *L)
 {
 	size_t	before = L->sink.len;
 
-	if (buf_flush(&L->sink, 1) == -1) {
-		/* A reader that went away ends us quietly; others are errors. */
-		if (errno != EPIPE) {
-			log_err("stdout: %s", strerror(errno));
-			L->status = 1;
-		}
-		buf_free(&L->sink);
-		loop_stop(L->srv.loop);
-	}
+	if (buf_flush(&L->sink, 1) == -1)
+		sink_fail(L, errno);
 	if (before >= BUF_CAP && L->sink.len < BUF_CAP)
 		L->rescan = 1;
 }
@@ -103,12 +108,23 @@ sink_flush(struct listen *L)
 static void
 sink_add(struct listen *L, const char *p, size_t n)
 {
-	/* Callers keep below SINK_CAP; a failure here is out of memory. */
-	if (buf_append(&L->sink, p, n) == -1) {
-		log_err("stdout: %s", strerror(ENOMEM));
-		L->status = 1;
-		loop_stop(L->srv.loop);
+	ssize_t	w;
+
+	/* Nothing waits: straight to stdout, and keep only the rest. */
+	if (L->sink.len == 0 && n > 0) {
+		if ((w = write(1, p, n)) == -1) {
+			if (errno != EAGAIN && errno != EINTR) {
+				sink_fail(L, errno);
+				return;
+			}
+			w = 0;
+		}
+		p += w;
+		n -= w;
 	}
+	/* Callers keep below SINK_CAP; a failure here is out of memory. */
+	if (n > 0 && buf_append(&L->sink, p, n) == -1)
+		sink_fail(L, ENOMEM);
 }
 
 /* One message, or a piece of one, into the sink. */
