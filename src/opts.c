@@ -161,21 +161,14 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 	return 1;
 }
 
-/* "-i" or "--idle-timeout", as the user may have typed it. */
+/* "-i" or "--idle-timeout", as the user typed it (idx: the long one). */
 static void
-opt_name(int ch, const struct option *longs, char *buf, size_t len)
+opt_name(int ch, int idx, const struct option *longs, char *buf, size_t len)
 {
-	const struct option	*o;
-
-	for (o = longs; o->name != NULL; o++)
-		if (o->val == ch)
-			break;
-	if (ch < 256 && ch > ' ')
-		snprintf(buf, len, "-%c", ch);
-	else if (o->name != NULL)
-		snprintf(buf, len, "--%s", o->name);
+	if (idx >= 0)
+		snprintf(buf, len, "--%s", longs[idx].name);
 	else
-		snprintf(buf, len, "option");
+		snprintf(buf, len, "-%c", ch);
 }
 
 int
@@ -186,7 +179,7 @@ opts_parse(const struct cmd *cmd, int argc, char **argv,
 	struct option	 longs[LONG_MAX_OPTS];
 	char		 shorts[64], name[32];
 	const char	*why;
-	int		 n = 0, ch, r;
+	int		 n = 0, ch, r, idx;
 
 	memset(co, 0, sizeof(*co));
 	co->family = AF_UNSPEC;
@@ -215,7 +208,9 @@ opts_parse(const struct cmd *cmd, int argc, char **argv,
 
 	optind = 0;	/* reset: main already ran getopt on its own argv */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+	/* getopt_long sets idx only for a long option. */
+	while ((idx = -1, ch = getopt_long(argc, argv, shorts, longs, &idx)) !=
+	    -1) {
 		if (ch == '?') {
 			if (optopt != 0)
 				snprintf(err, errlen, "unknown option -%c",
@@ -241,7 +236,7 @@ opts_parse(const struct cmd *cmd, int argc, char **argv,
 		if (r == 1)
 			r = fn != NULL ? fn(ch, optarg, ctx, &why) : 1;
 		if (r != 0) {
-			opt_name(ch, longs, name, sizeof(name));
+			opt_name(ch, idx, longs, name, sizeof(name));
 			snprintf(err, errlen, "%s %s: %s", name,
 			    optarg ? optarg : "", r == 1 ? "unhandled" : why);
 			return -1;

@@ -106,8 +106,8 @@ on_listener(struct loop *l, int lfd, int events, void *arg)
 		    sock_peer_cred(fd, &pid, &uid) == 0)
 			snprintf(name, sizeof(name), "unix:%ld", (long)pid);
 		if (s->clients >= s->max) {
-			log_v(1, "%s: refused: %lld clients at most", name,
-			    s->max);
+			log_v(1, "%s: refused: %lld clients already "
+			    "(--max-conns)", name, s->max);
 			close(fd);
 			continue;
 		}

@@ -113,7 +113,8 @@ usage_fails() {
 
 @test "bad --max-conns exits 2" {
 	for v in 0 -1 abc 1000001 ''; do
-		usage_fails echo "-x $v: " --max-conns "$v" 0
+		usage_fails echo "--max-conns $v: " --max-conns "$v" 0
+		usage_fails echo "-x $v: " -x "$v" 0
 	done
 }
 

@@ -282,7 +282,7 @@ a.close()
 PY
 	wait_for '[ "$(wc -l <"$T/l.out")" -eq 2 ]'
 	[ "$(cat "$T/l.out")" = "$(printf 'first\nstill here')" ]
-	grep -q "refused: 1 clients at most" "$T/l.err"
+	grep -q "refused: 1 clients already (--max-conns)" "$T/l.err"
 	kill -0 "$PID"
 }
 
