@@ -2,6 +2,11 @@
 #ifndef SOCKIT_CMD_H
 #define SOCKIT_CMD_H
 
+#include "opts.h"
+
+struct addr;
+struct server;
+
 struct cmd {
 	const char	*name;
 	const char	*args;		/* "[options] ADDRESS" */
@@ -19,6 +24,21 @@ void	cmd_help(const struct cmd *);
 /* Exit 2 with "sockit: CMD: msg" and a pointer to --help. */
 void	usage_error(const struct cmd *, const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 2, 3)));
+/*
+ * The steps every command shares, which exit on failure: parse argv
+ * (-h and -V print and exit 0, a bad option exits 2) and return the
+ * index of the first operand; read a server's ADDRESS; open a server
+ * (exit 2 for a bad address, 1 for a failure) and run it until stopped.
+ */
+int	cmd_parse(const struct cmd *, int argc, char **argv,
+	    const struct option *own, const char *ownshort, opt_fn *fn,
+	    void *ctx, struct common *co);
+void	cmd_server_address(const struct cmd *, const struct common *co,
+	    int argc, char **argv, struct addr *a);
+void	cmd_serve_open(const struct cmd *, struct server *,
+	    const struct addr *);
+void	cmd_serve_run(struct server *);
+
 /* Exit 1 with "sockit: CMD: msg". */
 void	fatal(const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));

@@ -264,25 +264,13 @@ clock_exec(const struct cmd *cmd, int argc, char **argv)
 	static struct clock	 K_;
 	struct clock		*K = &K_;
 	struct addr	 a;
-	char		 err[512];
-	int		 n, usage;
+	int		 n;
 
 	K->format = "%H:%M:%S";
 	K->interval = 1000;
-	n = opts_parse(cmd, argc, argv, clock_long, "f:I:c:", clock_opt, K,
-	    &K->co, err, sizeof(err));
-	if (n == -'h' || n == -'V') {
-		n == -'h' ? cmd_help(cmd) : (void)printf("sockit %s\n",
-		    PACKAGE_VERSION);
-		return 0;
-	}
-	if (n < 0)
-		usage_error(cmd, "%s", err);
-	log_init(cmd->name, K->co.verbose);
-	if (opts_address(&K->co, 1, argc - n, argv + n, &a, err,
-	    sizeof(err)) == -1 || opts_check_server(&K->co, &a, err,
-	    sizeof(err)) == -1)
-		usage_error(cmd, "%s", err);
+	n = cmd_parse(cmd, argc, argv, clock_long, "f:I:c:", clock_opt, K,
+	    &K->co);
+	cmd_server_address(cmd, &K->co, argc - n, argv + n, &a);
 	tzset();
 	if (format_tick(K, wall_ms()) == -1)
 		usage_error(cmd, "-f %s: formats to nothing, or to more than "
@@ -292,17 +280,9 @@ clock_exec(const struct cmd *cmd, int argc, char **argv)
 	K->srv.on_accept = on_accept;
 	K->srv.on_stop = on_stop;
 	K->srv.on_idle = on_idle;
-	if (server_open(&K->srv, &a, &usage, err, sizeof(err)) == -1) {
-		if (usage)
-			usage_error(cmd, "%s", err);
-		fatal("%s", err);
-	}
-	if (server_ready(&K->srv, err, sizeof(err)) == -1)
-		fatal("%s", err);
-	server_idle_arm(&K->srv);
+	cmd_serve_open(cmd, &K->srv, &a);
 	on_tick(K->srv.loop, K);
-	if (loop_run(K->srv.loop) == -1)
-		fatal("event loop: %s", strerror(errno));
+	cmd_serve_run(&K->srv);
 	for (n = 0; n < K->srv.tab.size; n++)
 		if (K->srv.tab.byfd[n] != NULL)
 			cclient_close(K, (struct cclient *)K->srv.tab.byfd[n],

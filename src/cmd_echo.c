@@ -127,39 +127,18 @@ echo_exec(const struct cmd *cmd, int argc, char **argv)
 {
 	struct echo	 E;
 	struct addr	 a;
-	char		 err[512];
-	int		 n, usage;
+	int		 n;
 
 	memset(&E, 0, sizeof(E));
-	n = opts_parse(cmd, argc, argv, NULL, "", NULL, NULL, &E.co, err,
-	    sizeof(err));
-	if (n == -'h' || n == -'V') {
-		n == -'h' ? cmd_help(cmd) : (void)printf("sockit %s\n",
-		    PACKAGE_VERSION);
-		return 0;
-	}
-	if (n < 0)
-		usage_error(cmd, "%s", err);
-	log_init(cmd->name, E.co.verbose);
-	if (opts_address(&E.co, 1, argc - n, argv + n, &a, err,
-	    sizeof(err)) == -1 || opts_check_server(&E.co, &a, err,
-	    sizeof(err)) == -1)
-		usage_error(cmd, "%s", err);
+	n = cmd_parse(cmd, argc, argv, NULL, "", NULL, NULL, &E.co);
+	cmd_server_address(cmd, &E.co, argc - n, argv + n, &a);
 	E.srv.co = &E.co;
 	E.srv.arg = &E;
 	E.srv.on_accept = on_accept;
 	E.srv.on_stop = on_stop;
 	E.srv.on_idle = on_idle;
-	if (server_open(&E.srv, &a, &usage, err, sizeof(err)) == -1) {
-		if (usage)
-			usage_error(cmd, "%s", err);
-		fatal("%s", err);
-	}
-	if (server_ready(&E.srv, err, sizeof(err)) == -1)
-		fatal("%s", err);
-	server_idle_arm(&E.srv);
-	if (loop_run(E.srv.loop) == -1)
-		fatal("event loop: %s", strerror(errno));
+	cmd_serve_open(cmd, &E.srv, &a);
+	cmd_serve_run(&E.srv);
 	for (n = 0; n < E.srv.tab.size; n++)
 		if (E.srv.tab.byfd[n] != NULL)
 			eclient_close(&E, (struct eclient *)E.srv.tab.byfd[n]);

@@ -501,23 +501,11 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 	static struct listen	 L_;
 	struct listen		*L = &L_;
 	struct addr	 a;
-	char		 err[512];
-	int		 n, usage, status;
+	int		 n;
 
-	n = opts_parse(cmd, argc, argv, listen_long, "L1", listen_opt, L,
-	    &L->co, err, sizeof(err));
-	if (n == -'h' || n == -'V') {
-		n == -'h' ? cmd_help(cmd) : (void)printf("sockit %s\n",
-		    PACKAGE_VERSION);
-		return 0;
-	}
-	if (n < 0)
-		usage_error(cmd, "%s", err);
-	log_init(cmd->name, L->co.verbose);
-	if (opts_address(&L->co, 1, argc - n, argv + n, &a, err,
-	    sizeof(err)) == -1 || opts_check_server(&L->co, &a, err,
-	    sizeof(err)) == -1)
-		usage_error(cmd, "%s", err);
+	n = cmd_parse(cmd, argc, argv, listen_long, "L1", listen_opt, L,
+	    &L->co);
+	cmd_server_address(cmd, &L->co, argc - n, argv + n, &a);
 
 	L->sink.cap = SINK_CAP;
 	L->in_eof = L->recv_only;
@@ -528,27 +516,18 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 	L->srv.on_idle = on_idle;
 	if (L->once)
 		L->co.max_conns = 1;
-	if (server_open(&L->srv, &a, &usage, err, sizeof(err)) == -1) {
-		if (usage)
-			usage_error(cmd, "%s", err);
-		fatal("%s", err);
-	}
+	cmd_serve_open(cmd, &L->srv, &a);
 	if (loop_add(L->srv.loop, 0, on_stdio, L) == -1 ||
 	    loop_add(L->srv.loop, 1, on_stdio, L) == -1)
 		fatal("event loop: %s", strerror(errno));
-	if (server_ready(&L->srv, err, sizeof(err)) == -1)
-		fatal("%s", err);
-	server_idle_arm(&L->srv);
-	if (loop_run(L->srv.loop) == -1)
-		fatal("event loop: %s", strerror(errno));
+	cmd_serve_run(&L->srv);
 	/* The grace period is over: whatever is left is dropped. */
 	for (n = 0; n < L->srv.tab.size; n++)
 		if (L->srv.tab.byfd[n] != NULL)
 			client_close(L, L->srv.tab.byfd[n]->udata);
 	server_close(&L->srv);
 	buf_free(&L->sink);
-	status = L->status;
-	return status;
+	return L->status;
 }
 
 const struct cmd cmd_listen = {

@@ -257,16 +257,7 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	char		 err[512];
 	int		 n, usage, flags;
 
-	n = opts_parse(cmd, argc, argv, NULL, "", NULL, NULL, &R->co, err,
-	    sizeof(err));
-	if (n == -'h' || n == -'V') {
-		n == -'h' ? cmd_help(cmd) : (void)printf("sockit %s\n",
-		    PACKAGE_VERSION);
-		return 0;
-	}
-	if (n < 0)
-		usage_error(cmd, "%s", err);
-	log_init(cmd->name, R->co.verbose);
+	n = cmd_parse(cmd, argc, argv, NULL, "", NULL, NULL, &R->co);
 	if (argc - n != 2)
 		usage_error(cmd, argc - n < 2 ? "need LISTEN and TARGET" :
 		    "too many arguments: %s", argv[n + 2]);
@@ -291,18 +282,10 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	R->srv.on_accept = on_accept;
 	R->srv.on_stop = on_stop;
 	R->srv.on_idle = on_idle;
-	if (server_open(&R->srv, &la, &usage, err, sizeof(err)) == -1) {
-		if (usage)
-			usage_error(cmd, "%s", err);
-		fatal("%s", err);
-	}
-	if (server_ready(&R->srv, err, sizeof(err)) == -1)
-		fatal("%s", err);
-	server_idle_arm(&R->srv);
+	cmd_serve_open(cmd, &R->srv, &la);
 	if (R->co.wait_ms > 0)
 		on_connect_timer(R->srv.loop, R);
-	if (loop_run(R->srv.loop) == -1)
-		fatal("event loop: %s", strerror(errno));
+	cmd_serve_run(&R->srv);
 	for (n = 0; n < R->srv.tab.size; n++)
 		if (R->srv.tab.byfd[n] != NULL)
 			pair_close(R, (struct pair *)R->srv.tab.byfd[n], NULL);

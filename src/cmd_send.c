@@ -262,16 +262,7 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	int		 n, fd, usage;
 
 	memset(&s, 0, sizeof(s));
-	n = opts_parse(cmd, argc, argv, send_long, "m:N", send_opt, &s, &s.co,
-	    err, sizeof(err));
-	if (n == -'h' || n == -'V') {
-		n == -'h' ? cmd_help(cmd) : (void)printf("sockit %s\n",
-		    PACKAGE_VERSION);
-		return 0;
-	}
-	if (n < 0)
-		usage_error(cmd, "%s", err);
-	log_init(cmd->name, s.co.verbose);
+	n = cmd_parse(cmd, argc, argv, send_long, "m:N", send_opt, &s, &s.co);
 	if (s.send_only && s.recv_only)
 		usage_error(cmd, "--send-only and --recv-only exclude each "
 		    "other");

@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "opts.h"
+#include "server.h"
 #include "sock.h"
 #include "util.h"
 
@@ -105,6 +106,66 @@ fatal(const char *fmt, ...)
 	va_end(ap);
 	log_err("%s", msg);
 	exit(1);
+}
+
+int
+cmd_parse(const struct cmd *c, int argc, char **argv,
+    const struct option *own, const char *ownshort, opt_fn *fn, void *ctx,
+    struct common *co)
+{
+	char	err[512];
+	int	n;
+
+	n = opts_parse(c, argc, argv, own, ownshort, fn, ctx, co, err,
+	    sizeof(err));
+	if (n == -'h') {
+		cmd_help(c);
+		exit(0);
+	}
+	if (n == -'V') {
+		printf("sockit %s\n", PACKAGE_VERSION);
+		exit(0);
+	}
+	if (n < 0)
+		usage_error(c, "%s", err);
+	log_init(c->name, co->verbose);
+	return n;
+}
+
+void
+cmd_server_address(const struct cmd *c, const struct common *co, int argc,
+    char **argv, struct addr *a)
+{
+	char	err[512];
+
+	if (opts_address(co, 1, argc, argv, a, err, sizeof(err)) == -1 ||
+	    opts_check_server(co, a, err, sizeof(err)) == -1)
+		usage_error(c, "%s", err);
+}
+
+void
+cmd_serve_open(const struct cmd *c, struct server *s, const struct addr *a)
+{
+	char	err[512];
+	int	usage;
+
+	if (server_open(s, a, &usage, err, sizeof(err)) == -1) {
+		if (usage)
+			usage_error(c, "%s", err);
+		fatal("%s", err);
+	}
+}
+
+void
+cmd_serve_run(struct server *s)
+{
+	char	err[512];
+
+	if (server_ready(s, err, sizeof(err)) == -1)
+		fatal("%s", err);
+	server_idle_arm(s);
+	if (loop_run(s->loop) == -1)
+		fatal("event loop: %s", strerror(errno));
 }
 
 static const struct cmd *

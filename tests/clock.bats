@@ -8,35 +8,8 @@ load test_helper
 bats_require_minimum_version 1.5.0
 
 # py ARGS... <<'EOF' ... EOF: an inline python3 script with socket helpers.
-PY_PRELUDE='
-import os, re, signal, socket, sys, threading, time
-
-def sockaddr(addr):
-    if addr.startswith("unix:"):
-        addr = addr[5:]
-    if addr.startswith("@"):
-        return socket.AF_UNIX, "\0" + addr[1:]
-    if "/" in addr:
-        return socket.AF_UNIX, addr
-    host, port = addr.rsplit(":", 1)
-    host = host.strip("[]")
-    return (socket.AF_INET6 if ":" in host else socket.AF_INET), (host, int(port))
-
-def connect(addr, timeout=10):
-    fam, sa = sockaddr(addr)
-    s = socket.socket(fam, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(sa)
-    return s
-
-def recv_all(s):
-    out = []
-    while True:
-        b = s.recv(65536)
-        if not b:
-            return b"".join(out)
-        out.append(b)
-
+# Clock tests add a reader of ticks to the shared prelude.
+PY_PRELUDE+='
 class Lines:
     """Read delimiter-ended ticks from a socket, each with its arrival time."""
     def __init__(self, s, delim=b"\n"):
@@ -50,15 +23,7 @@ class Lines:
         t = time.time()
         line, self.buf = self.buf.split(self.delim, 1)
         return line, t
-
-def fail(msg):
-    print(msg, file=sys.stderr)
-    sys.exit(1)
 '
-py() {
-	python3 -c "$PY_PRELUDE
-$(cat)" "$@"
-}
 
 @test "clock: the default tick is the local time as HH:MM:SS and a newline, sent at once" {
 	start_server k clock 127.0.0.1:0

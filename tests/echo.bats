@@ -6,67 +6,6 @@ load test_helper
 
 bats_require_minimum_version 1.5.0
 
-# py ARGS... <<'EOF' ... EOF: run an inline python3 script with a few
-# socket helpers in front of it.  ADDRs are as --ready-fd writes them.
-PY_PRELUDE='
-import hashlib, os, select, signal, socket, sys, threading, time
-
-def sockaddr(addr):
-    if addr.startswith("unix:"):
-        addr = addr[5:]
-    if addr.startswith("@"):
-        return socket.AF_UNIX, "\0" + addr[1:]
-    if "/" in addr:
-        return socket.AF_UNIX, addr
-    host, port = addr.rsplit(":", 1)
-    host = host.strip("[]")
-    return (socket.AF_INET6 if ":" in host else socket.AF_INET), (host, int(port))
-
-def connect(addr, timeout=10):
-    fam, sa = sockaddr(addr)
-    s = socket.socket(fam, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(sa)
-    return s
-
-def recv_all(s):
-    out = []
-    while True:
-        b = s.recv(65536)
-        if not b:
-            return b"".join(out)
-        out.append(b)
-
-def recv_exactly(s, n):
-    out = b""
-    while len(out) < n:
-        b = s.recv(n - len(out))
-        if not b:
-            break
-        out += b
-    return out
-
-def nothing_within(s, seconds):
-    """True if no byte (and no EOF) arrives for that long."""
-    old = s.gettimeout()
-    s.settimeout(seconds)
-    try:
-        b = s.recv(65536)
-    except socket.timeout:
-        return True
-    finally:
-        s.settimeout(old)
-    print("unexpected:", b[:100], file=sys.stderr)
-    return False
-
-def fail(msg):
-    print(msg, file=sys.stderr)
-    sys.exit(1)
-'
-py() {
-	python3 -c "$PY_PRELUDE
-$(cat)" "$@"
-}
 
 @test "echo over TCP returns a client's 256 KiB of random bytes exactly" {
 	start_server e echo 127.0.0.1:0

@@ -8,53 +8,6 @@ load test_helper
 
 bats_require_minimum_version 1.5.0
 
-# py ARGS... <<'EOF' ... EOF: an inline python3 client with socket helpers.
-PY_PRELUDE='
-import hashlib, os, signal, socket, sys, threading, time
-
-def sockaddr(addr):
-    if addr.startswith("unix:"):
-        addr = addr[5:]
-    if addr.startswith("@"):
-        return socket.AF_UNIX, "\0" + addr[1:]
-    if "/" in addr:
-        return socket.AF_UNIX, addr
-    host, port = addr.rsplit(":", 1)
-    host = host.strip("[]")
-    return (socket.AF_INET6 if ":" in host else socket.AF_INET), (host, int(port))
-
-def connect(addr, timeout=10):
-    fam, sa = sockaddr(addr)
-    s = socket.socket(fam, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(sa)
-    return s
-
-def recv_all(s):
-    out = []
-    while True:
-        b = s.recv(65536)
-        if not b:
-            return b"".join(out)
-        out.append(b)
-
-def recv_exactly(s, n):
-    out = b""
-    while len(out) < n:
-        b = s.recv(n - len(out))
-        if not b:
-            break
-        out += b
-    return out
-
-def fail(msg):
-    print(msg, file=sys.stderr)
-    sys.exit(1)
-'
-py() {
-	python3 -c "$PY_PRELUDE
-$(cat)" "$@"
-}
 
 # A python3 target on unix PATH that reads each client to EOF and only
 # then answers with the sha256 (hex) of what it got and a newline.
