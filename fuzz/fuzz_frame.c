@@ -45,6 +45,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (buf == NULL || out == NULL || bound == NULL)
 		goto done;
 
+	/* An empty buffer may have no memory at all (conn.c frees it). */
+	assert(frame_whole(&d, NULL, 0) == 0 && frame_next(&d, NULL, 0) == 0);
+
 	/* frame_whole agrees with repeated frame_next everywhere. */
 	for (whole = 0; (e = frame_next(&d, in + whole, n - whole)) != 0;) {
 		whole += e;

@@ -66,6 +66,8 @@ frame_next(const struct delim *d, const char *buf, size_t len)
 {
 	const char	*p;
 
+	if (len == 0)
+		return 0;	/* buf may be NULL: an empty buffer */
 	if (d->len == 1)
 		p = memchr(buf, d->bytes[0], len);
 	else
@@ -79,6 +81,8 @@ frame_whole(const struct delim *d, const char *buf, size_t len)
 	const char	*p;
 	size_t		 end = 0, n;
 
+	if (len == 0)
+		return 0;
 	if (d->len == 1) {
 		p = memrchr(buf, d->bytes[0], len);
 		return p == NULL ? 0 : (size_t)(p - buf) + 1;
