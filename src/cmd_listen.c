@@ -25,6 +25,13 @@
 
 enum { O_OUTPUT_DELIM = 300, O_RECV_ONLY };
 
+/*
+ * Without --once, a client that has closed its side is let go once
+ * stdin has given nothing for this long: stdin is a broadcast to
+ * whoever is connected, not owed to that client.
+ */
+#define STDIN_LINGER_MS	500
+
 /* Room for a full client buffer and a label on top of what waits. */
 #define SINK_CAP	(2 * BUF_CAP + SOCK_NAME_MAX + DELIM_MAX + 16)
 
@@ -35,6 +42,7 @@ struct client {
 	int		 eof;		/* nothing more to read */
 	int		 midmsg;	/* a long message is half passed on */
 	int		 wshut;		/* its write side is shut down */
+	int		 broken;	/* a write to it failed */
 };
 
 struct listen {
@@ -47,6 +55,7 @@ struct listen {
 	struct client	*owner;		/* mid-message, holds the sink */
 	int		 in_eof;	/* stdin is done (or unused) */
 	int64_t		 in_moved;	/* when stdin was last read */
+	int		 stdin_tty;
 	int		 served;	/* --once: the client came */
 	int		 rescan;	/* sink freed: look at every client */
 	int		 status;
@@ -226,20 +235,23 @@ linger_check(struct loop *l, void *arg)
 
 /*
  * A client that has said all it will: is stdin done with it too?  A
- * pipe that still delivers goes on to it; a terminal, or stdin idle
- * for the linger, lets it go.
+ * terminal lets it go at once.  With --once the client is owed all of
+ * stdin, to its end or to a write that fails, unless it is gone both
+ * ways; otherwise stdin idle for the linger lets it go.
  */
 static int
 stdin_done_with(struct listen *L, struct client *cl)
 {
 	int64_t	moved;
 
-	if (L->in_eof || L->srv.stopping)
+	if (L->in_eof || L->srv.stopping || L->stdin_tty || cl->broken)
 		return 1;
 	if (cl->out.len > 0)
 		return 0;
+	if (L->once)
+		return sock_hung_up(cl->c->fd);
 	moved = L->in_moved > cl->c->active ? L->in_moved : cl->c->active;
-	if (stdin_lingered(moved, now_ms()))
+	if (now_ms() - moved >= STDIN_LINGER_MS)
 		return 1;
 	loop_timer(L->srv.loop, TIMER_CMD, moved + STDIN_LINGER_MS,
 	    linger_check, L);
@@ -323,7 +335,7 @@ client_write(struct listen *L, struct client *cl)
 	if ((n = buf_flush(&cl->out, cl->c->fd)) == -1) {
 		log_v(1, "%s: %s", cl->c->name, strerror(errno));
 		buf_free(&cl->out);
-		cl->eof = 1;
+		cl->eof = cl->broken = 1;
 		return;
 	}
 	cl->c->tx += n;
@@ -357,7 +369,7 @@ stdin_read(struct listen *L)
 		w = write(fd, conn_scratch, n);
 		if (w == -1 && errno != EAGAIN && errno != EINTR) {
 			log_v(1, "%s: %s", cl->c->name, strerror(errno));
-			cl->eof = 1;
+			cl->eof = cl->broken = 1;
 			continue;
 		}
 		if (w < 0)
@@ -508,6 +520,7 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 	cmd_server_address(cmd, &L->co, argc - n, argv + n, &a);
 
 	L->sink.cap = SINK_CAP;
+	L->stdin_tty = isatty(0);
 	L->in_eof = L->recv_only;
 	L->srv.co = &L->co;
 	L->srv.arg = L;

@@ -29,6 +29,7 @@ struct send {
 	struct conn	*in, *out, *net;
 	struct chan	 up, down;	/* stdin -> net, net -> stdout */
 	int		 peer_gone;
+	int		 stdin_tty;
 	int		 status;
 };
 
@@ -71,23 +72,6 @@ finish(struct send *s)
 	loop_stop(s->loop);
 }
 
-static void	update(struct send *);
-
-static void
-linger_check(struct loop *l, void *arg)
-{
-	(void)l;
-	update(arg);
-}
-
-/* When bytes last moved from stdin towards the peer. */
-static int64_t
-up_moved(const struct send *s)
-{
-	return s->in->active > s->net->active ? s->in->active :
-	    s->net->active;
-}
-
 /* After every event: interest from buffer state, and are we done? */
 static void
 update(struct send *s)
@@ -96,21 +80,17 @@ update(struct send *s)
 	loop_set(s->loop, 1, conn_interest(s->out));
 	loop_set(s->loop, s->net->fd, conn_interest(s->net));
 
+	/*
+	 * The peer closed.  It may have shut down only its own side, so a
+	 * pipe or file goes on to its end or to a write that fails: no
+	 * byte of it is dropped.  A terminal ends the session at once, and
+	 * so does a unix peer that is gone both ways.
+	 */
 	if (s->down.done && !s->peer_gone) {
 		s->peer_gone = 1;
 		log_v(2, "peer closed");
-	}
-	/*
-	 * The peer closed.  A pipe that still delivers is copied on (the
-	 * peer may only have half-closed); a terminal, or stdin idle for
-	 * the linger, ends the session.
-	 */
-	if (s->peer_gone && !s->up.done) {
-		if (s->up.buf.len == 0 && stdin_lingered(up_moved(s), now_ms()))
+		if (s->stdin_tty || sock_hung_up(s->net->fd))
 			finish(s);
-		else
-			loop_timer(s->loop, TIMER_CMD, up_moved(s) +
-			    STDIN_LINGER_MS, linger_check, s);
 	}
 	if (s->peer_gone && s->up.done)
 		finish(s);
@@ -209,6 +189,7 @@ run(struct send *s, int fd, const char *name)
 	s->net = conn_new(fd, name);
 	if (s->in == NULL || s->out == NULL || s->net == NULL)
 		fatal("%s", strerror(errno));
+	s->stdin_tty = isatty(0);
 	chan_init(&s->up, s->in, s->net, NULL);
 	chan_init(&s->down, s->net, s->out, NULL);
 	if (s->nmsg > 0 && queue_messages(s) == -1)

@@ -11,12 +11,6 @@
 
 char	conn_scratch[BUF_CAP];
 
-int
-stdin_lingered(int64_t last_moved, int64_t now)
-{
-	return isatty(0) || now - last_moved >= STDIN_LINGER_MS;
-}
-
 size_t
 buf_room(const struct buf *b)
 {

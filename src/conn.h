@@ -46,17 +46,6 @@ struct chan {
 	int			 err;	/* errno of a failure, 0 if none */
 };
 
-/*
- * After the peer has gone, how long stdin may sit idle before the rest
- * of the session is given up (socat's -t has the same role): a pipe
- * that still delivers keeps going, a terminal ends at once.
- */
-#define STDIN_LINGER_MS	500
-
-/* Is the stdin side of a session idle enough to end it at `now`?
- * last_moved: when bytes last moved from stdin towards the peer. */
-int	stdin_lingered(int64_t last_moved, int64_t now);
-
 /* The one large buffer every read lands in first. */
 extern char	conn_scratch[BUF_CAP];
 

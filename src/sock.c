@@ -483,3 +483,11 @@ sock_is_socket(int fd)
 
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
+
+int
+sock_hung_up(int fd)
+{
+	struct pollfd	pfd = { fd, 0, 0 };
+
+	return poll(&pfd, 1, 0) == 1 && pfd.revents & (POLLHUP | POLLERR);
+}

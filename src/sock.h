@@ -65,5 +65,10 @@ int	sock_connect(struct target *t, int64_t timeout_ms, char *err,
 /* Peer credentials of a unix socket; -1 when there are none. */
 int	sock_peer_cred(int fd, pid_t *pid, uid_t *uid);
 int	sock_is_socket(int fd);
+/*
+ * Has the peer closed both ways (POLLHUP)?  A unix peer that closed
+ * shows so at once; a TCP peer only once we have shut down too.
+ */
+int	sock_hung_up(int fd);
 
 #endif

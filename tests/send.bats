@@ -86,18 +86,63 @@ subprocess.run(["socat", "FD:%d" % c.fileno(), "TCP:" + sys.argv[2]], pass_fds=[
 	cmp "$T/in.bin" "$T/l.out"
 }
 
-@test "when the peer closes, send exits 0 though stdin is still open" {
+@test "a unix peer that closes ends send at once, though stdin is still open" {
 	start_py srv '
-l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
-ready("127.0.0.1:%d" % l.getsockname()[1])
+l = socket.socket(socket.AF_UNIX); l.bind(sys.argv[1]); l.listen(1)
+ready("unix:" + sys.argv[1])
 c, _ = l.accept()
-c.sendall(b"bye\n"); c.close()'
+c.sendall(b"bye\n"); c.close()' "$T/u.sock"
 	mkfifo "$T/stdin"
 	exec 5<>"$T/stdin"	# open, never written, never closed
 	run "$SOCKIT" send "$ADDR" <"$T/stdin"
 	exec 5>&-
 	assert_success
 	assert_output "bye"
+}
+
+@test "a TCP peer that closes ends send at the next write that fails" {
+	# Over TCP a close and a half-close look alike until a write is
+	# refused; bytes already in the pipe must not be dropped on a guess.
+	start_py srv '
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+ready("127.0.0.1:%d" % l.getsockname()[1])
+c, _ = l.accept()
+c.sendall(b"bye\n"); c.close()'
+	mkfifo "$T/stdin"
+	exec 5<>"$T/stdin"
+	"$SOCKIT" send "$ADDR" <"$T/stdin" >"$T/out" 3>&- &
+	pid=$!
+	wait_for '[ -s "$T/out" ]'
+	# feed stdin until send notices (the first write draws the reset)
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		echo "more $i" >&5
+		sleep 0.05
+	done
+	wait_exit "$pid"
+	exec 5>&-
+	[ "$STATUS" -eq 0 ]
+	[ "$(cat "$T/out")" = "bye" ]
+}
+
+@test "a terminal on stdin: send exits as soon as the peer closes" {
+	start_py srv '
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
+ready("127.0.0.1:%d" % l.getsockname()[1])
+c, _ = l.accept()
+c.sendall(b"bye\n"); c.close()'
+	run python3 - "$SOCKIT" "$ADDR" <<'PY'
+import os, pty, subprocess, sys
+m, s = pty.openpty()
+p = subprocess.Popen([sys.argv[1], "send", sys.argv[2]], stdin=s,
+                     stdout=subprocess.PIPE)
+os.close(s)
+out = p.stdout.read()
+print(out.decode(), end="")
+print("exit", p.wait(timeout=10))
+PY
+	assert_success
+	assert_output "$(printf 'bye\nexit 0')"
 }
 
 @test "after the peer closes, stdin that is already waiting is still sent" {
