@@ -365,30 +365,7 @@ EOF
 	start_server e echo 127.0.0.1:0
 	start_server r relay --max-conns 1 127.0.0.1:0 "$ADDR"
 	run py "$ADDR" <<'EOF'
-addr = sys.argv[1]
-first = connect(addr)
-first.sendall(b"one\n")
-if recv_exactly(first, 4) != b"one\n":
-    fail("first client not served")
-second = connect(addr)
-try:
-    b = second.recv(100)
-except ConnectionResetError:
-    b = b""
-except socket.timeout:
-    fail("second client not closed")
-if b != b"":
-    fail("second client got %r" % b)
-first.sendall(b"two\n")
-if recv_exactly(first, 4) != b"two\n":
-    fail("first client not served after the second was closed")
-first.shutdown(socket.SHUT_WR)
-recv_all(first)
-third = connect(addr)
-third.sendall(b"three\n")
-third.shutdown(socket.SHUT_WR)
-if recv_all(third) != b"three\n":
-    fail("third client not served")
+check_max_conns_one(sys.argv[1])
 print("ok")
 EOF
 	assert_success

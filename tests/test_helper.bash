@@ -166,6 +166,37 @@ def nothing_within(s, seconds):
     print("unexpected:", b[:100], file=sys.stderr)
     return False
 
+def check_max_conns_one(addr):
+    """With --max-conns 1 before an echo: a second client is closed at
+    once, the first is still served, and the slot is free again after
+    the first leaves.  Returns the port of the second client."""
+    first = connect(addr)
+    first.sendall(b"one\n")
+    if recv_exactly(first, 4) != b"one\n":
+        fail("first client not served")
+    second = connect(addr)
+    try:
+        b = second.recv(100)
+    except ConnectionResetError:
+        b = b""
+    except socket.timeout:
+        fail("second client was not closed")
+    if b != b"":
+        fail("second client got %r" % b)
+    first.sendall(b"two\n")
+    if recv_exactly(first, 4) != b"two\n":
+        fail("first client not served after the second was closed")
+    first.shutdown(socket.SHUT_WR)
+    if recv_all(first) != b"":
+        fail("first client: extra bytes")
+    first.close()
+    third = connect(addr)
+    third.sendall(b"three\n")
+    third.shutdown(socket.SHUT_WR)
+    if recv_all(third) != b"three\n":
+        fail("third client not served")
+    return second.getsockname()[1]
+
 def fail(msg):
     print(msg, file=sys.stderr)
     sys.exit(1)
