@@ -104,9 +104,7 @@ c.sendall(b"bye\n"); c.close()' "$T/u.sock"
 	# Over TCP a close and a half-close look alike until a write is
 	# refused; bytes already in the pipe must not be dropped on a guess.
 	start_py srv '
-l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
-ready("127.0.0.1:%d" % l.getsockname()[1])
-c, _ = l.accept()
+c = accept_one()
 c.sendall(b"bye\n"); c.close()'
 	mkfifo "$T/stdin"
 	exec 5<>"$T/stdin"
@@ -127,9 +125,7 @@ c.sendall(b"bye\n"); c.close()'
 
 @test "a terminal on stdin: send exits as soon as the peer closes" {
 	start_py srv '
-l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
-ready("127.0.0.1:%d" % l.getsockname()[1])
-c, _ = l.accept()
+c = accept_one()
 c.sendall(b"bye\n"); c.close()'
 	run python3 - "$SOCKIT" "$ADDR" <<'PY'
 import os, pty, subprocess, sys
@@ -165,9 +161,7 @@ PY
 
 @test "--recv-only never reads stdin and prints what arrives" {
 	start_py srv '
-l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
-ready("127.0.0.1:%d" % l.getsockname()[1])
-c, _ = l.accept()
+c = accept_one()
 c.sendall(b"news\n")
 c.settimeout(1)
 try:
@@ -216,9 +210,7 @@ __import__("time").sleep(60)  # holds the queue until teardown'
 
 @test "-i: no traffic either way for that long exits 1 with a message" {
 	start_py srv '
-l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
-ready("127.0.0.1:%d" % l.getsockname()[1])
-c, _ = l.accept()
+c = accept_one()
 c.recv(100)
 c.recv(100)'
 	mkfifo "$T/stdin"
@@ -231,9 +223,7 @@ c.recv(100)'
 
 @test "a terminal on stdin: each line is sent when entered" {
 	start_py srv '
-l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
-ready("127.0.0.1:%d" % l.getsockname()[1])
-c, _ = l.accept()
+c = accept_one()
 f = c.makefile("rb")
 for i in range(2):
     line = f.readline()
@@ -263,9 +253,7 @@ PY
 
 @test "SIGTERM stops send with exit 0" {
 	start_py srv '
-l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
-ready("127.0.0.1:%d" % l.getsockname()[1])
-c, _ = l.accept()
+c = accept_one()
 c.sendall(b"hello\n")
 c.recv(100)'
 	mkfifo "$T/stdin"
@@ -299,9 +287,7 @@ c.recv(100)'
 @test "a reset from the peer exits 1" {
 	start_py srv '
 import struct
-l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
-ready("127.0.0.1:%d" % l.getsockname()[1])
-c, _ = l.accept()
+c = accept_one()
 c.recv(100)
 c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 c.close()'

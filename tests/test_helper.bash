@@ -96,6 +96,11 @@ start_py() {
 import os, sys, socket
 def ready(addr):
     f = os.fdopen(4, 'w'); f.write(addr + '\n'); f.close()
+def accept_one():
+    # a TCP listener on 127.0.0.1, announced, and its first client
+    l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(8)
+    ready('127.0.0.1:%d' % l.getsockname()[1])
+    return l.accept()[0]
 $code" "$@" 4>"$fifo" </dev/null >"$T/$name.out" 2>"$T/$name.err" 3>&- &
 	PID=$!
 	echo "$PID" >>"$T/pids"
@@ -196,6 +201,33 @@ def check_max_conns_one(addr):
     if recv_all(third) != b"three\n":
         fail("third client not served")
     return second.getsockname()[1]
+
+def check_resets_harmless(addr):
+    """Before an echo: five clients that send and reset (RST) neither
+    stop the server nor disturb a steady client, and a fresh one is
+    served afterwards."""
+    import struct
+    steady = connect(addr)
+    steady.sendall(b"first\n")
+    if recv_exactly(steady, 6) != b"first\n":
+        fail("no echo")
+    for i in range(5):
+        c = connect(addr)
+        c.sendall(os.urandom(200000))          # never read
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                     struct.pack("ii", 1, 0))
+        c.close()                              # RST
+    steady.sendall(b"second\n")
+    if recv_exactly(steady, 7) != b"second\n":
+        fail("steady client disturbed")
+    steady.shutdown(socket.SHUT_WR)
+    if recv_all(steady) != b"":
+        fail("extra bytes")
+    fresh = connect(addr)
+    fresh.sendall(b"fresh\n")
+    fresh.shutdown(socket.SHUT_WR)
+    if recv_all(fresh) != b"fresh\n":
+        fail("fresh client not served")
 
 def fail(msg):
     print(msg, file=sys.stderr)
