@@ -372,22 +372,33 @@ PY
 	[ "$(cat "$T/file")" = keep ]
 }
 
-@test "socket file: a directory without permission is an error (exit 1)" {
+@test "socket file: a missing directory or a file in the path is an error (exit 1)" {
+	run "$SOCKIT" listen "$T/notadir/x.sock"
+	assert_failure 1
+	assert_output "sockit: listen: $T/notadir/x.sock: No such file or directory"
+	touch "$T/f"
+	run "$SOCKIT" listen "$T/f/x.sock"
+	assert_failure 1
+	assert_output "sockit: listen: $T/f/x.sock: Not a directory"
+}
+
+@test "socket file: a directory without write permission is an error (exit 1)" {
+	# Root passes every permission check, so as root the server runs as
+	# nobody, from a copy of the binary in a directory nobody can reach
+	# (the checkout may not be).
+	d=$(mktemp -d /tmp/sockit-perm.XXXXXX)
+	echo "$d" >>"$T/cleanup"
+	chmod 755 "$d"
+	mkdir -m 555 "$d/ro"
+	cp "${SOCKIT_REAL:-$SOCKIT}" "$d/sockit"
+	as=()
 	if [ "$(id -u)" -eq 0 ]; then
-		# root ignores permissions; use a path under a file instead
-		run "$SOCKIT" listen "$T/notadir/x.sock"
-		assert_failure 1
-		assert_output --partial "$T/notadir/x.sock: No such file or directory"
-		touch "$T/f"
-		run "$SOCKIT" listen "$T/f/x.sock"
-		assert_failure 1
-		assert_output --partial "$T/f/x.sock: Not a directory"
-	else
-		mkdir -m 500 "$T/ro"
-		run "$SOCKIT" listen "$T/ro/x.sock"
-		assert_failure 1
-		assert_output --partial "Permission denied"
+		as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 	fi
+	run env -u ASAN_OPTIONS -u UBSAN_OPTIONS "${as[@]}" "$d/sockit" listen "$d/ro/x.sock"
+	assert_failure 1
+	assert_output "sockit: listen: $d/ro/x.sock: Permission denied"
+	[ ! -e "$d/ro/x.sock" ]
 }
 
 @test "socket file: removed on SIGINT, SIGTERM and SIGHUP, with exit 0" {

@@ -73,8 +73,13 @@ kill_servers() {
 	rm -f "$T/pids"
 }
 
+# Paths a test made outside $BATS_TEST_TMPDIR, listed in $T/cleanup,
+# go with it even when the test fails.
 teardown() {
 	kill_servers
+	if [ -f "$T/cleanup" ]; then
+		xargs -d '\n' rm -rf -- <"$T/cleanup"
+	fi
 }
 
 # A file of N random bytes.
