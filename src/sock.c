@@ -43,14 +43,26 @@ unix_sockaddr(const struct addr *a, struct sockaddr_storage *ss)
 	return offsetof(struct sockaddr_un, sun_path) + len + 1;
 }
 
+/* What a unix socket we connect may hold in flight: see tune(). */
+#define UNIX_SNDBUF	(1024 * 1024)
+
 static void
-tune(int fd, int family)
+tune(int fd, int family, int connected)
 {
-	int	on = 1;
+	int	on = 1, sndbuf = UNIX_SNDBUF;
 
 	/* Interactive and ping-pong traffic must not wait for Nagle. */
 	if (family == AF_INET || family == AF_INET6)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+	/*
+	 * The default unix send buffer (208 KiB) takes less than one of our
+	 * 256 KiB reads, so bulk send and relay into a unix socket paid two
+	 * writes and two waits per read.  Only on sockets we connect: an
+	 * accepted client that does not read (a clock's) should not hold a
+	 * megabyte.  A limit, not an allocation; the kernel caps it.
+	 */
+	if (family == AF_UNIX && connected)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
 }
 
 /*
@@ -319,7 +331,7 @@ sock_accept(int lfd, char *name, size_t namelen)
 	    SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (fd == -1)
 		return -1;
-	tune(fd, ss.ss_family);
+	tune(fd, ss.ss_family, 0);
 	addr_format_sa((struct sockaddr *)&ss, len, name, namelen);
 	return fd;
 }
@@ -398,7 +410,7 @@ sock_connect_next(struct target *t, int *i, int *pending, char *err,
 		    0);
 		if (fd == -1)
 			return fail(err, errlen, "socket");
-		tune(fd, family);
+		tune(fd, family, 1);
 		*pending = 0;
 		r = connect(fd, sa, len);
 		if (r == -1 && errno == EINPROGRESS) {
