@@ -43,6 +43,7 @@ struct client {
 	int		 midmsg;	/* a long message is half passed on */
 	int		 wshut;		/* its write side is shut down */
 	int		 broken;	/* a write to it failed */
+	int		 idle;		/* -i ran out: close once emptied */
 };
 
 struct listen {
@@ -188,8 +189,13 @@ emit(struct listen *L, struct client *cl, const char *p, size_t n)
 			sink_put(L, cl, p + used, n - used, 1);
 			used = n;
 		} else if (cl->midmsg || n - used >= BUF_CAP) {
-			sink_put(L, cl, p + used, n - used, 0);
-			used = n;
+			/* Hold back what may be the start of a delimiter that
+			 * the next read completes. */
+			end = n - used > d->len - 1 ? n - used - (d->len - 1) : 0;
+			if (end == 0)
+				break;
+			sink_put(L, cl, p + used, end, 0);
+			used += end;
 		} else
 			break;
 	}
@@ -244,7 +250,9 @@ stdin_done_with(struct listen *L, struct client *cl)
 {
 	int64_t	moved;
 
-	if (L->in_eof || L->srv.stopping || L->stdin_tty || cl->broken)
+	if (L->srv.stopping)	/* what waits for it still goes: grace */
+		return cl->out.len == 0 || cl->broken;
+	if (L->in_eof || L->stdin_tty || cl->broken || cl->idle)
 		return 1;
 	if (cl->out.len > 0)
 		return 0;
@@ -267,6 +275,13 @@ client_settle(struct listen *L, struct client *cl)
 	if (cl->in.len > 0) {
 		used = emit(L, cl, cl->in.data + cl->in.off, cl->in.len);
 		buf_consume(&cl->in, used);
+	}
+	/* A long message cut off by EOF: end it, and free the sink. */
+	if ((cl->eof || L->srv.stopping) && cl->in.len == 0 && cl->midmsg &&
+	    L->owner == cl) {
+		sink_put(L, cl, "", 0, 1);
+		if (L->sink.len > 0)
+			sink_flush(L);
 	}
 	if (L->once && L->in_eof && !cl->wshut && cl->out.len == 0) {
 		shutdown(cl->c->fd, SHUT_WR);
@@ -375,8 +390,12 @@ stdin_read(struct listen *L)
 		if (w < 0)
 			w = 0;
 		cl->c->tx += w;
+		if (w > 0)
+			cl->c->active = now_ms();
 		if (w < n && buf_append(&cl->out, conn_scratch + w, n - w))
 			cl->eof = 1;
+		/* What it did not take waits: it must be watched for it. */
+		loop_set(L->srv.loop, fd, client_interest(L, cl));
 	}
 }
 
@@ -409,13 +428,18 @@ update(struct listen *L, struct client *cl)
 	if (L->owner != NULL && L->owner != cl)
 		client_settle(L, L->owner);
 	if (all || L->srv.stopping) {
-		for (fd = 0; fd < L->srv.tab.size; fd++)
-			if ((c = L->srv.tab.byfd[fd]) != NULL) {
-				client_settle(L, c->udata);
-				if (L->srv.tab.byfd[fd] == c)
-					loop_set(L->srv.loop, fd,
-					    client_interest(L, c->udata));
-			}
+		/* Settling one client can free the sink for earlier ones. */
+		do {
+			L->rescan = 0;
+			for (fd = 0; fd < L->srv.tab.size; fd++)
+				if ((c = L->srv.tab.byfd[fd]) != NULL) {
+					client_settle(L, c->udata);
+					if (L->srv.tab.byfd[fd] == c)
+						loop_set(L->srv.loop, fd,
+						    client_interest(L,
+						    c->udata));
+				}
+		} while (L->rescan);
 	} else if (cl != NULL) {
 		fd = cl->c->fd;
 		c = cl->c;
@@ -474,6 +498,8 @@ on_accept(struct server *s, int fd, const char *name)
 	    conntab_put(&s->tab, cl->c) == -1 ||
 	    loop_add(s->loop, fd, on_client, L) == -1) {
 		log_v(1, "%s: refused: %s", name, strerror(errno));
+		if (cl->c != NULL)
+			conntab_del(&s->tab, cl->c);
 		conn_free(cl->c);
 		free(cl);
 		return -1;
@@ -495,7 +521,7 @@ on_idle(struct conn *c, void *arg)
 
 	log_v(1, "%s: idle for %lld ms: closing", c->name,
 	    (long long)L->co.idle_ms);
-	cl->eof = 1;
+	cl->eof = cl->idle = 1;
 	buf_free(&cl->out);
 	update(L, cl);
 }

@@ -349,3 +349,42 @@ PY
 	wait_exit "$(cat "$T/race.$winner.pid")"
 	[ ! -e "$T/race.sock" ]
 }
+
+@test "a client that ends in the middle of a long message frees stdout for the others" {
+	# stdin stays open and busy, so the long client is not closed at once
+	mkfifo "$T/stdin"
+	exec 5<>"$T/stdin"
+	SERVER_STDIN=$T/stdin start_server l listen --output-delimiter '|\n' 127.0.0.1:0
+	python3 - "$ADDR" <<'PY'
+import socket, sys
+h, _, p = sys.argv[1].rpartition(":")
+s = socket.create_connection((h, int(p)))
+s.sendall(b"A" * 600000)          # longer than a buffer, no delimiter
+s.shutdown(socket.SHUT_WR)
+PY
+	printf 'hello\n' | nc -N 127.0.0.1 "$PORT"
+	wait_for 'grep -q "^hello|$" "$T/l.out"'
+	# the long message was ended with the output delimiter, whole
+	[ "$(grep -c '^A*|$' "$T/l.out")" -eq 1 ]
+	[ "$(grep '^A*|$' "$T/l.out" | wc -c)" -eq 600002 ]
+	exec 5>&-
+}
+
+@test "a two-byte delimiter that straddles a piece of a long message still frames" {
+	start_server l listen --once -d '\r\n' --output-delimiter '|' 127.0.0.1:0
+	python3 - "$ADDR" <<'PY'
+import socket, sys
+h, _, p = sys.argv[1].rpartition(":")
+s = socket.create_connection((h, int(p)))
+# a long first message, then one whose \r\n may fall across a cut
+s.sendall(b"X" * 300000 + b"\r\n" + b"A" * 262143 + b"\r\nnext\r\n")
+s.close()
+PY
+	wait_exit "$PID"
+	python3 - "$T/l.out" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+want = b"X" * 300000 + b"|" + b"A" * 262143 + b"|next|"
+assert d == want, (len(d), d[-20:])
+PY
+}
