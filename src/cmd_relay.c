@@ -6,7 +6,9 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +77,26 @@ settle(struct relay *R, struct pair *p)
 
 static void	on_pair(struct loop *, int, int, void *);
 
+static int
+is_reset(int err)
+{
+	return err == ECONNRESET || err == ECONNABORTED || err == ETIMEDOUT;
+}
+
+static void
+pair_reset(struct relay *R, struct pair *p)
+{
+	struct linger	lg = { 1, 0 };
+
+	log_v(1, "%s: %s: resetting the other side", p->cli.name,
+	    strerror(is_reset(p->up.err) ? p->up.err : p->down.err));
+	/* SO_LINGER 0: close() sends RST. */
+	setsockopt(p->cli.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	if (p->tgt.fd != -1)
+		setsockopt(p->tgt.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	pair_close(R, p, NULL);
+}
+
 /* Start (or go on to the next address of) the connect to the target. */
 static int
 pair_connect(struct relay *R, struct pair *p, char *err, size_t errlen)
@@ -108,8 +130,12 @@ pair_connect(struct relay *R, struct pair *p, char *err, size_t errlen)
 static void
 connect_done(struct relay *R, struct pair *p)
 {
-	char	err[512];
+	struct pollfd	pfd = { p->tgt.fd, POLLOUT, 0 };
+	char		err[512];
 
+	/* An event meant for an earlier user of this fd number: not yet. */
+	if (poll(&pfd, 1, 0) != 1)
+		return;
 	p->connecting = 0;
 	R->connecting--;
 	if (sock_connect_result(p->tgt.fd) == 0) {
@@ -149,6 +175,14 @@ on_pair(struct loop *l, int fd, int events, void *arg)
 			chan_write(&p->up);
 		if (events & LOOP_READ)
 			chan_read(&p->down);
+	}
+	/*
+	 * A reset on one side is passed on as a reset, not as a clean EOF
+	 * that would make a cut-off upload look complete.
+	 */
+	if (is_reset(p->up.err) || is_reset(p->down.err)) {
+		pair_reset(R, p);
+		return;
 	}
 	/* Idle means no traffic either way: the table sweeps cli only. */
 	if (p->tgt.active > p->cli.active)

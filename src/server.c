@@ -82,6 +82,27 @@ allowed(struct server *s, int fd, const char *name)
 }
 
 static void
+resume_accept(struct loop *l, void *arg)
+{
+	struct server	*s = arg;
+
+	if (s->lis.fd != -1)
+		loop_set(l, s->lis.fd, LOOP_READ);
+}
+
+/*
+ * The system is out of files and the reserve is gone too: the listener
+ * would stay readable with nothing to take from it.  Pause accepting.
+ */
+static void
+pause_accept(struct server *s)
+{
+	log_v(1, "out of descriptors: not accepting for 100 ms");
+	loop_set(s->loop, s->lis.fd, 0);
+	loop_timer(s->loop, TIMER_BACKOFF, now_ms() + 100, resume_accept, s);
+}
+
+static void
 on_listener(struct loop *l, int lfd, int events, void *arg)
 {
 	struct server	*s = arg;
@@ -94,9 +115,13 @@ on_listener(struct loop *l, int lfd, int events, void *arg)
 	(void)events;
 	for (i = 0; i < ACCEPT_BATCH; i++) {
 		if ((fd = sock_accept(lfd, name, sizeof(name))) == -1) {
-			if (errno == EMFILE || errno == ENFILE)
+			if (errno == EMFILE || errno == ENFILE) {
 				shed(s);
-			else if (errno != ECONNABORTED && errno != EINTR &&
+				if (s->reserve == -1) {
+					pause_accept(s);
+					return;
+				}
+			} else if (errno != ECONNABORTED && errno != EINTR &&
 			    errno != EPROTO)
 				return;	/* EAGAIN: all taken */
 			continue;
@@ -189,7 +214,12 @@ server_ready(struct server *s, char *err, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
-	close(s->co->ready_fd);
+	/* 0-2 stay taken (by /dev/null), or a socket would become stdout. */
+	if (s->co->ready_fd <= 2 && (n = open("/dev/null", O_RDWR)) != -1) {
+		dup2(n, s->co->ready_fd);
+		close(n);
+	} else
+		close(s->co->ready_fd);
 	return 0;
 }
 

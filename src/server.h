@@ -16,7 +16,7 @@
 #define TIMER_IDLE	0
 #define TIMER_GRACE	1
 #define TIMER_CMD	2
-#define TIMER_CMD2	3
+#define TIMER_BACKOFF	3	/* accepting paused: out of files */
 
 /* How long a stopping server may take to flush what it holds. */
 #define GRACE_MS	2000

@@ -403,8 +403,9 @@ sock_connect_next(struct target *t, int *i, int *pending, char *err,
 {
 	const struct sockaddr	*sa;
 	socklen_t		 len;
-	int			 fd, r, fl, family;
+	int			 fd, r, family;
 
+	t->busy = 0;
 	for (; candidate(t, *i, &sa, &len, &family) == 0; (*i)++) {
 		fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 		    0);
@@ -419,14 +420,10 @@ sock_connect_next(struct target *t, int *i, int *pending, char *err,
 		}
 		/*
 		 * A unix listener with a full backlog says EAGAIN and gives
-		 * nothing to poll for: wait in connect, as TCP would.
+		 * nothing to poll for.  Never block on it (a relay would
+		 * stall every pair): report it, and let the caller retry.
 		 */
-		if (r == -1 && errno == EAGAIN && family == AF_UNIX) {
-			fl = fcntl(fd, F_GETFL);
-			fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-			r = connect(fd, sa, len);
-			fcntl(fd, F_SETFL, fl);
-		}
+		t->busy = r == -1 && errno == EAGAIN && family == AF_UNIX;
 		if (r == 0)
 			return fd;
 		connect_error(t, *i, err, errlen);
@@ -454,10 +451,19 @@ int
 sock_connect(struct target *t, int64_t timeout_ms, char *err, size_t errlen)
 {
 	struct pollfd	pfd;
+	int64_t		end = now_ms() + timeout_ms;
 	int		i, fd, pending, r;
 
-	for (i = 0; (fd = sock_connect_next(t, &i, &pending, err, errlen))
-	    != -1; i++) {
+	for (i = 0;; i++) {
+		if ((fd = sock_connect_next(t, &i, &pending, err, errlen)) == -1) {
+			/* A unix listener's full backlog: again, until -w. */
+			if (t->busy && (timeout_ms == 0 || now_ms() < end)) {
+				poll(NULL, 0, 10);
+				i = -1;
+				continue;
+			}
+			return -1;
+		}
 		if (!pending)
 			return fd;
 		pfd.fd = fd;
@@ -472,7 +478,6 @@ sock_connect(struct target *t, int64_t timeout_ms, char *err, size_t errlen)
 		connect_error(t, i, err, errlen);
 		close(fd);
 	}
-	return -1;
 }
 
 int

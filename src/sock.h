@@ -29,6 +29,7 @@ struct target {
 	struct addrinfo		*ai;	/* TCP candidates */
 	struct sockaddr_storage	 ss;	/* unix */
 	socklen_t		 sslen;
+	int			 busy;	/* last try: a unix backlog was full */
 };
 
 /*
