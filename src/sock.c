@@ -137,6 +137,16 @@ listen_unix_locked(const struct addr *a, int mode, struct listener *l, char *err
 		close(fd);
 		return -1;
 	}
+	/*
+	 * listen() before the directory lock is let go: a server that
+	 * looked between bind and listen would find ECONNREFUSED, take our
+	 * new file for a stale one and unlink it.
+	 */
+	if (listen(fd, SOMAXCONN) == -1) {
+		fail(err, errlen, "listen");
+		close(fd);
+		return -1;
+	}
 	l->fd = fd;
 	if (a->kind == ADDR_ABSTRACT) {
 		snprintf(l->bound, sizeof(l->bound), "@%s", a->path);
@@ -216,6 +226,11 @@ listen_tcp_one(const struct addrinfo *ai, int dualstack, struct listener *l,
 		close(fd);
 		return -1;
 	}
+	if (listen(fd, SOMAXCONN) == -1) {
+		fail(err, errlen, "listen");
+		close(fd);
+		return -1;
+	}
 	getsockname(fd, (struct sockaddr *)&ss, &len);
 	addr_format_sa((struct sockaddr *)&ss, len, l->bound,
 	    sizeof(l->bound));
@@ -279,15 +294,8 @@ sock_listen(const struct addr *a, int mode, struct listener *l, int *usage,
 	l->fd = -1;
 	l->kind = a->kind;
 	*usage = 0;
-	if ((a->kind == ADDR_TCP ? listen_tcp(a, l, usage, err, errlen) :
-	    listen_unix(a, mode, l, err, errlen)) == -1)
-		return -1;
-	if (listen(l->fd, SOMAXCONN) == -1) {
-		fail(err, errlen, "listen");
-		sock_listener_close(l);
-		return -1;
-	}
-	return 0;
+	return a->kind == ADDR_TCP ? listen_tcp(a, l, usage, err, errlen) :
+	    listen_unix(a, mode, l, err, errlen);
 }
 
 void
