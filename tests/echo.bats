@@ -111,11 +111,8 @@ EOF
 @test "echo over a unix path also delivers the pending echo after a half-close" {
 	start_server e echo "unix:$T/e.sock"
 	run py "$ADDR" <<'EOF'
-s = connect(sys.argv[1])
 data = os.urandom(150000)
-s.sendall(data)
-s.shutdown(socket.SHUT_WR)
-got = recv_all(s)
+got = roundtrip(sys.argv[1], data)
 print("ok" if got == data else "got %d of %d bytes" % (len(got), len(data)))
 EOF
 	assert_success

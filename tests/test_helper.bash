@@ -20,13 +20,18 @@ start_server() {
 	mkfifo "$fifo"
 	"$SOCKIT" "$@" --ready-fd 4 4>"$fifo" <"${SERVER_STDIN:-/dev/null}" \
 		>"$T/$name.out" 2>"$T/$name.err" 3>&- &
-	PID=$!
+	await_ready "$name" $!
+}
+
+# await_ready NAME PID: record PID for teardown and read the address the
+# process writes to $T/NAME.ready once it listens (EOF if it died first).
+await_ready() {
+	PID=$2
 	echo "$PID" >>"$T/pids"
-	# Returns when the server wrote its address, or EOF if it died first.
-	read -r ADDR <"$fifo" || true
+	read -r ADDR <"$T/$1.ready" || true
 	if [ -z "$ADDR" ]; then
-		echo "server $name did not start:" >&2
-		cat "$T/$name.err" >&2
+		echo "$1 did not start:" >&2
+		cat "$T/$1.err" >&2
 		return 1
 	fi
 	PORT=${ADDR##*:}
@@ -107,15 +112,7 @@ def accept_one():
     ready('127.0.0.1:%d' % l.getsockname()[1])
     return l.accept()[0]
 $code" "$@" 4>"$fifo" </dev/null >"$T/$name.out" 2>"$T/$name.err" 3>&- &
-	PID=$!
-	echo "$PID" >>"$T/pids"
-	read -r ADDR <"$fifo" || true
-	if [ -z "$ADDR" ]; then
-		echo "python peer $name did not start:" >&2
-		cat "$T/$name.err" >&2
-		return 1
-	fi
-	PORT=${ADDR##*:}
+	await_ready "$name" $!
 }
 
 # A port with nothing listening on it (bound, then closed).
@@ -176,6 +173,24 @@ def nothing_within(s, seconds):
     print("unexpected:", b[:100], file=sys.stderr)
     return False
 
+def expect_closed(s, what="client"):
+    """The server closes s (EOF or reset) without sending anything."""
+    try:
+        b = s.recv(100)
+    except ConnectionResetError:
+        b = b""
+    except socket.timeout:
+        fail(what + " was not closed")
+    if b != b"":
+        fail("%s got %r" % (what, b))
+
+def roundtrip(addr, data):
+    """Send data, half-close, and return all that comes back."""
+    s = connect(addr)
+    s.sendall(data)
+    s.shutdown(socket.SHUT_WR)
+    return recv_all(s)
+
 def check_max_conns_one(addr):
     """With --max-conns 1 before an echo: a second client is closed at
     once, the first is still served, and the slot is free again after
@@ -185,14 +200,7 @@ def check_max_conns_one(addr):
     if recv_exactly(first, 4) != b"one\n":
         fail("first client not served")
     second = connect(addr)
-    try:
-        b = second.recv(100)
-    except ConnectionResetError:
-        b = b""
-    except socket.timeout:
-        fail("second client was not closed")
-    if b != b"":
-        fail("second client got %r" % b)
+    expect_closed(second, "second client")
     first.sendall(b"two\n")
     if recv_exactly(first, 4) != b"two\n":
         fail("first client not served after the second was closed")
