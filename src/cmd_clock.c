@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <sys/queue.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -32,6 +33,8 @@ struct clock {
 	int		 utc;
 	long long	 count;
 	struct server	 srv;
+	struct timer	 tick_timer;
+	TAILQ_HEAD(, cclient) ended;	/* clients whose input ended */
 	char		 tick[TICK_MAX + DELIM_MAX];
 	size_t		 ticklen;
 };
@@ -41,7 +44,8 @@ struct cclient {
 	char		*rest;		/* unsent end of the last tick */
 	size_t		 restlen, restoff;
 	long long	 sent;		/* ticks delivered */
-	int		 eof;
+	int		 eof;		/* its input ended */
+	TAILQ_ENTRY(cclient) endq;
 };
 
 static const struct option clock_long[] = {
@@ -102,18 +106,24 @@ format_tick(struct clock *K, int64_t t)
 }
 
 static void
-cclient_close(struct clock *K, struct cclient *k, const char *why)
+cclient_end(struct server *s, struct conn *c, const char *why)
 {
-	log_v(1, "%s closed%s%s: %lld ticks sent", k->c.name, why ? ": " : "",
-	    why ? why : "", k->sent);
-	loop_del(K->srv.loop, k->c.fd);
-	conntab_del(&K->srv.tab, &k->c);
-	close(k->c.fd);
+	struct cclient	*k = container_of(c, struct cclient, c);
+	struct clock	*K = container_of(s, struct clock, srv);
+
+	if (k->eof)
+		TAILQ_REMOVE(&K->ended, k, endq);
+	log_v(1, "%s closed%s%s: %lld tick%s sent", c->name, why ? ": " : "",
+	    why ? why : "", k->sent, k->sent == 1 ? "" : "s");
 	free(k->rest);
+	server_detach(s, c);
 	free(k);
-	K->srv.clients--;
-	if (K->srv.stopping && K->srv.clients == 0)
-		loop_stop(K->srv.loop);
+}
+
+static void
+cclient_close(struct server *s, struct conn *c)
+{
+	cclient_end(s, c, NULL);
 }
 
 static int
@@ -122,36 +132,63 @@ interest(const struct cclient *k)
 	return (k->eof ? 0 : LOOP_READ) | (k->restlen > 0 ? LOOP_WRITE : 0);
 }
 
+/*
+ * The client's input ended.  A unix peer that is gone shows it (POLLHUP)
+ * and is let go at once.  Over TCP a close and a half-close (nc -N
+ * </dev/null) look alike until a tick is refused, which may be hours
+ * away; such a client keeps its ticks, but its slot goes to a new
+ * client when --max-conns is reached (on_full).
+ */
+static void
+input_ended(struct clock *K, struct cclient *k)
+{
+	if (sock_hung_up(k->c.fd)) {
+		cclient_end(&K->srv, &k->c, "gone");
+		return;
+	}
+	k->eof = 1;
+	TAILQ_INSERT_TAIL(&K->ended, k, endq);
+	loop_set(K->srv.loop, k->c.fd, interest(k));
+}
+
+static int
+on_full(struct server *s)
+{
+	struct clock	*K = container_of(s, struct clock, srv);
+	struct cclient	*k;
+
+	if ((k = TAILQ_FIRST(&K->ended)) == NULL)
+		return -1;
+	cclient_end(s, &k->c, "input ended, and its slot is wanted");
+	return 0;
+}
+
 /* Write p (a tick or its rest); keep what the socket did not take. */
 static int
 put(struct clock *K, struct cclient *k, const char *p, size_t n)
 {
 	ssize_t	w;
 
-	w = write(k->c.fd, p, n);
-	if (w == -1) {
+	if ((w = conn_write(&k->c, p, n)) == -1) {
 		if (errno != EAGAIN && errno != EINTR) {
-			cclient_close(K, k, strerror(errno));
+			cclient_end(&K->srv, &k->c, strerror(errno));
 			return -1;
 		}
 		w = 0;
 	}
-	k->c.tx += w;
-	if (w > 0)
-		k->c.active = now_ms();
 	if ((size_t)w == n) {
 		free(k->rest);
 		k->rest = NULL;
 		k->restlen = 0;
 		if (++k->sent == K->count) {
-			cclient_close(K, k, NULL);
+			cclient_end(&K->srv, &k->c, NULL);
 			return -1;
 		}
 	} else if (k->rest == NULL || p != k->rest + k->restoff) {
 		if (w == 0 && k->rest == NULL)
 			return 0;	/* not a byte taken: the tick is missed */
 		if ((k->rest = malloc(n - w)) == NULL) {
-			cclient_close(K, k, strerror(errno));
+			cclient_end(&K->srv, &k->c, strerror(errno));
 			return -1;
 		}
 		memcpy(k->rest, p + w, n - w);
@@ -168,65 +205,62 @@ put(struct clock *K, struct cclient *k, const char *p, size_t n)
 static void
 on_client(struct loop *l, int fd, int events, void *arg)
 {
-	struct cclient	*k = arg;
-	struct clock	*K = k->c.udata;
+	struct cclient	*k = container_of(arg, struct cclient, c);
+	struct clock	*K = container_of(k->c.srv, struct clock, srv);
+	struct buf	 none = { 0 };
+	char		*p;
 	ssize_t		 n;
 
 	(void)l;
+	(void)fd;
 	if (events & LOOP_WRITE &&
 	    put(K, k, k->rest + k->restoff, k->restlen) == -1)
 		return;
 	if (events & LOOP_READ) {
-		/* What a client says is ignored; its EOF is not a goodbye. */
-		n = read(fd, conn_scratch, sizeof(conn_scratch));
-		if (n > 0)
-			k->c.rx += n;
-		else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-			k->eof = 1;
-			loop_set(K->srv.loop, fd, interest(k));
-		}
+		/* What a client says is ignored. */
+		n = conn_read(&k->c, &none, &p);
+		if (n == 0)
+			input_ended(K, k);
+		else if (n == -1 && errno != EAGAIN && errno != EINTR)
+			cclient_end(&K->srv, &k->c, strerror(errno));
 	}
 }
 
 static void
-on_tick(struct loop *l, void *arg)
+send_tick(struct server *s, struct conn *c)
 {
-	struct clock	*K = arg;
-	struct conn	*c;
+	struct clock	*K = container_of(s, struct clock, srv);
+	struct cclient	*k = container_of(c, struct cclient, c);
+
+	if (k->restlen == 0 && K->ticklen > 0)
+		put(K, k, K->tick, K->ticklen);
+}
+
+static void
+on_tick(struct loop *l, struct timer *t)
+{
+	struct clock	*K = container_of(t, struct clock, tick_timer);
 	int64_t		 wall = wall_ms(), next, slack;
-	int		 fd;
 
 	/* Name the tick by the multiple it is for, even if a little off. */
 	slack = K->interval / 2 < 50 ? K->interval / 2 : 50;
 	if (format_tick(K, (wall + slack) / K->interval * K->interval) == -1)
 		K->ticklen = 0;
-	for (fd = 0; fd < K->srv.tab.size; fd++) {
-		if ((c = K->srv.tab.byfd[fd]) == NULL)
-			continue;
-		if (((struct cclient *)c)->restlen == 0 && K->ticklen > 0)
-			put(K, (struct cclient *)c, K->tick, K->ticklen);
-	}
+	server_each(&K->srv, send_tick);
 	next = ((wall + slack) / K->interval + 1) * K->interval;
-	loop_timer(l, TIMER_CMD, now_ms() + (next - wall), on_tick, K);
+	timer_at(l, t, now_ms() + (next - wall));
 }
 
 static int
 on_accept(struct server *s, int fd, const char *name)
 {
-	struct clock	*K = s->arg;
+	struct clock	*K = container_of(s, struct clock, srv);
 	struct cclient	*k;
 
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return -1;
-	k->c.fd = fd;
-	k->c.is_sock = 1;
-	k->c.udata = K;
-	k->c.active = now_ms();
-	strlcpy(k->c.name, name, sizeof(k->c.name));
-	if (conntab_put(&s->tab, &k->c) == -1 ||
-	    loop_add(s->loop, fd, on_client, k) == -1) {
-		log_v(1, "%s: refused: %s", name, strerror(errno));
-		conntab_del(&s->tab, &k->c);
+	conn_init(&k->c, fd, name);
+	if (server_attach(s, &k->c, on_client) == -1) {
 		free(k);
 		return -1;
 	}
@@ -237,24 +271,16 @@ on_accept(struct server *s, int fd, const char *name)
 }
 
 static void
-on_idle(struct conn *c, void *arg)
+on_idle(struct server *s, struct conn *c)
 {
-	struct server	*s = arg;
-
 	/* Ticks are traffic: only an idle tick stream that stalls ends. */
-	cclient_close(s->arg, (struct cclient *)c, "idle");
+	cclient_end(s, c, "idle");
 }
 
 static void
 on_stop(struct server *s)
 {
-	struct conn	*c;
-	int		 fd;
-
-	for (fd = 0; fd < s->tab.size; fd++)
-		if ((c = s->tab.byfd[fd]) != NULL)
-			cclient_close(s->arg, (struct cclient *)c, NULL);
-	loop_stop(s->loop);
+	server_each(s, cclient_close);
 }
 
 static int
@@ -276,17 +302,16 @@ clock_exec(const struct cmd *cmd, int argc, char **argv)
 		usage_error(cmd, "-f %s: formats to nothing, or to more than "
 		    "%d bytes", K->format, TICK_MAX);
 	K->srv.co = &K->co;
-	K->srv.arg = K;
 	K->srv.on_accept = on_accept;
 	K->srv.on_stop = on_stop;
 	K->srv.on_idle = on_idle;
+	K->srv.on_full = on_full;
+	TAILQ_INIT(&K->ended);
 	cmd_serve_open(cmd, &K->srv, &a);
-	on_tick(K->srv.loop, K);
+	timer_init(&K->tick_timer, on_tick);
+	on_tick(K->srv.loop, &K->tick_timer);
 	cmd_serve_run(&K->srv);
-	for (n = 0; n < K->srv.tab.size; n++)
-		if (K->srv.tab.byfd[n] != NULL)
-			cclient_close(K, (struct cclient *)K->srv.tab.byfd[n],
-			    NULL);
+	server_each(&K->srv, cclient_close);
 	server_close(&K->srv);
 	return 0;
 }

@@ -30,35 +30,32 @@ struct eclient {
 };
 
 static void
-eclient_close(struct echo *E, struct eclient *e)
+eclient_close(struct server *s, struct conn *c)
 {
+	struct eclient	*e = container_of(c, struct eclient, c);
+
 	if (e->ch.err != 0)
-		log_v(1, "%s: %s", e->c.name, strerror(e->ch.err));
-	log_v(1, "%s closed: %llu bytes echoed", e->c.name,
-	    (unsigned long long)e->c.tx);
-	loop_del(E->srv.loop, e->c.fd);
-	conntab_del(&E->srv.tab, &e->c);
-	close(e->c.fd);
+		log_v(1, "%s: %s", c->name, strerror(e->ch.err));
+	log_v(1, "%s closed: %llu bytes echoed", c->name,
+	    (unsigned long long)c->tx);
 	buf_free(&e->ch.buf);
+	server_detach(s, c);
 	free(e);
-	E->srv.clients--;
-	if (E->srv.stopping && E->srv.clients == 0)
-		loop_stop(E->srv.loop);
 }
 
 static void
-settle(struct echo *E, struct eclient *e)
+settle(struct eclient *e)
 {
 	if (e->ch.done)
-		eclient_close(E, e);
+		eclient_close(e->c.srv, &e->c);
 	else
-		loop_set(E->srv.loop, e->c.fd, conn_interest(&e->c));
+		loop_set(e->c.srv->loop, e->c.fd, conn_interest(&e->c));
 }
 
 static void
 on_client(struct loop *l, int fd, int events, void *arg)
 {
-	struct eclient	*e = arg;
+	struct eclient	*e = container_of(arg, struct eclient, c);
 
 	(void)l;
 	(void)fd;
@@ -66,60 +63,40 @@ on_client(struct loop *l, int fd, int events, void *arg)
 		chan_write(&e->ch);
 	if (events & LOOP_READ)
 		chan_read(&e->ch);
-	settle(e->c.udata, e);
+	settle(e);
 }
 
 static int
 on_accept(struct server *s, int fd, const char *name)
 {
-	struct echo	*E = s->arg;
+	struct echo	*E = container_of(s, struct echo, srv);
 	struct eclient	*e;
 
-	if ((e = calloc(1, sizeof(*e))) == NULL)
+	if ((e = malloc(sizeof(*e))) == NULL)
 		return -1;
-	e->c.fd = fd;
-	e->c.is_sock = 1;
-	e->c.active = now_ms();
-	e->c.udata = E;
-	strlcpy(e->c.name, name, sizeof(e->c.name));
+	conn_init(&e->c, fd, name);
 	chan_init(&e->ch, &e->c, &e->c, E->co.delim_set ? &E->co.delim : NULL);
-	if (conntab_put(&s->tab, &e->c) == -1 ||
-	    loop_add(s->loop, fd, on_client, e) == -1) {
-		log_v(1, "%s: refused: %s", name, strerror(errno));
-		conntab_del(&s->tab, &e->c);
+	if (server_attach(s, &e->c, on_client) == -1) {
 		free(e);
 		return -1;
 	}
-	loop_set(s->loop, fd, conn_interest(&e->c));
+	settle(e);
 	return 0;
-}
-
-static void
-on_idle(struct conn *c, void *arg)
-{
-	struct server	*s = arg;
-
-	log_v(1, "%s: idle for %lld ms: closing", c->name,
-	    (long long)s->co->idle_ms);
-	eclient_close(s->arg, (struct eclient *)c);
 }
 
 /* A signal: read no more, echo what is pending, then go. */
 static void
+drain(struct server *s, struct conn *c)
+{
+	(void)s;
+	chan_eof(c->rchan);
+	settle(container_of(c, struct eclient, c));
+}
+
+static void
 on_stop(struct server *s)
 {
-	struct conn	*c;
-	int		 fd;
-
-	if (s->clients == 0) {
-		loop_stop(s->loop);
-		return;
-	}
-	for (fd = 0; fd < s->tab.size; fd++)
-		if ((c = s->tab.byfd[fd]) != NULL) {
-			chan_eof(c->rchan);
-			settle(s->arg, (struct eclient *)c);
-		}
+	server_each(s, drain);
 }
 
 static int
@@ -133,15 +110,12 @@ echo_exec(const struct cmd *cmd, int argc, char **argv)
 	n = cmd_parse(cmd, argc, argv, NULL, "", NULL, NULL, &E.co);
 	cmd_server_address(cmd, &E.co, argc - n, argv + n, &a);
 	E.srv.co = &E.co;
-	E.srv.arg = &E;
 	E.srv.on_accept = on_accept;
 	E.srv.on_stop = on_stop;
-	E.srv.on_idle = on_idle;
+	E.srv.on_idle = eclient_close;
 	cmd_serve_open(cmd, &E.srv, &a);
 	cmd_serve_run(&E.srv);
-	for (n = 0; n < E.srv.tab.size; n++)
-		if (E.srv.tab.byfd[n] != NULL)
-			eclient_close(&E, (struct eclient *)E.srv.tab.byfd[n]);
+	server_each(&E.srv, eclient_close);
 	server_close(&E.srv);
 	return 0;
 }

@@ -4,11 +4,16 @@
  *
  * Every client's bytes go to one shared stdout buffer (the sink), whole
  * messages only, so concurrent clients never interleave mid-message.  A
- * message longer than a client's buffer is passed on in pieces; while
- * that happens the client owns the sink and the others wait.
+ * lone client's bytes go on as they come (a prompt shows at once).  A
+ * message passed on in pieces (longer than a buffer, or from a lone
+ * client) makes its client the sink's owner until the message ends, or
+ * until it has stalled for a second while others wait: then its message
+ * is cut.  Clients held back by the sink wait in a queue, in order, and
+ * go on when it is free again.
  */
 #include "config.h"
 
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <errno.h>
 #include <stdio.h>
@@ -31,19 +36,25 @@ enum { O_OUTPUT_DELIM = 300, O_RECV_ONLY };
  * whoever is connected, not owed to that client.
  */
 #define STDIN_LINGER_MS	500
+/* How long a client stalled mid-message may hold the others back. */
+#define STALL_MS	1000
 
 /* Room for a full client buffer and a label on top of what waits. */
 #define SINK_CAP	(2 * BUF_CAP + SOCK_NAME_MAX + DELIM_MAX + 16)
 
 struct client {
-	struct conn	*c;
-	struct buf	 in;		/* read, not yet in the sink */
-	struct buf	 out;		/* stdin for this client, not yet sent */
-	int		 eof;		/* nothing more to read */
-	int		 midmsg;	/* a long message is half passed on */
-	int		 wshut;		/* its write side is shut down */
-	int		 broken;	/* a write to it failed */
-	int		 idle;		/* -i ran out: close once emptied */
+	struct conn		 c;
+	struct buf		 in;	/* read, not yet in the sink */
+	struct frame_scan	 scan;	/* of in */
+	struct buf		 out;	/* stdin for this client, not yet sent */
+	TAILQ_ENTRY(client)	 wait;	/* held back by the sink */
+	int			 waiting;
+	int			 eof;	/* nothing more to read */
+	int			 midmsg; /* its message is half in the sink */
+	int			 fed;	/* stdin gave it bytes */
+	int			 wshut;	/* its write side is shut down */
+	int			 broken; /* a write to it failed */
+	int			 idle;	/* -i ran out: close once emptied */
 };
 
 struct listen {
@@ -52,15 +63,25 @@ struct listen {
 	int		 odelim_set, label, recv_only, once;
 
 	struct server	 srv;
+	struct conn	*out;		/* stdout */
 	struct buf	 sink;		/* for stdout */
 	struct client	*owner;		/* mid-message, holds the sink */
+	int64_t		 owner_moved;	/* when it last put a piece */
+	TAILQ_HEAD(, client) waiting;
+	int		 nwaiting;
+	int		 released;	/* the sink is free: waiters go on */
+	int		 nbehind;	/* clients with stdin still to send */
+	struct timer	 stall;		/* the owner stalled */
+	struct timer	 linger;	/* stdin may be done with a client */
 	int		 in_eof;	/* stdin is done (or unused) */
 	int64_t		 in_moved;	/* when stdin was last read */
 	int		 stdin_tty;
 	int		 served;	/* --once: the client came */
-	int		 rescan;	/* sink freed: look at every client */
 	int		 status;
 };
+
+#define LISTEN(s)	container_of((s), struct listen, srv)
+#define CLIENT(p)	container_of((p), struct client, c)
 
 static const struct option listen_long[] = {
 	{ "output-delimiter",	required_argument,	NULL, O_OUTPUT_DELIM },
@@ -109,10 +130,10 @@ sink_flush(struct listen *L)
 {
 	size_t	before = L->sink.len;
 
-	if (buf_flush(&L->sink, 1) == -1)
+	if (buf_flush(&L->sink, L->out) == -1)
 		sink_fail(L, errno);
 	if (before >= BUF_CAP && L->sink.len < BUF_CAP)
-		L->rescan = 1;
+		L->released = 1;
 }
 
 static void
@@ -122,7 +143,7 @@ sink_add(struct listen *L, const char *p, size_t n)
 
 	/* Nothing waits: straight to stdout, and keep only the rest. */
 	if (L->sink.len == 0 && n > 0) {
-		if ((w = write(1, p, n)) == -1) {
+		if ((w = conn_write(L->out, p, n)) == -1) {
 			if (errno != EAGAIN && errno != EINTR) {
 				sink_fail(L, errno);
 				return;
@@ -137,7 +158,25 @@ sink_add(struct listen *L, const char *p, size_t n)
 		sink_fail(L, ENOMEM);
 }
 
-/* One message, or a piece of one, into the sink. */
+static int
+sink_open_for(const struct listen *L, const struct client *cl)
+{
+	return (L->owner == NULL || L->owner == cl) && L->sink.len < BUF_CAP;
+}
+
+static void
+owner_release(struct listen *L)
+{
+	L->owner = NULL;
+	L->released = 1;
+	timer_stop(L->srv.loop, &L->stall);
+}
+
+/*
+ * One message, or a piece of one, into the sink.  With -L or
+ * --output-delimiter every message ends with the (output) delimiter,
+ * even one that came without it, so that lines never run together.
+ */
 static void
 sink_put(struct listen *L, struct client *cl, const char *p, size_t n,
     int complete)
@@ -146,7 +185,7 @@ sink_put(struct listen *L, struct client *cl, const char *p, size_t n,
 	int			 has_delim;
 
 	if (L->label && !cl->midmsg) {
-		sink_add(L, cl->c->name, strlen(cl->c->name));
+		sink_add(L, cl->c.name, strlen(cl->c.name));
 		sink_add(L, " ", 1);
 	}
 	has_delim = complete && n >= d->len &&
@@ -154,48 +193,53 @@ sink_put(struct listen *L, struct client *cl, const char *p, size_t n,
 	if (L->odelim_set && has_delim)
 		n -= d->len;
 	sink_add(L, p, n);
-	if (L->odelim_set && complete)
+	if (complete && L->odelim_set)
 		sink_add(L, L->odelim.bytes, L->odelim.len);
+	else if (complete && L->label && !has_delim)
+		sink_add(L, d->bytes, d->len);
 	cl->midmsg = !complete;
-	if (L->owner == cl && complete)
-		L->rescan = 1;
-	L->owner = complete ? NULL : cl;
+	if (!complete) {
+		L->owner = cl;
+		L->owner_moved = now_ms();
+	} else if (L->owner == cl)
+		owner_release(L);
 }
 
 /*
- * Pass on what of p[0..n) can go now: whole messages, a piece when the
- * client's buffer is full or its message is already half out, and the
- * rest when the client is done.  Returns the bytes taken.
- * A piece is cut only when the partial message alone fills a buffer.
+ * Pass on what of p[0..n) can go now: whole messages; a piece when the
+ * client is alone, its message is already half out, or the message
+ * alone fills a buffer; and the rest when the client is done.  fs is
+ * the delimiter search of p.  Returns the bytes taken.
  */
 static size_t
-emit(struct listen *L, struct client *cl, const char *p, size_t n)
+emit(struct listen *L, struct client *cl, const char *p, size_t n,
+    struct frame_scan *fs)
 {
 	const struct delim	*d = &L->co.delim;
-	size_t			 used = 0, end;
+	size_t			 used = 0, whole, end, hold;
 	int			 plain = !L->label && !L->odelim_set;
 
-	while (used < n) {
-		if ((L->owner != NULL && L->owner != cl) ||
-		    L->sink.len >= BUF_CAP)
-			break;
-		/* Plain output: a run of messages is copied in one go. */
-		end = plain ? frame_whole(d, p + used, n - used) :
-		    frame_next(d, p + used, n - used);
-		if (end > 0) {
-			sink_put(L, cl, p + used, end, 1);
-			used += end;
+	/* A piece never ends where a delimiter may be starting, or the
+	 * next read could complete one that labels would not see. */
+	hold = plain ? 0 : d->len - 1;
+	while (used < n && sink_open_for(L, cl)) {
+		whole = frame_scan(d, fs, p, n);
+		if (whole > used) {
+			/* Plain output: a run of messages goes in one go. */
+			end = plain ? whole :
+			    used + frame_next(d, p + used, whole - used);
+			sink_put(L, cl, p + used, end - used, 1);
+			used = end;
 		} else if (cl->eof || L->srv.stopping) {
 			sink_put(L, cl, p + used, n - used, 1);
 			used = n;
-		} else if (cl->midmsg || n - used >= BUF_CAP) {
-			/* Hold back what may be the start of a delimiter that
-			 * the next read completes. */
-			end = n - used > d->len - 1 ? n - used - (d->len - 1) : 0;
-			if (end == 0)
+		} else if (L->srv.clients == 1 || cl->midmsg ||
+		    n - used >= BUF_CAP) {
+			end = n - used > hold ? n - hold : used;
+			if (end == used)
 				break;
-			sink_put(L, cl, p + used, end, 0);
-			used += end;
+			sink_put(L, cl, p + used, end - used, 0);
+			used = end;
 		} else
 			break;
 	}
@@ -205,38 +249,70 @@ emit(struct listen *L, struct client *cl, const char *p, size_t n)
 }
 
 static void
+waitq_add(struct listen *L, struct client *cl)
+{
+	if (cl->waiting)
+		return;
+	TAILQ_INSERT_TAIL(&L->waiting, cl, wait);
+	cl->waiting = 1;
+	L->nwaiting++;
+	/* Others wait on an owner: it has a second to end its message. */
+	if (L->owner != NULL && L->owner != cl && !timer_armed(&L->stall))
+		timer_at(L->srv.loop, &L->stall, L->owner_moved + STALL_MS);
+}
+
+static void
+waitq_del(struct listen *L, struct client *cl)
+{
+	if (!cl->waiting)
+		return;
+	TAILQ_REMOVE(&L->waiting, cl, wait);
+	cl->waiting = 0;
+	L->nwaiting--;
+}
+
+/* Stdin for this client that waits: the slowest client paces stdin. */
+static void
+out_drop(struct listen *L, struct client *cl)
+{
+	if (cl->out.len > 0)
+		L->nbehind--;
+	buf_free(&cl->out);
+}
+
+static void	settle(struct listen *, struct client *);
+
+static void
+settle_one(struct server *s, struct conn *c)
+{
+	settle(LISTEN(s), CLIENT(c));
+}
+
+static void
 client_close(struct listen *L, struct client *cl)
 {
-	struct conn	*c = cl->c;
+	struct conn	*c = &cl->c;
 
 	log_v(1, "%s closed: %llu bytes in, %llu bytes out", c->name,
 	    (unsigned long long)c->rx, (unsigned long long)c->tx);
-	if (L->owner == cl) {
-		L->owner = NULL;
-		L->rescan = 1;
-	}
-	loop_del(L->srv.loop, c->fd);
-	conntab_del(&L->srv.tab, c);
-	close(c->fd);
+	if (L->owner == cl)
+		owner_release(L);
+	waitq_del(L, cl);
+	out_drop(L, cl);
 	buf_free(&cl->in);
-	buf_free(&cl->out);
-	conn_free(c);
+	server_detach(&L->srv, c);
 	free(cl);
-	L->srv.clients--;
-	if (L->once)
-		L->rescan = 1;
+	/* The one left is alone now: what it holds may go on at once. */
+	if (L->srv.clients == 1)
+		server_each(&L->srv, settle_one);
 }
 
-static void	update(struct listen *, struct client *);
-
 static void
-linger_check(struct loop *l, void *arg)
+linger_over(struct loop *l, struct timer *t)
 {
-	struct listen	*L = arg;
-
 	(void)l;
-	L->rescan = 1;
-	update(L, NULL);
+	server_each(&container_of(t, struct listen, linger)->srv,
+	    settle_one);
 }
 
 /*
@@ -257,86 +333,128 @@ stdin_done_with(struct listen *L, struct client *cl)
 	if (cl->out.len > 0)
 		return 0;
 	if (L->once)
-		return sock_hung_up(cl->c->fd);
-	moved = L->in_moved > cl->c->active ? L->in_moved : cl->c->active;
+		return sock_hung_up(cl->c.fd);
+	moved = L->in_moved > cl->c.active ? L->in_moved : cl->c.active;
 	if (now_ms() - moved >= STDIN_LINGER_MS)
 		return 1;
-	loop_timer(L->srv.loop, TIMER_CMD, moved + STDIN_LINGER_MS,
-	    linger_check, L);
+	if (!timer_armed(&L->linger) || L->linger.when > moved +
+	    STDIN_LINGER_MS)
+		timer_at(L->srv.loop, &L->linger, moved + STDIN_LINGER_MS);
 	return 0;
 }
 
-/* Emit what the client holds; close it once it has nothing left. */
-static void
-client_settle(struct listen *L, struct client *cl)
-{
-	size_t	used;
-
-	if (cl->in.len > 0) {
-		used = emit(L, cl, cl->in.data + cl->in.off, cl->in.len);
-		buf_consume(&cl->in, used);
-	}
-	/* A long message cut off by EOF: end it, and free the sink. */
-	if ((cl->eof || L->srv.stopping) && cl->in.len == 0 && cl->midmsg &&
-	    L->owner == cl) {
-		sink_put(L, cl, "", 0, 1);
-		if (L->sink.len > 0)
-			sink_flush(L);
-	}
-	if (L->once && L->in_eof && !cl->wshut && cl->out.len == 0) {
-		shutdown(cl->c->fd, SHUT_WR);
-		cl->wshut = 1;
-	}
-	/*
-	 * A client that is done: stdin already waiting still reaches it,
-	 * but stdin that may come later is not waited for.
-	 */
-	if ((cl->eof || L->srv.stopping) && cl->in.len == 0 &&
-	    stdin_done_with(L, cl))
-		client_close(L, cl);
-}
-
 static int
-client_interest(struct listen *L, struct client *cl)
+client_interest(const struct listen *L, const struct client *cl)
 {
 	int	mask = 0;
 
 	if (!cl->eof && !L->srv.stopping && cl->in.len < BUF_CAP &&
-	    (L->owner == NULL || L->owner == cl) && L->sink.len < BUF_CAP)
+	    sink_open_for(L, cl))
 		mask |= LOOP_READ;
 	if (cl->out.len > 0)
 		mask |= LOOP_WRITE;
 	return mask;
 }
 
+/* Emit what the client holds; close it once it has nothing left. */
+static void
+settle(struct listen *L, struct client *cl)
+{
+	size_t	used;
+	int	done;
+
+	if (cl->in.len > 0) {
+		used = emit(L, cl, cl->in.data + cl->in.off, cl->in.len,
+		    &cl->scan);
+		buf_consume(&cl->in, used);
+		frame_consumed(&cl->scan, used);
+	}
+	done = (cl->eof || L->srv.stopping) && cl->in.len == 0;
+	/* A message cut off by its client's end: end it, free the sink. */
+	if (done && cl->midmsg) {
+		sink_put(L, cl, "", 0, 1);
+		if (L->sink.len > 0)
+			sink_flush(L);
+	}
+	/*
+	 * --once: the end of stdin is passed on, but only to a client that
+	 * stdin gave something; an empty or unused stdin leaves it open,
+	 * so a person typing on the other end is heard until they end.
+	 */
+	if (L->once && L->in_eof && cl->fed && !cl->wshut &&
+	    cl->out.len == 0) {
+		conn_shutdown(&cl->c);
+		cl->wshut = 1;
+	}
+	if (done && stdin_done_with(L, cl)) {
+		client_close(L, cl);
+		return;
+	}
+	if (!sink_open_for(L, cl) && (cl->in.len > 0 || !cl->eof))
+		waitq_add(L, cl);
+	loop_set(L->srv.loop, cl->c.fd, client_interest(L, cl));
+}
+
+/* The sink came free: those it held back go on, in order. */
+static void
+release(struct listen *L)
+{
+	struct client	*cl;
+	int		 n;
+
+	while (L->released) {
+		L->released = 0;
+		for (n = L->nwaiting; n > 0; n--) {
+			if ((cl = TAILQ_FIRST(&L->waiting)) == NULL ||
+			    !sink_open_for(L, cl))
+				break;
+			waitq_del(L, cl);
+			settle(L, cl);
+		}
+	}
+}
+
+static int
+stdin_interest(const struct listen *L)
+{
+	if (L->recv_only || L->in_eof || L->srv.clients == 0 ||
+	    L->srv.stopping || L->nbehind > 0)
+		return 0;
+	return LOOP_READ;
+}
+
+/* After every event: waiters, stdin and stdout interest, maybe end. */
+static void
+after(struct listen *L)
+{
+	release(L);
+	loop_set(L->srv.loop, 0, stdin_interest(L));
+	loop_set(L->srv.loop, 1, L->sink.len > 0 ? LOOP_WRITE : 0);
+	if (L->sink.len == 0 && L->srv.clients == 0 &&
+	    ((L->once && L->served) || L->srv.stopping))
+		loop_stop(L->srv.loop);
+}
+
 static void
 client_read(struct listen *L, struct client *cl)
 {
-	struct buf	*b = &cl->in;
-	ssize_t		 n;
-	size_t		 used;
+	struct frame_scan	 fs = { 0, 0 };
+	ssize_t			 n;
+	size_t			 used;
+	char			*p;
 
-	if (b->len == 0) {
-		n = read(cl->c->fd, conn_scratch, sizeof(conn_scratch));
-		if (n > 0) {
-			used = emit(L, cl, conn_scratch, n);
-			if (buf_append(b, conn_scratch + used, n - used) == -1)
+	n = conn_read(&cl->c, &cl->in, &p);
+	if (n > 0 && p == conn_scratch) {
+		used = emit(L, cl, p, n, &fs);
+		if (used < (size_t)n) {
+			if (buf_append(&cl->in, p + used, n - used) == -1)
 				cl->eof = 1;	/* out of memory */
+			frame_consumed(&fs, used);
+			cl->scan = fs;
 		}
-	} else {
-		if (buf_reserve(b) == -1)
-			return;
-		n = read(cl->c->fd, b->data + b->off + b->len,
-		    BUF_CAP - b->off - b->len);
-		if (n > 0)
-			b->len += n;
-	}
-	if (n > 0) {
-		cl->c->rx += n;
-		cl->c->active = now_ms();
-	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+	} else if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
 		if (n == -1)
-			log_v(1, "%s: %s", cl->c->name, strerror(errno));
+			log_v(1, "%s: %s", cl->c.name, strerror(errno));
 		cl->eof = 1;
 	}
 }
@@ -344,24 +462,38 @@ client_read(struct listen *L, struct client *cl)
 static void
 client_write(struct listen *L, struct client *cl)
 {
-	ssize_t	n;
-
-	(void)L;
-	if ((n = buf_flush(&cl->out, cl->c->fd)) == -1) {
-		log_v(1, "%s: %s", cl->c->name, strerror(errno));
-		buf_free(&cl->out);
-		cl->eof = cl->broken = 1;
+	if (cl->out.len == 0)
 		return;
-	}
-	cl->c->tx += n;
-	if (n > 0)
-		cl->c->active = now_ms();
+	if (buf_flush(&cl->out, &cl->c) == -1) {
+		log_v(1, "%s: %s", cl->c.name, strerror(errno));
+		cl->eof = cl->broken = 1;
+		out_drop(L, cl);
+	} else if (cl->out.len == 0)
+		L->nbehind--;
 }
 
+static void
+on_client(struct loop *l, int fd, int events, void *arg)
+{
+	struct client	*cl = CLIENT(arg);
+	struct listen	*L = LISTEN(cl->c.srv);
+
+	(void)l;
+	(void)fd;
+	if (events & LOOP_WRITE)
+		client_write(L, cl);
+	if (events & LOOP_READ)
+		client_read(L, cl);
+	settle(L, cl);
+	after(L);
+}
+
+/* Stdin to every client: what one does not take now waits for it. */
 static void
 stdin_read(struct listen *L)
 {
 	struct client	*cl;
+	struct conn	*c;
 	ssize_t		 n, w;
 	int		 fd;
 
@@ -370,106 +502,35 @@ stdin_read(struct listen *L)
 		return;
 	L->in_moved = now_ms();
 	if (n <= 0) {
-		log_v(2, "stdin: end");
+		log_v(2, "stdin: end of data");
 		L->in_eof = 1;
-		L->rescan = 1;
+		server_each(&L->srv, settle_one);
 		return;
 	}
 	for (fd = 0; fd < L->srv.tab.size; fd++) {
-		if (L->srv.tab.byfd[fd] == NULL)
+		if ((c = L->srv.tab.byfd[fd]) == NULL)
 			continue;
-		cl = L->srv.tab.byfd[fd]->udata;
-		if (cl->wshut)
+		cl = CLIENT(c);
+		if (cl->wshut || cl->broken)
 			continue;
-		w = write(fd, conn_scratch, n);
-		if (w == -1 && errno != EAGAIN && errno != EINTR) {
-			log_v(1, "%s: %s", cl->c->name, strerror(errno));
-			cl->eof = cl->broken = 1;
-			continue;
-		}
-		if (w < 0)
+		cl->fed = 1;
+		if ((w = conn_write(c, conn_scratch, n)) == -1) {
+			if (errno != EAGAIN && errno != EINTR) {
+				log_v(1, "%s: %s", c->name, strerror(errno));
+				cl->eof = cl->broken = 1;
+				continue;
+			}
 			w = 0;
-		cl->c->tx += w;
-		if (w > 0)
-			cl->c->active = now_ms();
-		if (w < n && buf_append(&cl->out, conn_scratch + w, n - w))
-			cl->eof = 1;
+		}
+		if (w < n) {
+			if (buf_append(&cl->out, conn_scratch + w, n - w) == -1)
+				cl->eof = 1;
+			else
+				L->nbehind++;
+		}
 		/* What it did not take waits: it must be watched for it. */
 		loop_set(L->srv.loop, fd, client_interest(L, cl));
 	}
-}
-
-static int
-stdin_interest(struct listen *L)
-{
-	struct client	*cl;
-	int		 fd;
-
-	if (L->in_eof || L->srv.clients == 0 || L->srv.stopping)
-		return 0;
-	/* The slowest client paces stdin: nothing is buffered twice. */
-	for (fd = 0; fd < L->srv.tab.size; fd++)
-		if (L->srv.tab.byfd[fd] != NULL) {
-			cl = L->srv.tab.byfd[fd]->udata;
-			if (cl->out.len > 0)
-				return 0;
-		}
-	return LOOP_READ;
-}
-
-/* After every event: settle clients, recompute interest, maybe end. */
-static void
-update(struct listen *L, struct client *cl)
-{
-	struct conn	*c;
-	int		 fd, all = L->rescan;
-
-	L->rescan = 0;
-	if (L->owner != NULL && L->owner != cl)
-		client_settle(L, L->owner);
-	if (all || L->srv.stopping) {
-		/* Settling one client can free the sink for earlier ones. */
-		do {
-			L->rescan = 0;
-			for (fd = 0; fd < L->srv.tab.size; fd++)
-				if ((c = L->srv.tab.byfd[fd]) != NULL) {
-					client_settle(L, c->udata);
-					if (L->srv.tab.byfd[fd] == c)
-						loop_set(L->srv.loop, fd,
-						    client_interest(L,
-						    c->udata));
-				}
-		} while (L->rescan);
-	} else if (cl != NULL) {
-		fd = cl->c->fd;
-		c = cl->c;
-		client_settle(L, cl);
-		if (L->srv.tab.byfd[fd] == c)
-			loop_set(L->srv.loop, fd, client_interest(L, cl));
-	}
-	if (L->rescan && !all) {
-		update(L, NULL);
-		return;
-	}
-	loop_set(L->srv.loop, 0, L->recv_only ? 0 : stdin_interest(L));
-	loop_set(L->srv.loop, 1, L->sink.len > 0 ? LOOP_WRITE : 0);
-	if (L->sink.len == 0 && L->srv.clients == 0 &&
-	    ((L->once && L->served) || L->srv.stopping))
-		loop_stop(L->srv.loop);
-}
-
-static void
-on_client(struct loop *l, int fd, int events, void *arg)
-{
-	struct listen	*L = arg;
-	struct client	*cl = L->srv.tab.byfd[fd]->udata;
-
-	(void)l;
-	if (events & LOOP_WRITE)
-		client_write(L, cl);
-	if (events & LOOP_READ)
-		client_read(L, cl);
-	update(L, cl);
 }
 
 static void
@@ -483,53 +544,86 @@ on_stdio(struct loop *l, int fd, int events, void *arg)
 		stdin_read(L);
 	else
 		sink_flush(L);
-	update(L, NULL);
+	after(L);
+}
+
+/* The owner has not ended its message for a second while others wait:
+ * cut it there, so that one stalled client cannot hold the rest. */
+static void
+stall_over(struct loop *l, struct timer *t)
+{
+	struct listen	*L = container_of(t, struct listen, stall);
+	struct client	*cl = L->owner;
+	int64_t		 now = now_ms();
+
+	if (cl == NULL || L->nwaiting == 0)
+		return;
+	/* Held up by a slow stdout, not by the client: no stall. */
+	if (L->sink.len >= BUF_CAP || now < L->owner_moved + STALL_MS) {
+		timer_at(l, t, (L->sink.len >= BUF_CAP ? now :
+		    L->owner_moved) + STALL_MS);
+		return;
+	}
+	log_v(1, "%s: no end of message for %d ms while others wait: cut",
+	    cl->c.name, STALL_MS);
+	sink_put(L, cl, "", 0, 1);
+	if (L->sink.len > 0)
+		sink_flush(L);
+	settle(L, cl);
+	after(L);
 }
 
 static int
 on_accept(struct server *s, int fd, const char *name)
 {
-	struct listen	*L = s->arg;
+	struct listen	*L = LISTEN(s);
 	struct client	*cl;
 
 	if ((cl = calloc(1, sizeof(*cl))) == NULL)
 		return -1;
-	if ((cl->c = conn_new(fd, name)) == NULL ||
-	    conntab_put(&s->tab, cl->c) == -1 ||
-	    loop_add(s->loop, fd, on_client, L) == -1) {
-		log_v(1, "%s: refused: %s", name, strerror(errno));
-		if (cl->c != NULL)
-			conntab_del(&s->tab, cl->c);
-		conn_free(cl->c);
+	conn_init(&cl->c, fd, name);
+	if (server_attach(s, &cl->c, on_client) == -1) {
 		free(cl);
 		return -1;
 	}
-	cl->c->udata = cl;
 	if (L->once) {
 		L->served = 1;
 		server_stop_accepting(s);
 	}
-	update(L, cl);
+	settle(L, cl);
+	after(L);
 	return 0;
 }
 
 static void
-on_idle(struct conn *c, void *arg)
+on_idle(struct server *s, struct conn *c)
 {
-	struct listen	*L = ((struct server *)arg)->arg;
-	struct client	*cl = c->udata;
+	struct listen	*L = LISTEN(s);
+	struct client	*cl = CLIENT(c);
 
-	log_v(1, "%s: idle for %lld ms: closing", c->name,
-	    (long long)L->co.idle_ms);
 	cl->eof = cl->idle = 1;
-	buf_free(&cl->out);
-	update(L, cl);
+	out_drop(L, cl);
+	settle(L, cl);
+	after(L);
 }
 
 static void
 on_stop(struct server *s)
 {
-	update(s->arg, NULL);
+	server_each(s, settle_one);
+	after(LISTEN(s));
+}
+
+static void
+on_drained(struct server *s)
+{
+	after(LISTEN(s));
+}
+
+static void
+close_one(struct server *s, struct conn *c)
+{
+	client_close(LISTEN(s), CLIENT(c));
 }
 
 static int
@@ -548,11 +642,16 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 	L->sink.cap = SINK_CAP;
 	L->stdin_tty = isatty(0);
 	L->in_eof = L->recv_only;
+	TAILQ_INIT(&L->waiting);
+	timer_init(&L->stall, stall_over);
+	timer_init(&L->linger, linger_over);
+	if ((L->out = conn_new(1, "stdout")) == NULL)
+		fatal("%s", strerror(errno));
 	L->srv.co = &L->co;
-	L->srv.arg = L;
 	L->srv.on_accept = on_accept;
 	L->srv.on_stop = on_stop;
 	L->srv.on_idle = on_idle;
+	L->srv.on_drained = on_drained;
 	if (L->once)
 		L->co.max_conns = 1;
 	cmd_serve_open(cmd, &L->srv, &a);
@@ -561,11 +660,10 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 		fatal("event loop: %s", strerror(errno));
 	cmd_serve_run(&L->srv);
 	/* The grace period is over: whatever is left is dropped. */
-	for (n = 0; n < L->srv.tab.size; n++)
-		if (L->srv.tab.byfd[n] != NULL)
-			client_close(L, L->srv.tab.byfd[n]->udata);
+	server_each(&L->srv, close_one);
 	server_close(&L->srv);
 	buf_free(&L->sink);
+	conn_free(L->out);
 	return L->status;
 }
 

@@ -8,7 +8,6 @@
 
 #include <sys/socket.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,56 +25,66 @@ struct relay {
 	struct server	 srv;
 	struct target	 target;
 	char		 tname[SOCK_NAME_MAX];
-	int		 connecting;	/* pairs waiting on connect() */
 };
 
 struct pair {
-	struct conn	 cli;		/* first: the table holds &cli */
+	struct conn	 cli;
 	struct conn	 tgt;
 	struct chan	 up, down;	/* cli -> tgt, tgt -> cli */
 	int		 candidate;	/* index into the target's addresses */
 	int		 connecting;
-	int64_t		 deadline;	/* of the connect, monotonic ms */
+	int64_t		 deadline;	/* of the connect (-w), 0 = none */
+	struct timer	 timer;		/* the deadline, or a retry */
 };
 
+#define RELAY(s)	container_of((s), struct relay, srv)
+/* A unix target with a full backlog is tried again this often. */
+#define BUSY_RETRY_MS	10
+
 static void
-pair_close(struct relay *R, struct pair *p, const char *why)
+pair_close(struct pair *p, const char *why)
 {
-	if (why != NULL)
+	struct server	*s = p->cli.srv;
+	struct relay	*R = RELAY(s);
+
+	/* A client that the target never took is reset, not ended. */
+	if (why != NULL) {
 		log_err("%s: %s", p->cli.name, why);
-	else
+		sock_reset_on_close(p->cli.fd);
+	} else
 		log_v(1, "%s closed: %llu bytes to %s, %llu bytes back",
 		    p->cli.name, (unsigned long long)p->cli.rx, R->tname,
 		    (unsigned long long)p->cli.tx);
-	loop_del(R->srv.loop, p->cli.fd);
-	conntab_del(&R->srv.tab, &p->cli);
-	close(p->cli.fd);
 	if (p->tgt.fd != -1) {
-		loop_del(R->srv.loop, p->tgt.fd);
-		close(p->tgt.fd);
+		loop_del(s->loop, p->tgt.fd);
+		conn_close(&p->tgt);
 	}
-	if (p->connecting)
-		R->connecting--;
+	timer_stop(s->loop, &p->timer);
 	buf_free(&p->up.buf);
 	buf_free(&p->down.buf);
+	server_detach(s, &p->cli);
 	free(p);
-	R->srv.clients--;
-	if (R->srv.stopping && R->srv.clients == 0)
-		loop_stop(R->srv.loop);
 }
 
 static void
-settle(struct relay *R, struct pair *p)
+cli_close(struct server *s, struct conn *c)
 {
-	if (p->up.done && p->down.done) {
-		pair_close(R, p, NULL);
-		return;
-	}
-	loop_set(R->srv.loop, p->cli.fd, conn_interest(&p->cli));
-	loop_set(R->srv.loop, p->tgt.fd, conn_interest(&p->tgt));
+	(void)s;
+	pair_close(container_of(c, struct pair, cli), NULL);
 }
 
-static void	on_pair(struct loop *, int, int, void *);
+static void
+settle(struct pair *p)
+{
+	struct loop	*l = p->cli.srv->loop;
+
+	if (p->up.done && p->down.done) {
+		pair_close(p, NULL);
+		return;
+	}
+	loop_set(l, p->cli.fd, conn_interest(&p->cli));
+	loop_set(l, p->tgt.fd, conn_interest(&p->tgt));
+}
 
 static int
 is_reset(int err)
@@ -84,201 +93,193 @@ is_reset(int err)
 }
 
 static void
-pair_reset(struct relay *R, struct pair *p)
+pair_reset(struct pair *p)
 {
-	struct linger	lg = { 1, 0 };
-
 	log_v(1, "%s: %s: resetting the other side", p->cli.name,
 	    strerror(is_reset(p->up.err) ? p->up.err : p->down.err));
-	/* SO_LINGER 0: close() sends RST. */
-	setsockopt(p->cli.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	sock_reset_on_close(p->cli.fd);
 	if (p->tgt.fd != -1)
-		setsockopt(p->tgt.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
-	pair_close(R, p, NULL);
+		sock_reset_on_close(p->tgt.fd);
+	pair_close(p, NULL);
 }
+
+static void	on_tgt(struct loop *, int, int, void *);
 
 /* Start (or go on to the next address of) the connect to the target. */
 static int
-pair_connect(struct relay *R, struct pair *p, char *err, size_t errlen)
+pair_connect(struct pair *p, char *err, size_t errlen)
 {
-	int	fd;
+	struct server	*s = p->cli.srv;
+	struct relay	*R = RELAY(s);
+	int		 fd;
 
 	fd = sock_connect_next(&R->target, &p->candidate, &p->connecting, err,
 	    errlen);
 	if (fd == -1) {
-		p->tgt.fd = -1;
+		/* A full unix backlog passes: try again, until -w. */
+		if (R->target.busy && (p->deadline == 0 ||
+		    now_ms() + BUSY_RETRY_MS < p->deadline)) {
+			p->candidate = 0;
+			p->connecting = 1;
+			return timer_at(s->loop, &p->timer,
+			    now_ms() + BUSY_RETRY_MS);
+		}
 		return -1;
 	}
 	p->tgt.fd = fd;
-	if (loop_add(R->srv.loop, fd, on_pair, p) == -1) {
+	if (loop_add(s->loop, fd, on_tgt, &p->tgt) == -1) {
 		snprintf(err, errlen, "%s: %s", R->tname, strerror(errno));
-		close(fd);
-		p->tgt.fd = -1;
+		conn_close(&p->tgt);
 		p->connecting = 0;
 		return -1;
 	}
 	if (p->connecting) {
-		R->connecting++;
-		loop_set(R->srv.loop, fd, LOOP_WRITE);
+		if (p->deadline > 0)
+			timer_at(s->loop, &p->timer, p->deadline);
+		loop_set(s->loop, fd, LOOP_WRITE);
 	} else {
 		log_v(2, "%s: connected to %s", p->cli.name, R->tname);
-		settle(R, p);
+		settle(p);
 	}
 	return 0;
 }
 
 static void
-connect_done(struct relay *R, struct pair *p)
+connect_done(struct pair *p)
 {
-	struct pollfd	pfd = { p->tgt.fd, POLLOUT, 0 };
-	char		err[512];
+	struct loop	*l = p->cli.srv->loop;
+	char		 err[512];
 
-	/* An event meant for an earlier user of this fd number: not yet. */
-	if (poll(&pfd, 1, 0) != 1)
-		return;
 	p->connecting = 0;
-	R->connecting--;
+	timer_stop(l, &p->timer);
 	if (sock_connect_result(p->tgt.fd) == 0) {
-		log_v(2, "%s: connected to %s", p->cli.name, R->tname);
-		settle(R, p);
+		log_v(2, "%s: connected to %s", p->cli.name, p->tgt.name);
+		settle(p);
 		return;
 	}
-	snprintf(err, sizeof(err), "connect %s: %s", R->tname,
+	snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
 	    strerror(errno));
-	loop_del(R->srv.loop, p->tgt.fd);
-	close(p->tgt.fd);
-	p->tgt.fd = -1;
+	loop_del(l, p->tgt.fd);
+	conn_close(&p->tgt);
 	/* Another address of the target may answer (::1, then 127.0.0.1). */
 	p->candidate++;
-	if (pair_connect(R, p, err, sizeof(err)) == -1)
-		pair_close(R, p, err);
+	if (pair_connect(p, err, sizeof(err)) == -1)
+		pair_close(p, err);
+}
+
+/* -w ran out on a connect, or a busy unix target is due another try. */
+static void
+on_timer(struct loop *l, struct timer *t)
+{
+	struct pair	*p = container_of(t, struct pair, timer);
+	char		 err[512];
+
+	(void)l;
+	if (p->tgt.fd == -1) {
+		snprintf(err, sizeof(err), "connect %s: backlog full",
+		    RELAY(p->cli.srv)->tname);
+		if (pair_connect(p, err, sizeof(err)) == -1)
+			pair_close(p, err);
+		return;
+	}
+	snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
+	    strerror(ETIMEDOUT));
+	pair_close(p, err);
+}
+
+/*
+ * After traffic: a reset on one side is passed on as a reset, not as
+ * a clean EOF that would make a cut-off upload look complete.
+ */
+static void
+after_io(struct pair *p)
+{
+	if (is_reset(p->up.err) || is_reset(p->down.err)) {
+		pair_reset(p);
+		return;
+	}
+	/* Idle means no traffic either way: the timer watches cli. */
+	if (p->tgt.active > p->cli.active)
+		p->cli.active = p->tgt.active;
+	settle(p);
 }
 
 static void
-on_pair(struct loop *l, int fd, int events, void *arg)
+on_cli(struct loop *l, int fd, int events, void *arg)
 {
-	struct pair	*p = arg;
-	struct relay	*R = p->cli.udata;
+	struct pair	*p = container_of(arg, struct pair, cli);
 
 	(void)l;
+	(void)fd;
+	if (events & LOOP_WRITE)
+		chan_write(&p->down);
+	if (events & LOOP_READ)
+		chan_read(&p->up);
+	after_io(p);
+}
+
+static void
+on_tgt(struct loop *l, int fd, int events, void *arg)
+{
+	struct pair	*p = container_of(arg, struct pair, tgt);
+
+	(void)l;
+	(void)fd;
 	if (p->connecting) {
-		connect_done(R, p);
+		connect_done(p);
 		return;
 	}
-	if (fd == p->cli.fd) {
-		if (events & LOOP_WRITE)
-			chan_write(&p->down);
-		if (events & LOOP_READ)
-			chan_read(&p->up);
-	} else {
-		if (events & LOOP_WRITE)
-			chan_write(&p->up);
-		if (events & LOOP_READ)
-			chan_read(&p->down);
-	}
-	/*
-	 * A reset on one side is passed on as a reset, not as a clean EOF
-	 * that would make a cut-off upload look complete.
-	 */
-	if (is_reset(p->up.err) || is_reset(p->down.err)) {
-		pair_reset(R, p);
-		return;
-	}
-	/* Idle means no traffic either way: the table sweeps cli only. */
-	if (p->tgt.active > p->cli.active)
-		p->cli.active = p->tgt.active;
-	settle(R, p);
+	if (events & LOOP_WRITE)
+		chan_write(&p->up);
+	if (events & LOOP_READ)
+		chan_read(&p->down);
+	after_io(p);
 }
 
 static int
 on_accept(struct server *s, int fd, const char *name)
 {
-	struct relay	*R = s->arg;
+	struct relay	*R = RELAY(s);
 	struct pair	*p;
 	char		 err[512] = "no address to connect to";
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return -1;
-	p->cli.fd = fd;
-	p->cli.is_sock = p->tgt.is_sock = 1;
-	p->cli.udata = R;
-	p->cli.active = now_ms();
-	strlcpy(p->cli.name, name, sizeof(p->cli.name));
-	strlcpy(p->tgt.name, R->tname, sizeof(p->tgt.name));
+	conn_init(&p->cli, fd, name);
+	conn_init(&p->tgt, -1, R->tname);
 	chan_init(&p->up, &p->cli, &p->tgt, NULL);
 	chan_init(&p->down, &p->tgt, &p->cli, NULL);
-	if (conntab_put(&s->tab, &p->cli) == -1 ||
-	    loop_add(s->loop, fd, on_pair, p) == -1) {
-		log_v(1, "%s: refused: %s", name, strerror(errno));
-		conntab_del(&s->tab, &p->cli);
+	timer_init(&p->timer, on_timer);
+	if (server_attach(s, &p->cli, on_cli) == -1) {
 		free(p);
 		return -1;
 	}
 	p->deadline = R->co.wait_ms > 0 ? now_ms() + R->co.wait_ms : 0;
-	if (pair_connect(R, p, err, sizeof(err)) == -1)
-		pair_close(R, p, err);
+	if (pair_connect(p, err, sizeof(err)) == -1)
+		pair_close(p, err);
 	return 0;
-}
-
-/* -w: connects that take too long fail like refused ones. */
-static void
-on_connect_timer(struct loop *l, void *arg)
-{
-	struct relay	*R = arg;
-	struct conn	*c;
-	struct pair	*p;
-	int64_t		 now = now_ms();
-	int		 fd;
-	char		 err[512];
-
-	for (fd = 0; R->connecting > 0 && fd < R->srv.tab.size; fd++) {
-		if ((c = R->srv.tab.byfd[fd]) == NULL)
-			continue;
-		p = (struct pair *)c;
-		if (!p->connecting || p->deadline > now)
-			continue;
-		snprintf(err, sizeof(err), "connect %s: %s", R->tname,
-		    strerror(ETIMEDOUT));
-		pair_close(R, p, err);
-	}
-	loop_timer(l, TIMER_CMD, now + (R->co.wait_ms < 100 ?
-	    R->co.wait_ms : 100), on_connect_timer, R);
-}
-
-static void
-on_idle(struct conn *c, void *arg)
-{
-	struct server	*s = arg;
-
-	log_v(1, "%s: idle for %lld ms: closing", c->name,
-	    (long long)s->co->idle_ms);
-	pair_close(s->arg, (struct pair *)c, NULL);
 }
 
 /* A signal: read no more, deliver what is in flight, then go. */
 static void
-on_stop(struct server *s)
+drain(struct server *s, struct conn *c)
 {
-	struct conn	*c;
-	struct pair	*p;
-	int		 fd;
+	struct pair	*p = container_of(c, struct pair, cli);
 
-	if (s->clients == 0) {
-		loop_stop(s->loop);
+	(void)s;
+	if (p->connecting) {
+		pair_close(p, NULL);
 		return;
 	}
-	for (fd = 0; fd < s->tab.size; fd++) {
-		if ((c = s->tab.byfd[fd]) == NULL)
-			continue;
-		p = (struct pair *)c;
-		if (p->connecting) {
-			pair_close(s->arg, p, NULL);
-			continue;
-		}
-		chan_eof(&p->up);
-		chan_eof(&p->down);
-		settle(s->arg, p);
-	}
+	chan_eof(&p->up);
+	chan_eof(&p->down);
+	settle(p);
+}
+
+static void
+on_stop(struct server *s)
+{
+	server_each(s, drain);
 }
 
 static int
@@ -311,18 +312,13 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 		fatal("%s", err);
 	}
 	R->srv.co = &R->co;
-	R->srv.arg = R;
 	R->srv.per_client = 2;
 	R->srv.on_accept = on_accept;
 	R->srv.on_stop = on_stop;
-	R->srv.on_idle = on_idle;
+	R->srv.on_idle = cli_close;
 	cmd_serve_open(cmd, &R->srv, &la);
-	if (R->co.wait_ms > 0)
-		on_connect_timer(R->srv.loop, R);
 	cmd_serve_run(&R->srv);
-	for (n = 0; n < R->srv.tab.size; n++)
-		if (R->srv.tab.byfd[n] != NULL)
-			pair_close(R, (struct pair *)R->srv.tab.byfd[n], NULL);
+	server_each(&R->srv, cli_close);
 	server_close(&R->srv);
 	sock_target_free(&R->target);
 	return 0;

@@ -28,6 +28,7 @@ struct send {
 	struct loop	*loop;
 	struct conn	*in, *out, *net;
 	struct chan	 up, down;	/* stdin -> net, net -> stdout */
+	struct timer	 idle;
 	int		 peer_gone;
 	int		 stdin_tty;
 	int		 status;
@@ -117,15 +118,15 @@ on_io(struct loop *l, int fd, int events, void *arg)
 }
 
 static void
-on_idle(struct loop *l, void *arg)
+on_idle(struct loop *l, struct timer *t)
 {
-	struct send	*s = arg;
+	struct send	*s = container_of(t, struct send, idle);
 	int64_t		 active, now = now_ms();
 
 	active = s->net->active > s->in->active ? s->net->active :
 	    s->in->active;
 	if (active + s->co.idle_ms > now) {
-		loop_timer(l, TIMER_IDLE, active + s->co.idle_ms, on_idle, s);
+		timer_at(l, t, active + s->co.idle_ms);
 		return;
 	}
 	log_err("idle for %lld ms: closing", (long long)s->co.idle_ms);
@@ -204,9 +205,9 @@ run(struct send *s, int fd, const char *name)
 	    loop_add(s->loop, 1, on_io, s) == -1 ||
 	    loop_add(s->loop, fd, on_io, s) == -1)
 		fatal("event loop: %s", strerror(errno));
+	timer_init(&s->idle, on_idle);
 	if (s->co.idle_ms > 0)
-		loop_timer(s->loop, TIMER_IDLE, now_ms() + s->co.idle_ms,
-		    on_idle, s);
+		timer_at(s->loop, &s->idle, now_ms() + s->co.idle_ms);
 	update(s);
 	if (loop_run(s->loop) == -1)
 		fatal("event loop: %s", strerror(errno));

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "log.h"
 #include "util.h"
 
 char	conn_scratch[BUF_CAP];
@@ -22,6 +23,8 @@ buf_append(struct buf *b, const void *p, size_t n)
 {
 	if (n > buf_room(b))
 		return -1;
+	if (n == 0)
+		return 0;
 	if (b->data == NULL && (b->data = malloc(BUF_SIZE(b))) == NULL)
 		return -1;
 	if (b->off + b->len + n > BUF_SIZE(b)) {
@@ -66,17 +69,57 @@ buf_reserve(struct buf *b)
 }
 
 ssize_t
-buf_flush(struct buf *b, int fd)
+buf_flush(struct buf *b, struct conn *c)
 {
 	ssize_t	n;
 
 	if (b->len == 0)
 		return 0;
-	n = write(fd, b->data + b->off, b->len);
+	n = conn_write(c, b->data + b->off, b->len);
 	if (n == -1)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	buf_consume(b, n);
 	return n;
+}
+
+static ssize_t
+plain_read(struct conn *c, void *p, size_t n)
+{
+	return read(c->fd, p, n);
+}
+
+static ssize_t
+plain_write(struct conn *c, const void *p, size_t n)
+{
+	return write(c->fd, p, n);
+}
+
+static void
+plain_shutdown(struct conn *c)
+{
+	if (c->is_sock)
+		shutdown(c->fd, SHUT_WR);
+}
+
+static void
+plain_close(struct conn *c)
+{
+	close(c->fd);
+}
+
+const struct xport xport_plain = {
+	"plain", plain_read, plain_write, plain_shutdown, plain_close
+};
+
+void
+conn_init(struct conn *c, int fd, const char *name)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = fd;
+	c->is_sock = 1;
+	c->xp = &xport_plain;
+	strlcpy(c->name, name, sizeof(c->name));
+	c->active = now_ms();
 }
 
 struct conn *
@@ -84,12 +127,10 @@ conn_new(int fd, const char *name)
 {
 	struct conn	*c;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if ((c = malloc(sizeof(*c))) == NULL)
 		return NULL;
-	c->fd = fd;
+	conn_init(c, fd, name);
 	c->is_sock = sock_is_socket(fd);
-	strlcpy(c->name, name, sizeof(c->name));
-	c->active = now_ms();
 	return c;
 }
 
@@ -97,6 +138,60 @@ void
 conn_free(struct conn *c)
 {
 	free(c);
+}
+
+ssize_t
+conn_write(struct conn *c, const void *p, size_t n)
+{
+	ssize_t	w;
+
+	if ((w = c->xp->write(c, p, n)) > 0) {
+		c->tx += w;
+		c->active = now_ms();
+		log_v(2, "%s: %zd bytes out", c->name, w);
+	}
+	return w;
+}
+
+void
+conn_shutdown(struct conn *c)
+{
+	log_v(2, "%s: end of data passed on", c->name);
+	c->xp->shutdown(c);
+}
+
+void
+conn_close(struct conn *c)
+{
+	c->xp->close(c);
+	c->fd = -1;
+}
+
+ssize_t
+conn_read(struct conn *c, struct buf *b, char **p)
+{
+	ssize_t	n;
+
+	if (b->len == 0) {
+		*p = conn_scratch;
+		n = c->xp->read(c, conn_scratch, sizeof(conn_scratch));
+	} else {
+		if (buf_reserve(b) == -1)
+			return -1;
+		*p = b->data + b->off + b->len;
+		n = c->xp->read(c, *p, BUF_SIZE(b) - b->off - b->len);
+		if (n > 0)
+			b->len += n;
+	}
+	if (n > 0) {
+		c->rx += n;
+		c->active = now_ms();
+		log_v(2, "%s: %zd bytes in", c->name, n);
+	} else if (n == 0)
+		log_v(2, "%s: end of data", c->name);
+	else if (errno != EAGAIN && errno != EINTR)
+		log_v(2, "%s: %s", c->name, strerror(errno));
+	return n;
 }
 
 static int
@@ -110,11 +205,23 @@ chan_wants_read(const struct chan *ch)
 
 /* How much of the buffer may be written now. */
 static size_t
-chan_ready(const struct chan *ch)
+chan_ready(struct chan *ch)
 {
-	if (ch->frame == NULL || ch->eof || ch->buf.len == BUF_CAP)
-		return ch->buf.len;
-	return frame_whole(ch->frame, ch->buf.data + ch->buf.off, ch->buf.len);
+	const struct buf	*b = &ch->buf;
+	size_t			 hold;
+
+	if (ch->frame == NULL || ch->eof)
+		return b->len;
+	if (b->len < BUF_CAP)
+		return frame_scan(ch->frame, &ch->scan, b->data + b->off,
+		    b->len);
+	/*
+	 * A message longer than the buffer goes on in pieces; a piece
+	 * never ends inside what may be a delimiter that the next read
+	 * completes, so message ends are still found.
+	 */
+	hold = ch->frame->len - 1;
+	return b->len > hold ? b->len - hold : b->len;
 }
 
 int
@@ -124,7 +231,8 @@ conn_interest(const struct conn *c)
 
 	if (c->rchan != NULL && chan_wants_read(c->rchan))
 		mask |= LOOP_READ;
-	if (c->wchan != NULL && !c->wchan->done && chan_ready(c->wchan) > 0)
+	if (c->wchan != NULL && !c->wchan->done &&
+	    chan_ready(c->wchan) > 0)
 		mask |= LOOP_WRITE;
 	return mask;
 }
@@ -141,13 +249,20 @@ chan_init(struct chan *ch, struct conn *src, struct conn *dst,
 	dst->wchan = ch;
 }
 
+static void
+chan_drop(struct chan *ch, size_t n)
+{
+	buf_consume(&ch->buf, n);
+	frame_consumed(&ch->scan, n);
+}
+
 void
 chan_abort(struct chan *ch, int err)
 {
 	if (ch->err == 0)
 		ch->err = err;
 	ch->eof = ch->done = 1;
-	buf_free(&ch->buf);
+	chan_drop(ch, ch->buf.len);
 }
 
 /* Pass EOF on once everything before it is out. */
@@ -156,8 +271,7 @@ chan_settle(struct chan *ch)
 {
 	if (!ch->eof || ch->done || ch->buf.len > 0)
 		return;
-	if (ch->dst->is_sock)
-		shutdown(ch->dst->fd, SHUT_WR);
+	conn_shutdown(ch->dst);
 	ch->done = 1;
 }
 
@@ -176,15 +290,14 @@ chan_put(struct chan *ch, const char *p, size_t n)
 
 	if (n == 0)
 		return 0;
-	w = write(ch->dst->fd, p, n);
+	w = conn_write(ch->dst, p, n);
 	if (w == -1) {
 		if (errno == EAGAIN || errno == EINTR)
 			return 0;
+		log_v(2, "%s: %s", ch->dst->name, strerror(errno));
 		chan_abort(ch, errno);
 		return -1;
 	}
-	ch->dst->tx += w;
-	ch->dst->active = now_ms();
 	return w;
 }
 
@@ -195,7 +308,7 @@ chan_write(struct chan *ch)
 
 	w = chan_put(ch, ch->buf.data + ch->buf.off, chan_ready(ch));
 	if (w > 0)
-		buf_consume(&ch->buf, w);
+		chan_drop(ch, w);
 	chan_settle(ch);
 }
 
@@ -203,33 +316,30 @@ ssize_t
 chan_read(struct chan *ch)
 {
 	struct buf	*b = &ch->buf;
-	ssize_t		 n, w = 0;
+	ssize_t		 n, w;
 	size_t		 ready;
+	char		*p;
 
-	if (b->len == 0) {
+	n = conn_read(ch->src, b, &p);
+	if (n > 0 && p == conn_scratch) {
 		/* The common case: straight from scratch to the destination. */
-		n = read(ch->src->fd, conn_scratch, sizeof(conn_scratch));
-		if (n > 0) {
-			ready = ch->frame == NULL ? (size_t)n :
-			    frame_whole(ch->frame, conn_scratch, n);
-			w = chan_put(ch, conn_scratch, ready);
-			if (w >= 0 && w < n &&
-			    buf_append(b, conn_scratch + w, n - w) == -1)
+		ready = ch->frame == NULL ? (size_t)n :
+		    frame_whole(ch->frame, conn_scratch, n);
+		w = chan_put(ch, conn_scratch, ready);
+		if (w >= 0 && w < n) {
+			if (buf_append(b, conn_scratch + w, n - w) == -1) {
 				chan_abort(ch, ENOMEM);
+				return n;
+			}
+			log_v(2, "%s: %zd bytes wait for %s", ch->src->name,
+			    n - w, ch->dst->name);
+			/* What is left was searched already. */
+			ch->scan.whole = (size_t)w < ready ? ready - w : 0;
+			ch->scan.scanned = n - w;
 		}
-	} else {
-		buf_reserve(b);
-		n = read(ch->src->fd, b->data + b->off + b->len,
-		    BUF_CAP - b->off - b->len);
-		if (n > 0) {
-			b->len += n;
-			chan_write(ch);
-		}
-	}
-	if (n > 0) {
-		ch->src->rx += n;
-		ch->src->active = now_ms();
-	} else if (n == 0)
+	} else if (n > 0)
+		chan_write(ch);
+	else if (n == 0)
 		chan_eof(ch);
 	else if (errno != EAGAIN && errno != EINTR) {
 		/* A reset peer: what came before it still goes on. */
@@ -262,7 +372,7 @@ conntab_put(struct conntab *t, struct conn *c)
 void
 conntab_del(struct conntab *t, struct conn *c)
 {
-	if (c->fd < t->size && t->byfd[c->fd] == c) {
+	if (c->fd >= 0 && c->fd < t->size && t->byfd[c->fd] == c) {
 		t->byfd[c->fd] = NULL;
 		t->count--;
 	}
@@ -273,23 +383,4 @@ conntab_free(struct conntab *t)
 {
 	free(t->byfd);
 	memset(t, 0, sizeof(*t));
-}
-
-int64_t
-conntab_sweep(struct conntab *t, int64_t now, int64_t idle_ms,
-    void (*fn)(struct conn *, void *), void *arg)
-{
-	struct conn	*c;
-	int64_t		 next = 0;
-	int		 fd;
-
-	for (fd = 0; fd < t->size; fd++) {
-		if ((c = t->byfd[fd]) == NULL)
-			continue;
-		if (c->active + idle_ms <= now)
-			fn(c, arg);	/* may delete c */
-		else if (next == 0 || c->active + idle_ms < next)
-			next = c->active + idle_ms;
-	}
-	return next;
 }

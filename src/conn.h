@@ -2,11 +2,13 @@
  * Connections and the bytes between them.  A chan moves bytes one way,
  * from a source conn to a destination conn, through a bounded buffer:
  * a full buffer pauses the source (backpressure); EOF on the source is
- * passed on as shutdown(SHUT_WR) once the buffer is drained.
+ * passed on as a shutdown of the destination's sending side once the
+ * buffer is drained.
  */
 #ifndef SOCKIT_CONN_H
 #define SOCKIT_CONN_H
 
+#include <sys/types.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,23 +26,42 @@ struct buf {
 };
 #define BUF_SIZE(b)	((b)->cap ? (b)->cap : BUF_CAP)
 
+struct conn;
 struct chan;
+struct server;
+
+/*
+ * How a conn moves bytes: a plain descriptor today, TLS next.  read and
+ * write return as read(2) and write(2) do (-1 with errno EAGAIN when
+ * nothing can move now); shutdown ends our sending side.
+ */
+struct xport {
+	const char	*name;
+	ssize_t	(*read)(struct conn *, void *, size_t);
+	ssize_t	(*write)(struct conn *, const void *, size_t);
+	void	(*shutdown)(struct conn *);
+	void	(*close)(struct conn *);
+};
+extern const struct xport	xport_plain;
 
 struct conn {
-	int		 fd;
-	int		 is_sock;
-	char		 name[SOCK_NAME_MAX];	/* peer, for logs and labels */
-	uint64_t	 rx, tx;		/* bytes read, written */
-	int64_t		 active;		/* last traffic, monotonic ms */
-	struct chan	*rchan;			/* what is read here goes in */
-	struct chan	*wchan;			/* what comes out is written here */
-	void		*udata;
+	int			 fd;
+	int			 is_sock;
+	const struct xport	*xp;
+	char			 name[SOCK_NAME_MAX];	/* peer, for logs */
+	uint64_t		 rx, tx;		/* bytes read, written */
+	int64_t			 active;		/* last traffic, ms */
+	struct chan		*rchan;		/* what is read here goes in */
+	struct chan		*wchan;		/* what comes out is written */
+	struct server		*srv;		/* the server it is a client of */
+	struct timer		 idle;		/* -i, armed by the server */
 };
 
 struct chan {
 	struct conn		*src, *dst;
 	struct buf		 buf;
 	const struct delim	*frame;	/* write whole messages only */
+	struct frame_scan	 scan;	/* of buf, with frame */
 	int			 eof;	/* nothing more comes from src */
 	int			 done;	/* EOF passed on, or dst failed */
 	int			 err;	/* errno of a failure, 0 if none */
@@ -55,13 +76,25 @@ void	buf_consume(struct buf *, size_t);
 void	buf_free(struct buf *);
 /* Make room at the tail for a read(): allocate, or slide data down. */
 int	buf_reserve(struct buf *);
-/* Write as much of b as fd takes: bytes written, or -1 on error. */
-ssize_t	buf_flush(struct buf *, int fd);
+/* Write as much of b to c as it takes: bytes written, or -1 on error. */
+ssize_t	buf_flush(struct buf *, struct conn *);
 
+/* Set up a plain conn on socket fd, in place. */
+void	conn_init(struct conn *, int fd, const char *name);
+/* An allocated conn on any fd (stdin, stdout, a socket). */
 struct conn	*conn_new(int fd, const char *name);
 void	conn_free(struct conn *);
 /* Read/write interest of c from the state of its chans. */
 int	conn_interest(const struct conn *);
+/* Through the transport, counting bytes and traffic time. */
+ssize_t	conn_write(struct conn *, const void *, size_t);
+void	conn_shutdown(struct conn *);
+void	conn_close(struct conn *);
+/*
+ * Read from c: into conn_scratch when b is empty, else onto b's tail.
+ * *p is where the bytes landed.  Returns as read(2), EAGAIN included.
+ */
+ssize_t	conn_read(struct conn *, struct buf *b, char **p);
 
 void	chan_init(struct chan *, struct conn *src, struct conn *dst,
 	    const struct delim *frame);
@@ -84,11 +117,5 @@ struct conntab {
 int	conntab_put(struct conntab *, struct conn *);
 void	conntab_del(struct conntab *, struct conn *);
 void	conntab_free(struct conntab *);
-/*
- * Call fn on every conn idle for idle_ms or more; return the earliest
- * time another may become idle (0 if none).
- */
-int64_t	conntab_sweep(struct conntab *, int64_t now, int64_t idle_ms,
-	    void (*fn)(struct conn *, void *), void *arg);
 
 #endif

@@ -95,3 +95,40 @@ frame_whole(const struct delim *d, const char *buf, size_t len)
 		end += n;
 	return end;
 }
+
+size_t
+frame_scan(const struct delim *d, struct frame_scan *fs, const char *buf,
+    size_t len)
+{
+	const char	*p;
+	size_t		 from, n;
+
+	if (len <= fs->scanned)
+		return fs->whole;
+	/*
+	 * No delimiter starts between whole and the last d->len - 1 bytes
+	 * searched, or it would have been found: resume there.  Going on
+	 * from a message end splits as a scan from the start would.
+	 */
+	from = fs->scanned >= d->len - 1 ? fs->scanned - (d->len - 1) : 0;
+	if (from < fs->whole)
+		from = fs->whole;
+	if (d->len == 1) {
+		p = memrchr(buf + from, d->bytes[0], len - from);
+		if (p != NULL)
+			fs->whole = (size_t)(p - buf) + 1;
+	} else
+		while ((n = frame_next(d, buf + from, len - from)) != 0) {
+			from += n;
+			fs->whole = from;
+		}
+	fs->scanned = len;
+	return fs->whole;
+}
+
+void
+frame_consumed(struct frame_scan *fs, size_t n)
+{
+	fs->whole = fs->whole > n ? fs->whole - n : 0;
+	fs->scanned = fs->scanned > n ? fs->scanned - n : 0;
+}

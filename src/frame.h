@@ -21,4 +21,17 @@ size_t	frame_whole(const struct delim *d, const char *buf, size_t len);
 /* End of the first message (past its delimiter), or 0 when none. */
 size_t	frame_next(const struct delim *d, const char *buf, size_t len);
 
+/*
+ * frame_whole for a buffer that grows at its tail and is consumed at its
+ * head: only the bytes new since the last call are searched.
+ */
+struct frame_scan {
+	size_t	whole;		/* end of the last delimiter found */
+	size_t	scanned;	/* bytes searched so far */
+};
+size_t	frame_scan(const struct delim *d, struct frame_scan *fs,
+	    const char *buf, size_t len);
+/* n bytes left the head of the buffer. */
+void	frame_consumed(struct frame_scan *fs, size_t n);
+
 #endif

@@ -12,6 +12,7 @@
 #include "util.h"
 
 static int	sig_wfd = -1;
+static int	last_signal;
 
 static void
 sig_handler(int signo)
@@ -24,6 +25,18 @@ sig_handler(int signo)
 	errno = e;
 }
 
+enum loop_backend
+loop_pick(long long nfds)
+{
+	int	fd;
+
+	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+		return LOOP_SELECT;
+	close(fd);
+	return fd + nfds > loop_fd_limit(LOOP_SELECT) ? LOOP_EPOLL :
+	    LOOP_SELECT;
+}
+
 struct loop *
 loop_new(enum loop_backend backend, char *err, size_t errlen)
 {
@@ -33,6 +46,7 @@ loop_new(enum loop_backend backend, char *err, size_t errlen)
 		snprintf(err, errlen, "%s", strerror(errno));
 		return NULL;
 	}
+	l->backend = backend;
 	l->ops = backend == LOOP_EPOLL ? &loop_epoll_ops : &loop_select_ops;
 	l->sigpipe[0] = l->sigpipe[1] = -1;
 	if (l->ops->init(l) == -1) {
@@ -56,6 +70,7 @@ loop_free(struct loop *l)
 	l->ops->free(l);
 	free(l->fds);
 	free(l->fired);
+	free(l->heap);
 	free(l);
 }
 
@@ -83,8 +98,7 @@ grow(struct loop *l, int fd)
 int
 loop_add(struct loop *l, int fd, loop_io_fn *fn, void *arg)
 {
-	if (fd < 0 || fd >= loop_fd_limit(l->ops == &loop_epoll_ops ?
-	    LOOP_EPOLL : LOOP_SELECT)) {
+	if (fd < 0 || fd >= loop_fd_limit(l->backend)) {
 		errno = EMFILE;
 		return -1;
 	}
@@ -93,7 +107,6 @@ loop_add(struct loop *l, int fd, loop_io_fn *fn, void *arg)
 	l->fds[fd].fn = fn;
 	l->fds[fd].arg = arg;
 	l->fds[fd].mask = 0;
-	l->fds[fd].always = 0;
 	return 0;
 }
 
@@ -107,33 +120,113 @@ loop_set(struct loop *l, int fd, int mask)
 	f = &l->fds[fd];
 	if (f->mask == mask)
 		return;
-	if (f->always)
-		l->nalways += (mask != 0) - (f->mask != 0);
 	f->mask = mask;
-	if (!f->always && l->ops->update(l, fd, mask) == -1 &&
-	    errno == EPERM) {
-		/* epoll refuses regular files; they are always ready. */
-		f->always = 1;
-		l->nalways += mask != 0;
-	}
+	(void)l->ops->update(l, fd, mask);
 }
 
 void
 loop_del(struct loop *l, int fd)
 {
+	struct loop_fd	*f;
+
 	if (fd < 0 || fd >= l->nfds || l->fds[fd].fn == NULL)
 		return;
+	f = &l->fds[fd];
 	loop_set(l, fd, 0);
-	memset(&l->fds[fd], 0, sizeof(l->fds[fd]));
+	/*
+	 * An event of this turn not yet delivered belongs to this user of
+	 * the fd; the next user (accept may hand out the number again at
+	 * once) must not get it.
+	 */
+	if (f->fired > 0)
+		l->fired[f->fired - 1].fd = -1;
+	memset(f, 0, sizeof(*f));
+}
+
+/* The heap of armed timers: parent of i is (i - 1) / 2. */
+static void
+heap_place(struct loop *l, struct timer *t, int i)
+{
+	l->heap[i] = t;
+	t->slot = i + 1;
+}
+
+static void
+heap_up(struct loop *l, int i)
+{
+	struct timer	*t = l->heap[i];
+	int		 p;
+
+	while (i > 0 && l->heap[p = (i - 1) / 2]->when > t->when) {
+		heap_place(l, l->heap[p], i);
+		i = p;
+	}
+	heap_place(l, t, i);
+}
+
+static void
+heap_down(struct loop *l, int i)
+{
+	struct timer	*t = l->heap[i];
+	int		 c;
+
+	while ((c = 2 * i + 1) < l->nheap) {
+		if (c + 1 < l->nheap && l->heap[c + 1]->when < l->heap[c]->when)
+			c++;
+		if (l->heap[c]->when >= t->when)
+			break;
+		heap_place(l, l->heap[c], i);
+		i = c;
+	}
+	heap_place(l, t, i);
 }
 
 void
-loop_timer(struct loop *l, int slot, int64_t when, loop_timer_fn *fn,
-    void *arg)
+timer_init(struct timer *t, loop_timer_fn *fn)
 {
-	l->timers[slot].when = when;
-	l->timers[slot].fn = fn;
-	l->timers[slot].arg = arg;
+	t->when = 0;
+	t->fn = fn;
+	t->slot = 0;
+}
+
+int
+timer_at(struct loop *l, struct timer *t, int64_t when)
+{
+	struct timer	**h;
+	int		  n;
+
+	if (t->slot == 0) {
+		if (l->nheap == l->heapcap) {
+			n = l->heapcap ? l->heapcap * 2 : 16;
+			if ((h = reallocarray(l->heap, n, sizeof(*h))) == NULL)
+				return -1;
+			l->heap = h;
+			l->heapcap = n;
+		}
+		t->when = when;
+		heap_place(l, t, l->nheap++);
+		heap_up(l, l->nheap - 1);
+		return 0;
+	}
+	t->when = when;
+	heap_up(l, t->slot - 1);
+	heap_down(l, t->slot - 1);
+	return 0;
+}
+
+void
+timer_stop(struct loop *l, struct timer *t)
+{
+	int	i = t->slot - 1;
+
+	if (t->slot == 0)
+		return;
+	t->slot = 0;
+	if (i == --l->nheap)
+		return;
+	heap_place(l, l->heap[l->nheap], i);
+	heap_up(l, i);
+	heap_down(l, l->heap[i]->slot - 1);
 }
 
 static void
@@ -145,8 +238,16 @@ sig_read(struct loop *l, int fd, int events, void *arg)
 	(void)events;
 	(void)arg;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			last_signal = buf[i];
 			l->sigfn(l, buf[i], l->sigarg);
+		}
+}
+
+int
+loop_last_signal(void)
+{
+	return last_signal;
 }
 
 int
@@ -177,56 +278,63 @@ loop_signals(struct loop *l, loop_signal_fn *fn, void *arg)
 static int64_t
 next_timeout(struct loop *l)
 {
-	int64_t	now = now_ms(), t = -1;
-	int	i;
+	int64_t	now;
 
-	for (i = 0; i < LOOP_TIMERS; i++) {
-		if (l->timers[i].when == 0)
-			continue;
-		if (l->timers[i].when <= now)
-			return 0;
-		if (t == -1 || l->timers[i].when - now < t)
-			t = l->timers[i].when - now;
-	}
-	return t;
+	if (l->nheap == 0)
+		return -1;
+	now = now_ms();
+	return l->heap[0]->when <= now ? 0 : l->heap[0]->when - now;
 }
 
 static void
 run_timers(struct loop *l)
 {
 	int64_t		 now = now_ms();
-	loop_timer_fn	*fn;
-	int		 i;
+	struct timer	*t;
+	int		 n = l->nheap;
 
-	for (i = 0; i < LOOP_TIMERS; i++) {
-		if (l->timers[i].when == 0 || l->timers[i].when > now)
-			continue;
-		/* Disarm first: the callback re-arms if it wants more. */
-		l->timers[i].when = 0;
-		fn = l->timers[i].fn;
-		fn(l, l->timers[i].arg);
+	/*
+	 * At most the timers armed now: one that re-arms for a time
+	 * already past runs again next turn, after the file events.
+	 */
+	while (n-- > 0 && l->nheap > 0 && !l->stop) {
+		t = l->heap[0];
+		if (t->when > now)
+			break;
+		timer_stop(l, t);
+		t->fn(l, t);
+	}
+}
+
+static void
+dispatch(struct loop *l, int n)
+{
+	struct loop_fd	*f;
+	int		 i, fd, ev;
+
+	for (i = 0; i < n; i++)
+		if (l->fired[i].fd >= 0)
+			l->fds[l->fired[i].fd].fired = i + 1;
+	for (i = 0; i < n; i++) {
+		if ((fd = l->fired[i].fd) < 0)
+			continue;	/* its fd was dropped meanwhile */
+		f = &l->fds[fd];
+		f->fired = 0;
+		ev = l->fired[i].events & f->mask;
+		if (f->fn != NULL && ev != 0 && !l->stop)
+			f->fn(l, fd, ev, f->arg);
 	}
 }
 
 int
 loop_run(struct loop *l)
 {
-	struct loop_fd	*f;
-	int64_t		 timeout;
-	int		 i, n, fd, ev;
+	int	n;
 
 	while (!l->stop) {
-		timeout = next_timeout(l);
-		if ((n = l->ops->wait(l, timeout)) == -1)
+		if ((n = l->ops->wait(l, next_timeout(l))) == -1)
 			return -1;
-		for (i = 0; i < n && !l->stop; i++) {
-			fd = l->fired[i].fd;
-			f = &l->fds[fd];
-			/* An earlier callback may have dropped this fd. */
-			ev = l->fired[i].events & f->mask;
-			if (f->fn != NULL && ev != 0)
-				f->fn(l, fd, ev, f->arg);
-		}
+		dispatch(l, n);
 		if (!l->stop)
 			run_timers(l);
 	}

@@ -166,7 +166,6 @@ cmd_serve_run(struct server *s)
 
 	if (server_ready(s, err, sizeof(err)) == -1)
 		fatal("%s", err);
-	server_idle_arm(s);
 	if (loop_run(s->loop) == -1)
 		fatal("event loop: %s", strerror(errno));
 }

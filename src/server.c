@@ -16,9 +16,9 @@
 #define ACCEPT_BATCH	64
 
 static void
-grace_over(struct loop *l, void *arg)
+grace_over(struct loop *l, struct timer *t)
 {
-	(void)arg;
+	(void)t;
 	log_v(2, "grace period over");
 	loop_stop(l);
 }
@@ -41,9 +41,18 @@ server_stop(struct server *s)
 {
 	s->stopping = 1;
 	server_stop_accepting(s);
-	loop_timer(s->loop, TIMER_GRACE, now_ms() + GRACE_MS, grace_over, s);
+	timer_at(s->loop, &s->grace, now_ms() + GRACE_MS);
 	if (s->on_stop != NULL)
 		s->on_stop(s);
+	if (s->clients == 0)
+		server_drained(s);
+}
+
+void
+server_drained(struct server *s)
+{
+	if (s->on_drained != NULL)
+		s->on_drained(s);
 	else
 		loop_stop(s->loop);
 }
@@ -58,7 +67,7 @@ shed(struct server *s)
 	if (s->reserve != -1)
 		close(s->reserve);
 	if ((fd = accept(s->lis.fd, NULL, NULL)) != -1) {
-		close(fd);
+		sock_close_reset(fd);
 		log_v(1, "out of descriptors: closed a new client");
 	}
 	s->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -82,9 +91,9 @@ allowed(struct server *s, int fd, const char *name)
 }
 
 static void
-resume_accept(struct loop *l, void *arg)
+resume_accept(struct loop *l, struct timer *t)
 {
-	struct server	*s = arg;
+	struct server	*s = container_of(t, struct server, backoff);
 
 	if (s->lis.fd != -1)
 		loop_set(l, s->lis.fd, LOOP_READ);
@@ -99,7 +108,26 @@ pause_accept(struct server *s)
 {
 	log_v(1, "out of descriptors: not accepting for 100 ms");
 	loop_set(s->loop, s->lis.fd, 0);
-	loop_timer(s->loop, TIMER_BACKOFF, now_ms() + 100, resume_accept, s);
+	timer_at(s->loop, &s->backoff, now_ms() + 100);
+}
+
+/* May this client be served?  A refused one is reset, not closed: its
+ * peer must not take the refusal for a clean, complete exchange. */
+static int
+admit(struct server *s, int fd, const char *name)
+{
+	if (s->clients >= s->max && (s->on_full == NULL ||
+	    s->on_full(s) == -1 || s->clients >= s->max)) {
+		log_v(1, "%s: refused: %lld client%s already (--max-conns)",
+		    name, s->max, s->max == 1 ? "" : "s");
+		sock_close_reset(fd);
+		return 0;
+	}
+	if (!allowed(s, fd, name)) {
+		sock_close_reset(fd);
+		return 0;
+	}
+	return 1;
 }
 
 static void
@@ -113,7 +141,7 @@ on_listener(struct loop *l, int lfd, int events, void *arg)
 
 	(void)l;
 	(void)events;
-	for (i = 0; i < ACCEPT_BATCH; i++) {
+	for (i = 0; i < ACCEPT_BATCH && s->lis.fd == lfd; i++) {
 		if ((fd = sock_accept(lfd, name, sizeof(name))) == -1) {
 			if (errno == EMFILE || errno == ENFILE) {
 				shed(s);
@@ -130,24 +158,75 @@ on_listener(struct loop *l, int lfd, int events, void *arg)
 		if (s->lis.kind != ADDR_TCP &&
 		    sock_peer_cred(fd, &pid, &uid) == 0)
 			snprintf(name, sizeof(name), "unix:%ld", (long)pid);
-		if (s->clients >= s->max) {
-			log_v(1, "%s: refused: %lld clients already "
-			    "(--max-conns)", name, s->max);
-			close(fd);
+		if (!admit(s, fd, name))
 			continue;
-		}
-		if (!allowed(s, fd, name)) {
-			close(fd);
-			continue;
-		}
 		log_v(1, "connection from %s", name);
-		/* Counted first: on_accept may serve and close it at once. */
-		s->clients++;
 		if (s->on_accept(s, fd, name) == -1) {
-			s->clients--;
-			close(fd);
+			log_v(1, "%s: refused: %s", name, strerror(errno));
+			sock_close_reset(fd);
 		}
 	}
+}
+
+static void
+on_idle(struct loop *l, struct timer *t)
+{
+	struct conn	*c = container_of(t, struct conn, idle);
+	struct server	*s = c->srv;
+	int64_t		 end = c->active + s->co->idle_ms;
+
+	/* Traffic moved the end on: sleep until then, not per byte. */
+	if (end > now_ms()) {
+		timer_at(l, t, end);
+		return;
+	}
+	log_v(1, "%s: idle for %lld ms: closing", c->name,
+	    (long long)s->co->idle_ms);
+	s->on_idle(s, c);
+}
+
+int
+server_attach(struct server *s, struct conn *c, loop_io_fn *fn)
+{
+	if (conntab_put(&s->tab, c) == -1)
+		return -1;
+	if (loop_add(s->loop, c->fd, fn, c) == -1) {
+		conntab_del(&s->tab, c);
+		return -1;
+	}
+	c->srv = s;
+	timer_init(&c->idle, on_idle);
+	if (s->co->idle_ms > 0 && s->on_idle != NULL &&
+	    timer_at(s->loop, &c->idle, c->active + s->co->idle_ms) == -1) {
+		loop_del(s->loop, c->fd);
+		conntab_del(&s->tab, c);
+		return -1;
+	}
+	s->clients++;
+	return 0;
+}
+
+void
+server_detach(struct server *s, struct conn *c)
+{
+	loop_del(s->loop, c->fd);
+	conntab_del(&s->tab, c);
+	timer_stop(s->loop, &c->idle);
+	conn_close(c);
+	s->clients--;
+	if (s->stopping && s->clients == 0)
+		server_drained(s);
+}
+
+void
+server_each(struct server *s, void (*fn)(struct server *, struct conn *))
+{
+	struct conn	*c;
+	int		 fd;
+
+	for (fd = 0; fd < s->tab.size; fd++)
+		if ((c = s->tab.byfd[fd]) != NULL)
+			fn(s, c);
 }
 
 /* Pick the backend and the client limit; raise RLIMIT_NOFILE if needed. */
@@ -161,8 +240,7 @@ size_up(struct server *s, char *err, size_t errlen)
 
 	want = co->max_conns * s->per_client + FIXED_FDS;
 	if (backend == -1)
-		backend = co->max_conns > 0 && want > loop_fd_limit(LOOP_SELECT) ?
-		    LOOP_EPOLL : LOOP_SELECT;
+		backend = loop_pick(co->max_conns > 0 ? want : FIXED_FDS);
 	if (backend == LOOP_EPOLL && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
 	    rl.rlim_cur < (rlim_t)want && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = (rlim_t)want < rl.rlim_max ? (rlim_t)want :
@@ -177,6 +255,21 @@ size_up(struct server *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* Register fd, or say why select() cannot take it. */
+static int
+watch(struct server *s, int fd, loop_io_fn *fn, char *err, size_t errlen)
+{
+	if (loop_add(s->loop, fd, fn, s) == 0)
+		return 0;
+	if (errno == EMFILE && s->loop->backend == LOOP_SELECT)
+		snprintf(err, errlen, "descriptor %d is past what select() "
+		    "holds (%d): use --backend epoll", fd,
+		    loop_fd_limit(LOOP_SELECT));
+	else
+		snprintf(err, errlen, "event loop: %s", strerror(errno));
+	return -1;
+}
+
 int
 server_open(struct server *s, const struct addr *a, int *usage, char *err,
     size_t errlen)
@@ -184,18 +277,19 @@ server_open(struct server *s, const struct addr *a, int *usage, char *err,
 	s->reserve = -1;
 	if (s->per_client == 0)
 		s->per_client = 1;
+	timer_init(&s->grace, grace_over);
+	timer_init(&s->backoff, resume_accept);
 	*usage = 0;
 	if (size_up(s, err, errlen) == -1)
 		return -1;
 	if (sock_listen(a, s->co->mode, &s->lis, usage, err, errlen) == -1)
 		return -1;
 	s->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (loop_signals(s->loop, on_signal, s) == -1 ||
-	    loop_add(s->loop, s->lis.fd, on_listener, s) == -1) {
+	if (loop_signals(s->loop, on_signal, s) == -1) {
 		snprintf(err, errlen, "event loop: %s", strerror(errno));
 		return -1;
 	}
-	return 0;
+	return watch(s, s->lis.fd, on_listener, err, errlen);
 }
 
 int
@@ -241,23 +335,4 @@ server_close(struct server *s)
 	loop_free(s->loop);
 	s->loop = NULL;
 	conntab_free(&s->tab);
-}
-
-static void
-idle_sweep(struct loop *l, void *arg)
-{
-	struct server	*s = arg;
-	int64_t		 now = now_ms(), next;
-
-	next = conntab_sweep(&s->tab, now, s->co->idle_ms, s->on_idle, s);
-	loop_timer(l, TIMER_IDLE, next ? next : now + s->co->idle_ms,
-	    idle_sweep, s);
-}
-
-void
-server_idle_arm(struct server *s)
-{
-	if (s->co->idle_ms > 0 && s->on_idle != NULL)
-		loop_timer(s->loop, TIMER_IDLE, now_ms() + s->co->idle_ms,
-		    idle_sweep, s);
 }

@@ -1,8 +1,12 @@
 /*
- * What the four servers share: the listening socket, the loop, the
- * connection table, accepting (with --max-conns, --allow-uid and a
- * reserve descriptor for EMFILE), --ready-fd, signals and idle sweeps.
- * Returns errors; never exits.
+ * What every server shares: the listening socket, the loop, signals,
+ * --ready-fd, and the life of a client.  Accepting checks --max-conns
+ * and --allow-uid (with a reserve descriptor for EMFILE); a command's
+ * on_accept makes its client and calls server_attach, which puts it in
+ * the table and the loop, counts it and arms its idle timer;
+ * server_detach undoes all of that, closes it, and ends a stopping
+ * server once the last client is gone.  Commands say only what a
+ * client does.  Returns errors; never exits.
  */
 #ifndef SOCKIT_SERVER_H
 #define SOCKIT_SERVER_H
@@ -12,36 +16,32 @@
 #include "opts.h"
 #include "sock.h"
 
-/* Timer slots of the loop. */
-#define TIMER_IDLE	0
-#define TIMER_GRACE	1
-#define TIMER_CMD	2
-#define TIMER_BACKOFF	3	/* accepting paused: out of files */
-
 /* How long a stopping server may take to flush what it holds. */
 #define GRACE_MS	2000
-
-struct server;
-/*
- * A client was accepted and counted in clients: take fd (and close it
- * when done, counting it out), or return -1 to have it closed.
- */
-typedef int	server_accept_fn(struct server *, int fd, const char *name);
 
 struct server {
 	const struct common	*co;
 	struct listener		 lis;
 	struct loop		*loop;
-	struct conntab		 tab;		/* clients (swept for -i) */
+	struct conntab		 tab;		/* clients, by fd */
 	int			 reserve;	/* spare fd for EMFILE */
 	long long		 max;		/* clients at most */
 	int			 per_client;	/* fds one client takes */
-	int			 clients;	/* served now */
+	int			 clients;	/* attached now */
 	int			 stopping;
-	server_accept_fn	*on_accept;
+	struct timer		 grace;		/* stopping: the last call */
+	struct timer		 backoff;	/* accepting paused */
+	/* A new client on fd: make it and attach it, or return -1. */
+	int			(*on_accept)(struct server *, int fd,
+				    const char *name);
+	/* A signal: stop reading, flush what is held (NULL: just stop). */
 	void			(*on_stop)(struct server *);
-	void			(*on_idle)(struct conn *, void *);
-	void			*arg;
+	/* No traffic for -i: close it (the server has logged why). */
+	void			(*on_idle)(struct server *, struct conn *);
+	/* --max-conns is reached: free a slot if one may go (0), or -1. */
+	int			(*on_full)(struct server *);
+	/* Stopping, and the last client is gone (NULL: stop the loop). */
+	void			(*on_drained)(struct server *);
 };
 
 /* Listen on a and set up the loop; *usage tells a user error. */
@@ -53,8 +53,16 @@ int	server_ready(struct server *, char *err, size_t errlen);
 void	server_stop_accepting(struct server *);
 /* Stop as a signal asks: stop accepting, on_stop, grace timer. */
 void	server_stop(struct server *);
+/* A stopping server has no client left: on_drained, or stop. */
+void	server_drained(struct server *);
 void	server_close(struct server *);
-/* Re-arm the idle sweep (after -i was set and clients may exist). */
-void	server_idle_arm(struct server *);
+
+/* Take client c: table, loop (fn gets c as its arg), count, idle. */
+int	server_attach(struct server *, struct conn *, loop_io_fn *fn);
+/* Let c go: loop, table, idle timer, close, count. */
+void	server_detach(struct server *, struct conn *);
+/* Call fn on every client; fn may detach it. */
+void	server_each(struct server *, void (*fn)(struct server *,
+	    struct conn *));
 
 #endif

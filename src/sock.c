@@ -509,6 +509,22 @@ sock_is_socket(int fd)
 	return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
 }
 
+void
+sock_reset_on_close(int fd)
+{
+	struct linger	lg = { 1, 0 };
+
+	/* SO_LINGER 0: close() sends RST.  Unix sockets just close. */
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+}
+
+void
+sock_close_reset(int fd)
+{
+	sock_reset_on_close(fd);
+	close(fd);
+}
+
 int
 sock_hung_up(int fd)
 {

@@ -66,6 +66,9 @@ int	sock_connect(struct target *t, int64_t timeout_ms, char *err,
 /* Peer credentials of a unix socket; -1 when there are none. */
 int	sock_peer_cred(int fd, pid_t *pid, uid_t *uid);
 int	sock_is_socket(int fd);
+/* Make close() reset a TCP peer (RST), not end it in order. */
+void	sock_reset_on_close(int fd);
+void	sock_close_reset(int fd);
 /*
  * Has the peer closed both ways (POLLHUP)?  A unix peer that closed
  * shows so at once; a TCP peer only once we have shut down too.
