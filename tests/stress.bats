@@ -9,8 +9,8 @@
 load test_helper
 
 # listen_stress BACKEND DELIM: four listens at once with -d DELIM, one
-# each plain, -L, --output-delimiter, and both; five clients on each
-# send 80 messages cut in random pieces (see peers/listen_stress.py).
+# each plain, -L, --output-delimiter, and both; eight clients on each
+# send 100 messages cut in random pieces (see peers/listen_stress.py).
 # Catches: messages of concurrent clients interleaved mid-message, bytes
 # lost, doubled or altered, a delimiter split across reads missed, a
 # label on the wrong client's message, an output delimiter not put on.
@@ -26,7 +26,7 @@ listen_stress() {
 		start_server "$name" listen "${args[@]}" 127.0.0.1:0
 		specs+=("$ADDR,$T/$name.out,$label,$odl")
 	done
-	python3 "$PEERS/listen_stress.py" "$seed" "$delim" 5 80 "${specs[@]}"
+	python3 "$PEERS/listen_stress.py" "$seed" "$delim" 8 100 "${specs[@]}"
 }
 
 @test "listen stress, select: '\\n'" { listen_stress select '\n'; }
