@@ -7,24 +7,6 @@ load test_helper
 
 bats_require_minimum_version 1.5.0
 
-# py ARGS... <<'EOF' ... EOF: an inline python3 script with socket helpers.
-# Clock tests add a reader of ticks to the shared prelude.
-PY_PRELUDE+='
-class Lines:
-    """Read delimiter-ended ticks from a socket, each with its arrival time."""
-    def __init__(self, s, delim=b"\n"):
-        self.s, self.delim, self.buf = s, delim, b""
-    def next(self):
-        while self.delim not in self.buf:
-            b = self.s.recv(65536)
-            if not b:
-                raise EOFError(self.buf)
-            self.buf += b
-        t = time.time()
-        line, self.buf = self.buf.split(self.delim, 1)
-        return line, t
-'
-
 @test "clock: the default tick is the local time as HH:MM:SS and a newline, sent at once" {
 	start_server k clock 127.0.0.1:0
 	run py "$ADDR" <<'EOF'

@@ -63,29 +63,7 @@ PY
 @test "a client that never reads: the server's memory stays bounded, others are served" {
 	start_server e echo 127.0.0.1:0
 	base=$(rss_kb "$PID")
-	python3 - "$ADDR" "$PID" <<'PY'
-import socket, sys
-h, _, p = sys.argv[1].rpartition(":")
-hog = socket.create_connection((h, int(p)))
-hog.setblocking(False)
-sent = 0
-# push until both kernels' buffers and sockit's are full
-stalls = 0
-while stalls < 50 and sent < 200_000_000:
-    try:
-        sent += hog.send(b"z" * 65536)
-        stalls = 0
-    except BlockingIOError:
-        stalls += 1
-        socket.socket().close()
-        import select; select.select([], [hog], [], 0.02)
-print("hog stalled after", sent, file=sys.stderr)
-assert sent < 200_000_000, "sockit never pushed back"
-other = socket.create_connection((h, int(p)))
-other.sendall(b"hello\n")
-other.settimeout(10)
-assert other.recv(100) == b"hello\n"
-PY
+	python3 "$PEERS/hog.py" "$ADDR" "$PID"
 	now=$(rss_kb "$PID")
 	echo "rss before $base kB, with the hog $now kB" >&3
 	# one direction's buffer is 256 KiB: allow a few MiB, not the stream
@@ -102,48 +80,7 @@ PY
 	PID=$!
 	echo "$PID" >>"$T/pids"
 	read -r ADDR <"$T/e.ready"
-	python3 - "$ADDR" "$PID" <<'PY'
-import socket, sys, time, os
-h, _, p = sys.argv[1].rpartition(":")
-pid = sys.argv[2]
-def ticks():
-    f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
-    return int(f[11]) + int(f[12])
-conns = []
-for i in range(80):
-    conns.append(socket.create_connection((h, int(p))))
-# the ones beyond the limit get closed by the server
-for s in conns:
-    s.settimeout(5)
-served = 0
-for s in conns:
-    try:
-        s.sendall(b"ping\n")
-        if s.recv(10) == b"ping\n":
-            served += 1
-    except (ConnectionResetError, BrokenPipeError, socket.timeout):
-        pass
-print("served", served, file=sys.stderr)
-assert 10 <= served < 80, served
-# no spinning while the table is full and clients keep knocking
-t0 = ticks(); time.sleep(1.0); used = ticks() - t0
-assert used < 30, "server used %d ticks in 1 s" % used
-# recovery: free the held ones, a new client is served
-for s in conns: s.close()
-for attempt in range(100):
-    n = socket.create_connection((h, int(p)))
-    n.settimeout(5)
-    try:
-        n.sendall(b"again\n")
-        if n.recv(10) == b"again\n":
-            break
-    except (ConnectionResetError, BrokenPipeError, socket.timeout):
-        pass
-    n.close()
-    time.sleep(0.05)
-else:
-    raise SystemExit("server did not recover")
-PY
+	python3 "$PEERS/fd_exhaust.py" "$ADDR" "$PID"
 	kill -0 "$PID"
 	grep -q "out of descriptors: closed a new client" "$T/e.err"
 }
@@ -204,22 +141,12 @@ PY
 	done
 }
 
-# half: checksum what each side got after each side shut down in turn
-HALFCLOSE='
-import hashlib, os, socket, sys
-def connect(a):
-    if a.startswith("unix:"):
-        s = socket.socket(socket.AF_UNIX); s.connect(a[5:]); return s
-    h, _, p = a.rpartition(":")
-    return socket.create_connection((h.strip("[]"), int(p)))
-'
-
 @test "half-close through echo and relay, both orders, checksums equal" {
 	start_server e echo "$T/e.sock"
 	echo_addr=$ADDR
 	start_server r relay 127.0.0.1:0 "$echo_addr"
 	for a in "$echo_addr" "$ADDR"; do
-		python3 -c "$HALFCLOSE
+		py "$a" <<'EOF'
 data = os.urandom(3_000_000)
 s = connect(sys.argv[1])
 import threading
@@ -236,7 +163,7 @@ s.sendall(data)
 s.shutdown(socket.SHUT_WR)   # we are done; the rest must still come back
 t.join(30)
 assert got and hashlib.sha256(got[0]).digest() == hashlib.sha256(data).digest(), len(got[0]) if got else None
-" "$a"
+EOF
 	done
 }
 
@@ -253,11 +180,12 @@ assert got and hashlib.sha256(got[0]).digest() == hashlib.sha256(data).digest(),
 @test "half-close the other way: the server shuts down first, the client still sends" {
 	random_file "$T/up" 2000000
 	start_server l listen --once "$T/l.sock"	# stdin /dev/null: shuts down at once
-	python3 -c "$HALFCLOSE
+	py "$T/l.sock" "$T/up" <<'EOF'
 s = connect('unix:' + sys.argv[1])
 assert s.recv(10) == b''          # the server half-closed first
 s.sendall(open(sys.argv[2], 'rb').read())
-s.close()" "$T/l.sock" "$T/up"
+s.close()
+EOF
 	wait_exit "$PID"
 	cmp "$T/up" "$T/l.out"
 }

@@ -97,23 +97,7 @@ s = socket.socket(socket.AF_UNIX); s.connect('\0$name'); s.sendall(b'abstract\n'
 
 @test "concurrent clients writing in small pieces never interleave mid-message" {
 	start_server l listen 127.0.0.1:0
-	python3 - "$ADDR" <<'PY'
-import socket, sys, threading
-addr = sys.argv[1]
-h, _, p = addr.rpartition(":")
-def client(ch):
-    s = socket.create_connection((h, int(p)))
-    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    msg = (ch * 3000 + "\n").encode()
-    for _ in range(100):
-        # a message goes out in several writes, so reads see pieces
-        for i in range(0, len(msg), 700):
-            s.sendall(msg[i:i + 700])
-    s.close()
-ts = [threading.Thread(target=client, args=(c,)) for c in "abcdefghij"]
-[t.start() for t in ts]
-[t.join() for t in ts]
-PY
+	python3 "$PEERS/interleave.py" "$ADDR"
 	wait_for '[ "$(wc -l <"$T/l.out")" -eq 1000 ]'
 	for c in a b c d e f g h i j; do
 		[ "$(grep -c "^${c}\{3000\}\$" "$T/l.out")" -eq 100 ]
@@ -124,22 +108,7 @@ PY
 
 @test "a message longer than the buffer passes in pieces, still whole among others" {
 	start_server l listen 127.0.0.1:0
-	python3 - "$ADDR" <<'PY'
-import socket, sys, threading
-h, _, p = sys.argv[1].rpartition(":")
-def big():
-    s = socket.create_connection((h, int(p)))
-    s.sendall(b"A" * 1500000 + b"\n")
-    s.close()
-def small(ch):
-    s = socket.create_connection((h, int(p)))
-    for _ in range(200):
-        s.sendall((ch * 100 + "\n").encode())
-    s.close()
-ts = [threading.Thread(target=big)] + [threading.Thread(target=small, args=(c,)) for c in "xyz"]
-[t.start() for t in ts]
-[t.join() for t in ts]
-PY
+	python3 "$PEERS/big_and_small.py" "$ADDR"
 	wait_for '[ "$(wc -l <"$T/l.out")" -eq 601 ]'
 	[ "$(grep -c '^A*$' "$T/l.out")" -eq 1 ]
 	[ "$(grep '^A*$' "$T/l.out" | wc -c)" -eq 1500001 ]
@@ -194,21 +163,7 @@ PY
 	mkfifo "$T/stdin"
 	exec 5<>"$T/stdin"
 	SERVER_STDIN=$T/stdin start_server l listen -v 127.0.0.1:0
-	python3 - "$ADDR" >"$T/got" 5>&- <<'PY' &
-import socket, sys, os
-h, _, p = sys.argv[1].rpartition(":")
-ss = [socket.create_connection((h, int(p))) for _ in range(3)]
-# tell the test all three are connected
-os.write(1, b"")
-for s in ss:
-    s.settimeout(20)
-    buf = b""
-    while not buf.endswith(b"\n"):
-        d = s.recv(100)
-        if not d: break
-        buf += d
-    print(buf.decode().strip())
-PY
+	python3 "$PEERS/line_readers.py" "$ADDR" >"$T/got" 5>&- &
 	cli=$!
 	wait_for '[ "$(grep -c "connection from" "$T/l.err")" -eq 3 ]'
 	echo "to everyone" >&5

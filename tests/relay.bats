@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # sockit relay: byte-exact forwarding between any mix of TCP, unix paths
 # and abstract names, half-closes both ways, unreachable targets, logs,
-# limits and usage errors.  Targets are sockit echo or inline python3
-# servers; clients are nc, socat and inline python3.
+# limits and usage errors.  Targets are sockit echo or python3 servers
+# (tests/peers); clients are nc, socat and inline python3.
 
 load test_helper
 
@@ -12,24 +12,7 @@ bats_require_minimum_version 1.5.0
 # A python3 target on unix PATH that reads each client to EOF and only
 # then answers with the sha256 (hex) of what it got and a newline.
 start_sha_target() {
-	start_py sha '
-import hashlib
-path = sys.argv[1]
-srv = socket.socket(socket.AF_UNIX)
-srv.bind(path)
-srv.listen(16)
-ready("unix:" + path)
-while True:
-    c, _ = srv.accept()
-    h = hashlib.sha256()
-    while True:
-        b = c.recv(65536)
-        if not b:
-            break
-        h.update(b)
-    c.sendall((h.hexdigest() + "\n").encode())
-    c.close()
-' "$1"
+	start_py sha sha_target.py "$1"
 }
 
 @test "relay TCP to TCP: 8 MiB through relay and sockit echo come back byte-exact (sha256)" {
@@ -114,25 +97,7 @@ EOF
 }
 
 @test "relay passes a target's half-close on; the client can still send 1.5 s later" {
-	start_py greeter '
-import hashlib
-path = sys.argv[1]
-srv = socket.socket(socket.AF_UNIX)
-srv.bind(path)
-srv.listen(1)
-ready("unix:" + path)
-c, _ = srv.accept()
-c.sendall(b"greeting\n")
-c.shutdown(socket.SHUT_WR)           # done talking, still listening
-h, n = hashlib.sha256(), 0
-while True:
-    b = c.recv(65536)
-    if not b:
-        break
-    h.update(b)
-    n += len(b)
-print(n, h.hexdigest(), flush=True)
-' "$T/t.sock"
+	start_py greeter greeter.py "$T/t.sock"
 	start_server r relay -v 127.0.0.1:0 "unix:$T/t.sock"
 	run py "$ADDR" <<'EOF'
 s = connect(sys.argv[1])
@@ -284,21 +249,7 @@ EOF
 @test "relay -w 500ms: a target that never answers the connect closes the client, logs the timeout, keeps running" {
 	# A TCP listener whose accept queue is full drops new SYNs, so a
 	# connect to it neither succeeds nor fails until a timeout.
-	start_py blackhole '
-import select, signal
-srv = socket.socket()
-srv.bind(("127.0.0.1", 0))
-srv.listen(0)
-a = srv.getsockname()
-filler = socket.create_connection(a)        # fills the accept queue
-probe = socket.socket()
-probe.setblocking(False)
-probe.connect_ex(a)
-_, w, _ = select.select([], [probe], [], 0.5)
-probe.close()
-ready("queue-not-full" if w else "%s:%d" % a)
-signal.pause()
-'
+	start_py blackhole blackhole.py
 	[ "$ADDR" != queue-not-full ]
 	local target=$ADDR
 	start_server r relay -w 500ms 127.0.0.1:0 "$target"

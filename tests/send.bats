@@ -5,48 +5,32 @@
 
 load test_helper
 
-# A python3 server: accept one client, read to EOF, reply with the byte
-# count and a checksum, close.
-COUNTER='
-import hashlib
-l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(8)
-ready("127.0.0.1:%d" % l.getsockname()[1])
-c, _ = l.accept()
-h = hashlib.sha256(); n = 0
-while True:
-    d = c.recv(65536)
-    if not d: break
-    h.update(d); n += len(d)
-c.sendall(("%d %s\n" % (n, h.hexdigest())).encode())
-c.close()
-'
-
 @test "stdin EOF half-closes; the reply after it is still printed" {
 	random_file "$T/in.bin" 3000000
-	start_py srv "$COUNTER"
+	start_py srv counter.py
 	run "$SOCKIT" send "$ADDR" <"$T/in.bin"
 	assert_success
 	assert_output "3000000 $(sha256sum <"$T/in.bin" | cut -d' ' -f1)"
 }
 
 @test "-m sends each message with the delimiter, not stdin" {
-	start_py srv "$COUNTER"
+	start_py srv counter.py
 	run "$SOCKIT" send -m one -m two "$ADDR" <<<"ignored stdin"
 	assert_success
 	assert_output "8 $(printf 'one\ntwo\n' | sha256sum | cut -d' ' -f1)"
 }
 
 @test "-m with -d '\\r\\n' and with -0" {
-	start_py srv "$COUNTER"
+	start_py srv counter.py
 	run "$SOCKIT" send -d '\r\n' -m 'GET / HTTP/1.0' -m '' "$ADDR"
 	assert_output "18 $(printf 'GET / HTTP/1.0\r\n\r\n' | sha256sum | cut -d' ' -f1)"
-	start_py srv2 "$COUNTER"
+	start_py srv2 counter.py
 	run "$SOCKIT" send -0 -m a -m b "$ADDR"
 	assert_output "4 $(printf 'a\0b\0' | sha256sum | cut -d' ' -f1)"
 }
 
 @test "the HOST PORT form connects like HOST:PORT" {
-	start_py srv "$COUNTER"
+	start_py srv counter.py
 	run "$SOCKIT" send -m x 127.0.0.1 "$PORT"
 	assert_success
 	assert_output --regexp '^2 '
@@ -55,16 +39,7 @@ c.close()
 @test "a unix listener (socat) gets stdin and its reply comes back" {
 	# socat announces nothing, so this listener is python3; socat is the
 	# client side in the next test.
-	start_py srv '
-l = socket.socket(socket.AF_UNIX); l.bind(sys.argv[1]); l.listen(1)
-ready("unix:" + sys.argv[1])
-c, _ = l.accept()
-data = b""
-while True:
-    d = c.recv(4096)
-    if not d: break
-    data += d
-c.sendall(data.upper()); c.close()' "$T/u.sock"
+	start_py srv upper.py "$T/u.sock"
 	run "$SOCKIT" send "$T/u.sock" <<<"shout this"
 	assert_success
 	assert_output "SHOUT THIS"
@@ -73,13 +48,7 @@ c.sendall(data.upper()); c.close()' "$T/u.sock"
 @test "send talks to sockit listen through socat: send | socat relay | listen" {
 	start_server l listen --once 127.0.0.1:0
 	target=$ADDR
-	start_py px '
-import subprocess
-l = socket.socket(socket.AF_UNIX); l.bind(sys.argv[1]); l.listen(1)
-ready("unix:" + sys.argv[1])
-c, _ = l.accept()
-subprocess.run(["socat", "FD:%d" % c.fileno(), "TCP:" + sys.argv[2]], pass_fds=[c.fileno()])
-' "$T/p.sock" "$target"
+	start_py px socat_proxy.py "$T/p.sock" "$target"
 	random_file "$T/in.bin" 1000000
 	"$SOCKIT" send "$T/p.sock" <"$T/in.bin"
 	wait_exit "$(head -n 1 "$T/pids")"
@@ -87,11 +56,7 @@ subprocess.run(["socat", "FD:%d" % c.fileno(), "TCP:" + sys.argv[2]], pass_fds=[
 }
 
 @test "a unix peer that closes ends send at once, though stdin is still open" {
-	start_py srv '
-l = socket.socket(socket.AF_UNIX); l.bind(sys.argv[1]); l.listen(1)
-ready("unix:" + sys.argv[1])
-c, _ = l.accept()
-c.sendall(b"bye\n"); c.close()' "$T/u.sock"
+	start_py srv bye.py "$T/u.sock"
 	mkfifo "$T/stdin"
 	exec 5<>"$T/stdin"	# open, never written, never closed
 	run "$SOCKIT" send "$ADDR" <"$T/stdin"
@@ -103,9 +68,7 @@ c.sendall(b"bye\n"); c.close()' "$T/u.sock"
 @test "a TCP peer that closes ends send at the next write that fails" {
 	# Over TCP a close and a half-close look alike until a write is
 	# refused; bytes already in the pipe must not be dropped on a guess.
-	start_py srv '
-c = accept_one()
-c.sendall(b"bye\n"); c.close()'
+	start_py srv bye.py
 	mkfifo "$T/stdin"
 	exec 5<>"$T/stdin"
 	"$SOCKIT" send "$ADDR" <"$T/stdin" >"$T/out" 3>&- &
@@ -124,9 +87,7 @@ c.sendall(b"bye\n"); c.close()'
 }
 
 @test "a terminal on stdin: send exits as soon as the peer closes" {
-	start_py srv '
-c = accept_one()
-c.sendall(b"bye\n"); c.close()'
+	start_py srv bye.py
 	run python3 - "$SOCKIT" "$ADDR" <<'PY'
 import os, pty, subprocess, sys
 m, s = pty.openpty()
@@ -145,13 +106,13 @@ PY
 	# The server reads everything, then closes: data ready on stdin at
 	# that point is not dropped.
 	random_file "$T/in.bin" 2000000
-	start_py srv "$COUNTER"
+	start_py srv counter.py
 	run "$SOCKIT" send "$ADDR" <"$T/in.bin"
 	assert_output --regexp "^2000000 "
 }
 
 @test "--send-only never prints the reply and exits after sending" {
-	start_py srv "$COUNTER"
+	start_py srv counter.py
 	run "$SOCKIT" send --send-only -m "just this" "$ADDR"
 	assert_success
 	[ -z "$output" ]
@@ -160,16 +121,7 @@ PY
 }
 
 @test "--recv-only never reads stdin and prints what arrives" {
-	start_py srv '
-c = accept_one()
-c.sendall(b"news\n")
-c.settimeout(1)
-try:
-    got = c.recv(100)
-except socket.timeout:
-    got = b"(nothing)"
-print(got.decode()); sys.stdout.flush()
-c.close()'
+	start_py srv news.py
 	run "$SOCKIT" send --recv-only "$ADDR" <<<"stdin data"
 	assert_success
 	assert_output "news"
@@ -195,24 +147,14 @@ c.close()'
 
 @test "-w: a connect that hangs fails after the timeout with exit 1" {
 	# A listener whose accept queue is full drops further SYNs.
-	start_py srv '
-l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(0)
-held = []
-for _ in range(4):
-    s = socket.socket(); s.setblocking(False)
-    s.connect_ex(l.getsockname()); held.append(s)
-ready("127.0.0.1:%d" % l.getsockname()[1])
-__import__("time").sleep(60)  # holds the queue until teardown'
+	start_py srv blackhole.py
 	run "$SOCKIT" send -w 300ms -m x "$ADDR"
 	assert_failure 1
 	assert_output "sockit: send: connect $ADDR: Connection timed out"
 }
 
 @test "-i: no traffic either way for that long exits 1 with a message" {
-	start_py srv '
-c = accept_one()
-c.recv(100)
-c.recv(100)'
+	start_py srv idle_reader.py
 	mkfifo "$T/stdin"
 	exec 5<>"$T/stdin"
 	run "$SOCKIT" send -i 300ms "$ADDR" <"$T/stdin"
@@ -222,13 +164,7 @@ c.recv(100)'
 }
 
 @test "a terminal on stdin: each line is sent when entered" {
-	start_py srv '
-c = accept_one()
-f = c.makefile("rb")
-for i in range(2):
-    line = f.readline()
-    c.sendall(b"got " + line)
-c.close()'
+	start_py srv got_lines.py
 	run python3 - "$SOCKIT" "$ADDR" <<'PY'
 import os, pty, subprocess, sys, select
 m, s = pty.openpty()
@@ -252,10 +188,7 @@ PY
 }
 
 @test "SIGTERM stops send with exit 0" {
-	start_py srv '
-c = accept_one()
-c.sendall(b"hello\n")
-c.recv(100)'
+	start_py srv hello.py
 	mkfifo "$T/stdin"
 	exec 5<>"$T/stdin"
 	"$SOCKIT" send "$ADDR" <"$T/stdin" >"$T/out" 3>&- &
@@ -269,7 +202,7 @@ c.recv(100)'
 }
 
 @test "-v logs the connect and byte counts" {
-	start_py srv "$COUNTER"
+	start_py srv counter.py
 	run "$SOCKIT" send -v -m abc "$ADDR"
 	assert_success
 	assert_line "sockit: send: connected to $ADDR"
@@ -277,7 +210,7 @@ c.recv(100)'
 }
 
 @test "-4 and -6 restrict the family" {
-	start_py srv "$COUNTER"
+	start_py srv counter.py
 	run "$SOCKIT" send -6 -m x "$ADDR"
 	assert_failure
 	run "$SOCKIT" send -4 -m x "$ADDR"
@@ -285,12 +218,7 @@ c.recv(100)'
 }
 
 @test "a reset from the peer exits 1" {
-	start_py srv '
-import struct
-c = accept_one()
-c.recv(100)
-c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-c.close()'
+	start_py srv reset.py
 	mkfifo "$T/stdin"
 	exec 5<>"$T/stdin"
 	echo hi >&5

@@ -2,11 +2,20 @@
 # unix path in $BATS_TEST_TMPDIR, learn their address from --ready-fd
 # (no sleeps, no fixed ports), and kill them by pid in teardown.
 
-load '/usr/lib/bats/bats-support/load'
-load '/usr/lib/bats/bats-assert/load'
+# bats (1.7 and later) sets BATS_LIB_PATH to /usr/lib/bats when it is
+# unset, where Debian's bats-support and bats-assert live; a local
+# install (make install of bats-core's helpers) is searched after it.
+BATS_LIB_PATH=${BATS_LIB_PATH:+$BATS_LIB_PATH:}/usr/lib/bats:/usr/local/lib/bats
+bats_load_library bats-support
+bats_load_library bats-assert
 
 SOCKIT=${SOCKIT:-$BATS_TEST_DIRNAME/../src/sockit}
 T=$BATS_TEST_TMPDIR
+# The python3 peers, and sockpeer.py, the module of socket helpers they
+# and the inline scripts of `py` import.
+PEERS=$(cd "$BATS_TEST_DIRNAME/peers" && pwd)
+# No __pycache__ in the source tree (nor in a dist tarball).
+export PYTHONDONTWRITEBYTECODE=1
 
 # start_server NAME ARGS...
 # Runs `sockit ARGS --ready-fd 4` in the background with stdin from
@@ -92,26 +101,19 @@ random_file() {
 	head -c "$2" /dev/urandom >"$1"
 }
 
-# start_py NAME CODE [ARGS...]
-# Runs python3 CODE as an independent peer.  The code gets a ready(addr)
-# function that writes its address to the ready FIFO; stdout goes to
-# $T/NAME.out.  Sets ADDR, PORT and PID like start_server.
+# start_py NAME SCRIPT [ARGS...]
+# Runs the python3 peer tests/peers/SCRIPT in the background; it
+# announces its address with ready() from sockpeer.py.  Stdout goes to
+# $T/NAME.out, stderr to $T/NAME.err.  Sets ADDR, PORT and PID like
+# start_server.
 start_py() {
-	local name=$1 code=$2 fifo
+	local name=$1 script=$2 fifo
 	shift 2
 	fifo=$T/$name.ready
 	rm -f "$fifo"
 	mkfifo "$fifo"
-	python3 -c "
-import os, sys, socket
-def ready(addr):
-    f = os.fdopen(4, 'w'); f.write(addr + '\n'); f.close()
-def accept_one():
-    # a TCP listener on 127.0.0.1, announced, and its first client
-    l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(8)
-    ready('127.0.0.1:%d' % l.getsockname()[1])
-    return l.accept()[0]
-$code" "$@" 4>"$fifo" </dev/null >"$T/$name.out" 2>"$T/$name.err" 3>&- &
+	python3 "$PEERS/$script" "$@" 4>"$fifo" </dev/null \
+		>"$T/$name.out" 2>"$T/$name.err" 3>&- &
 	await_ready "$name" $!
 }
 
@@ -120,134 +122,10 @@ free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# py ARGS... <<'EOF' ... EOF: run an inline python3 script with a few
-# socket helpers in front of it.  ADDRs are as --ready-fd writes them.
-PY_PRELUDE='
-import hashlib, os, re, select, signal, socket, sys, threading, time
-
-def sockaddr(addr):
-    if addr.startswith("unix:"):
-        addr = addr[5:]
-    if addr.startswith("@"):
-        return socket.AF_UNIX, "\0" + addr[1:]
-    if "/" in addr:
-        return socket.AF_UNIX, addr
-    host, port = addr.rsplit(":", 1)
-    host = host.strip("[]")
-    return (socket.AF_INET6 if ":" in host else socket.AF_INET), (host, int(port))
-
-def connect(addr, timeout=10):
-    fam, sa = sockaddr(addr)
-    s = socket.socket(fam, socket.SOCK_STREAM)
-    s.settimeout(timeout)
-    s.connect(sa)
-    return s
-
-def recv_all(s):
-    out = []
-    while True:
-        b = s.recv(65536)
-        if not b:
-            return b"".join(out)
-        out.append(b)
-
-def recv_exactly(s, n):
-    out = b""
-    while len(out) < n:
-        b = s.recv(n - len(out))
-        if not b:
-            break
-        out += b
-    return out
-
-def nothing_within(s, seconds):
-    """True if no byte (and no EOF) arrives for that long."""
-    old = s.gettimeout()
-    s.settimeout(seconds)
-    try:
-        b = s.recv(65536)
-    except socket.timeout:
-        return True
-    finally:
-        s.settimeout(old)
-    print("unexpected:", b[:100], file=sys.stderr)
-    return False
-
-def expect_closed(s, what="client"):
-    """The server closes s (EOF or reset) without sending anything."""
-    try:
-        b = s.recv(100)
-    except ConnectionResetError:
-        b = b""
-    except socket.timeout:
-        fail(what + " was not closed")
-    if b != b"":
-        fail("%s got %r" % (what, b))
-
-def roundtrip(addr, data):
-    """Send data, half-close, and return all that comes back."""
-    s = connect(addr)
-    s.sendall(data)
-    s.shutdown(socket.SHUT_WR)
-    return recv_all(s)
-
-def check_max_conns_one(addr):
-    """With --max-conns 1 before an echo: a second client is closed at
-    once, the first is still served, and the slot is free again after
-    the first leaves.  Returns the port of the second client."""
-    first = connect(addr)
-    first.sendall(b"one\n")
-    if recv_exactly(first, 4) != b"one\n":
-        fail("first client not served")
-    second = connect(addr)
-    expect_closed(second, "second client")
-    first.sendall(b"two\n")
-    if recv_exactly(first, 4) != b"two\n":
-        fail("first client not served after the second was closed")
-    first.shutdown(socket.SHUT_WR)
-    if recv_all(first) != b"":
-        fail("first client: extra bytes")
-    first.close()
-    third = connect(addr)
-    third.sendall(b"three\n")
-    third.shutdown(socket.SHUT_WR)
-    if recv_all(third) != b"three\n":
-        fail("third client not served")
-    return second.getsockname()[1]
-
-def check_resets_harmless(addr):
-    """Before an echo: five clients that send and reset (RST) neither
-    stop the server nor disturb a steady client, and a fresh one is
-    served afterwards."""
-    import struct
-    steady = connect(addr)
-    steady.sendall(b"first\n")
-    if recv_exactly(steady, 6) != b"first\n":
-        fail("no echo")
-    for i in range(5):
-        c = connect(addr)
-        c.sendall(os.urandom(200000))          # never read
-        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                     struct.pack("ii", 1, 0))
-        c.close()                              # RST
-    steady.sendall(b"second\n")
-    if recv_exactly(steady, 7) != b"second\n":
-        fail("steady client disturbed")
-    steady.shutdown(socket.SHUT_WR)
-    if recv_all(steady) != b"":
-        fail("extra bytes")
-    fresh = connect(addr)
-    fresh.sendall(b"fresh\n")
-    fresh.shutdown(socket.SHUT_WR)
-    if recv_all(fresh) != b"fresh\n":
-        fail("fresh client not served")
-
-def fail(msg):
-    print(msg, file=sys.stderr)
-    sys.exit(1)
-'
-
+# py ARGS... <<'EOF' ... EOF: run an inline python3 script with the
+# helpers of tests/peers/sockpeer.py imported.  ADDRs are as --ready-fd
+# writes them.
 py() {
-	python3 -c "$PY_PRELUDE
+	PYTHONPATH=$PEERS${PYTHONPATH:+:$PYTHONPATH} python3 -c "from sockpeer import *
 $(cat)" "$@"
 }

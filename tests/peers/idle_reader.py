@@ -1,0 +1,7 @@
+"""Accept one TCP client and wait for two reads from it (data or EOF),
+sending nothing."""
+from sockpeer import *
+
+c = accept_one()
+c.recv(100)
+c.recv(100)
