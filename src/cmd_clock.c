@@ -23,8 +23,6 @@
 
 #define TICK_MAX	1024
 
-enum { O_UTC = 300 };
-
 struct clock {
 	struct common	 co;
 	const char	*format;
@@ -44,12 +42,15 @@ struct cclient {
 	int		 eof;
 };
 
-static const struct option clock_long[] = {
-	{ "format",	required_argument,	NULL, 'f' },
-	{ "interval",	required_argument,	NULL, 'I' },
-	{ "utc",	no_argument,		NULL, O_UTC },
-	{ "count",	required_argument,	NULL, 'c' },
-	{ NULL, 0, NULL, 0 }
+static const struct opt_spec clock_opts[] = {
+	{ "format", 'f', required_argument, "STRFTIME",
+	    "time format (default %H:%M:%S)" },
+	{ "interval", 'I', required_argument, "DUR",
+	    "tick interval (default 1s)" },
+	{ "utc", OPT_UTC, no_argument, NULL, "UTC, whatever TZ says" },
+	{ "count", 'c', required_argument, "N",
+	    "close each client after N ticks" },
+	{ NULL, 0, 0, NULL, NULL }
 };
 
 static int
@@ -73,7 +74,7 @@ clock_opt(int ch, const char *arg, void *ctx, const char **why)
 			return -1;
 		}
 		return 0;
-	case O_UTC:
+	case OPT_UTC:
 		K->utc = 1;
 		return 0;
 	case 'c':
@@ -268,8 +269,7 @@ clock_exec(const struct cmd *cmd, int argc, char **argv)
 
 	K->format = "%H:%M:%S";
 	K->interval = 1000;
-	n = cmd_parse(cmd, argc, argv, clock_long, "f:I:c:", clock_opt, K,
-	    &K->co);
+	n = cmd_parse(cmd, argc, argv, clock_opt, K, &K->co);
 	cmd_server_address(cmd, &K->co, argc - n, argv + n, &a);
 	tzset();
 	if (format_tick(K, wall_ms()) == -1)
@@ -294,10 +294,7 @@ clock_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_clock = {
 	"clock", "[options] ADDRESS",
 	"every client gets the time each interval",
-	"  -f, --format STRFTIME     time format (default %H:%M:%S)\n"
-	"  -I, --interval DUR        tick interval (default 1s)\n"
-	"      --utc                 UTC, whatever TZ says\n"
-	"  -c, --count N             close each client after N ticks\n",
-	OPT_DELIM | OPT_SERVER,
+	clock_opts, NULL,
+	GROUP_DELIM | GROUP_SERVER,
 	clock_exec
 };

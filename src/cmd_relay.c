@@ -291,7 +291,7 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	char		 err[512];
 	int		 n, usage, flags;
 
-	n = cmd_parse(cmd, argc, argv, NULL, "", NULL, NULL, &R->co);
+	n = cmd_parse(cmd, argc, argv, NULL, NULL, &R->co);
 	if (argc - n != 2)
 		usage_error(cmd, argc - n < 2 ? "need LISTEN and TARGET" :
 		    "too many arguments: %s", argv[n + 2]);
@@ -331,7 +331,7 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_relay = {
 	"relay", "[options] LISTEN TARGET",
 	"forward each client of LISTEN to TARGET, both ways",
-	"  (-w is the connect timeout to TARGET; -x counts client pairs)\n",
-	OPT_SERVER | OPT_CLIENT,
+	NULL, "(-w is the connect timeout to TARGET; -x counts client pairs)",
+	GROUP_SERVER | GROUP_CLIENT | CMD_PAIRS,
 	relay_exec
 };

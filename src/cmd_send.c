@@ -17,8 +17,6 @@
 #include "server.h"
 #include "util.h"
 
-enum { O_SEND_ONLY = 300, O_RECV_ONLY };
-
 struct send {
 	struct common	 co;
 	const char	*msg[64];
@@ -33,12 +31,15 @@ struct send {
 	int		 status;
 };
 
-static const struct option send_long[] = {
-	{ "message",	required_argument,	NULL, 'm' },
-	{ "send-only",	no_argument,		NULL, O_SEND_ONLY },
-	{ "recv-only",	no_argument,		NULL, O_RECV_ONLY },
-	{ "shutdown",	no_argument,		NULL, 'N' },
-	{ NULL, 0, NULL, 0 }
+static const struct opt_spec send_opts[] = {
+	{ "message", 'm', required_argument, "TEXT",
+	    "send TEXT and the delimiter (repeatable), not stdin" },
+	{ "send-only", OPT_SEND_ONLY, no_argument, NULL,
+	    "never read the socket" },
+	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
+	{ "shutdown", 'N', no_argument, NULL,
+	    "accepted for nc habits (the default)" },
+	{ NULL, 0, 0, NULL, NULL }
 };
 
 static int
@@ -54,10 +55,10 @@ send_opt(int ch, const char *arg, void *ctx, const char **why)
 		}
 		s->msg[s->nmsg++] = arg;
 		return 0;
-	case O_SEND_ONLY:
+	case OPT_SEND_ONLY:
 		s->send_only = 1;
 		return 0;
-	case O_RECV_ONLY:
+	case OPT_RECV_ONLY:
 		s->recv_only = 1;
 		return 0;
 	case 'N':
@@ -243,7 +244,7 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	int		 n, fd, usage;
 
 	memset(&s, 0, sizeof(s));
-	n = cmd_parse(cmd, argc, argv, send_long, "m:N", send_opt, &s, &s.co);
+	n = cmd_parse(cmd, argc, argv, send_opt, &s, &s.co);
 	if (s.send_only && s.recv_only)
 		usage_error(cmd, "--send-only and --recv-only exclude each "
 		    "other");
@@ -269,11 +270,7 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_send = {
 	"send", "[options] ADDRESS",
 	"connect; stdin (or -m messages) out, replies to stdout",
-	"  -m, --message TEXT        send TEXT and the delimiter "
-	"(repeatable), not stdin\n"
-	"      --send-only           never read the socket\n"
-	"      --recv-only           never read stdin\n"
-	"  -N, --shutdown            accepted for nc habits (the default)\n",
-	OPT_DELIM | OPT_CLIENT,
+	send_opts, NULL,
+	GROUP_DELIM | GROUP_CLIENT | CMD_STDIO,
 	send_exec
 };

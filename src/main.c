@@ -28,42 +28,22 @@ static const struct cmd	*cmds[] = {
 static const struct cmd	*current;
 static int		 stdio_flags[2] = { -1, -1 };
 
-static const char shared_help[] =
-"  -4, -6                    IPv4 only / IPv6 only\n"
-"  -U, --unix                ADDRESS is a unix socket path\n"
-"  -i, --idle-timeout DUR    close a connection idle that long (0 = never)\n"
-"  -v, --verbose             log to stderr (-vv: more)\n"
-"  -h, --help                this help\n"
-"  -V, --version             print the version\n";
-static const char delim_help[] =
-"  -d, --delimiter DELIM     message delimiter (default \\n; escapes\n"
-"                            \\n \\r \\t \\0 \\\\ \\xHH)\n"
-"  -0, --null                same as -d '\\0'\n";
-static const char server_help[] =
-"  -x, --max-conns N         at most N clients at once\n"
-"      --mode MODE           octal mode of the unix socket file\n"
-"      --allow-uid UID       unix: serve only these peer uids (repeatable)\n"
-"      --backend select|epoll  the event loop\n"
-"      --ready-fd FD         once listening, write the address to FD\n"
-"  -k, --keep-open           accepted for nc habits (the default)\n";
-static const char client_help[] =
-"  -w, --wait DUR            connect timeout\n";
 static const char address_help[] =
 "ADDRESS: PORT, HOST:PORT, [IPV6]:PORT, tcp4:..., tcp6:..., unix:PATH,\n"
 "a PATH with a '/', @ABSTRACT; or HOST PORT.  DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
+/* relay: LISTEN TARGET leaves no room for HOST PORT. */
+static const char relay_address_help[] =
+"LISTEN, TARGET: one argument each: PORT, HOST:PORT, [IPV6]:PORT,\n"
+"tcp4:..., tcp6:..., unix:PATH, a PATH with a '/', @ABSTRACT.\n"
+"DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
 
 void
 cmd_help(const struct cmd *c)
 {
-	printf("usage: sockit %s %s\n%s.\n\nOptions:\n%s", c->name, c->args,
-	    c->summary, c->help);
-	if (c->groups & OPT_DELIM)
-		fputs(delim_help, stdout);
-	if (c->groups & OPT_SERVER)
-		fputs(server_help, stdout);
-	if (c->groups & OPT_CLIENT)
-		fputs(client_help, stdout);
-	printf("%s\n%s", shared_help, address_help);
+	printf("usage: sockit %s %s\n%s.\n\nOptions:\n", c->name, c->args,
+	    c->summary);
+	opts_help(stdout, c);
+	printf("\n%s", c == &cmd_relay ? relay_address_help : address_help);
 }
 
 static void
@@ -112,15 +92,13 @@ fatal(const char *fmt, ...)
 }
 
 int
-cmd_parse(const struct cmd *c, int argc, char **argv,
-    const struct option *own, const char *ownshort, opt_fn *fn, void *ctx,
+cmd_parse(const struct cmd *c, int argc, char **argv, opt_fn *fn, void *ctx,
     struct common *co)
 {
 	char	err[512];
 	int	n;
 
-	n = opts_parse(c, argc, argv, own, ownshort, fn, ctx, co, err,
-	    sizeof(err));
+	n = opts_parse(c, argc, argv, fn, ctx, co, err, sizeof(err));
 	if (n == -'h') {
 		cmd_help(c);
 		exit(0);
