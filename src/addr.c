@@ -10,6 +10,8 @@
 
 #include "addr.h"
 
+#define MISSING_PORT	"missing port (say HOST:PORT or HOST PORT)"
+
 static int
 bad(char *err, size_t errlen, const char *fmt, const char *arg)
 {
@@ -50,7 +52,7 @@ parse_port(const char *s, int flags, struct addr *a, char *err,
 	long long	 port;
 
 	if (*s == '\0')
-		return bad(err, errlen, "%s", "missing port");
+		return bad(err, errlen, "%s", MISSING_PORT);
 	if (strlen(s) >= sizeof(a->port))
 		return bad(err, errlen, "%s", "port name too long");
 	if (isdigit((unsigned char)*s)) {
@@ -66,6 +68,24 @@ parse_port(const char *s, int flags, struct addr *a, char *err,
 		    "service name", s);
 	strlcpy(a->port, s, sizeof(a->port));
 	return 0;
+}
+
+/*
+ * One word with no ':': a port, or a host whose port was forgotten
+ * ("127.0.0.1", "localhost"), which deserves to be told so.
+ */
+static int
+parse_bare(const char *s, int flags, struct addr *a, char *err,
+    size_t errlen)
+{
+	if (s[strspn(s, "0123456789")] == '\0' ||
+	    (!isdigit((unsigned char)*s) && strchr(s, '.') == NULL &&
+	    getservbyname(s, "tcp") != NULL))
+		return parse_port(s, flags, a, err, errlen);
+	if (strchr(s, '.') != NULL)
+		return bad(err, errlen, "%s", MISSING_PORT);
+	return bad(err, errlen, "%s", "not a port number or a service name; "
+	    "a host needs a port: HOST:PORT or HOST PORT");
 }
 
 /* bare: the port is apart (HOST PORT), so an IPv6 host needs no []. */
@@ -110,9 +130,17 @@ parse_tcp(const char *s, int flags, struct addr *a, char *err,
 	a->kind = ADDR_TCP;
 	if (*s == '\0')
 		return bad(err, errlen, "%s", "empty address");
-	colon = strrchr(s, ':');
+	if (s[0] == '[' && (colon = strchr(s, ']')) != NULL) {
+		if (colon[1] == '\0')
+			return bad(err, errlen, "%s", MISSING_PORT);
+		if (colon[1] != ':')
+			return bad(err, errlen, "bad IPv6 literal %s "
+			    "(say [::1]:PORT)", s);
+		colon++;
+	} else
+		colon = strrchr(s, ':');
 	if (colon == NULL)
-		return parse_port(s, flags, a, err, errlen);
+		return parse_bare(s, flags, a, err, errlen);
 	if (s[0] != '[' && memchr(s, ':', colon - s) != NULL)
 		return bad(err, errlen, "IPv6 address %s needs brackets: "
 		    "[ADDRESS]:PORT", s);

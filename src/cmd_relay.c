@@ -293,8 +293,9 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 
 	n = cmd_parse(cmd, argc, argv, NULL, NULL, &R->co);
 	if (argc - n != 2)
-		usage_error(cmd, argc - n < 2 ? "need LISTEN and TARGET" :
-		    "too many arguments: %s", argv[n + 2]);
+		usage_error(cmd, argc - n < 2 ? "need LISTEN and TARGET, one "
+		    "argument each" : "too many arguments: %s (LISTEN and "
+		    "TARGET are one argument each: HOST:PORT)", argv[n + 2]);
 	flags = R->co.force_unix ? ADDR_FORCE_UNIX : 0;
 	if (addr_parse(argv[n], flags | ADDR_SERVER, R->co.family, &la, err,
 	    sizeof(err)) == -1)

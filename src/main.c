@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,85 @@ find(const char *name)
 	return NULL;
 }
 
+/* Edits between a and b, a swap of two neighbours counting as one. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t	d[16][16], i, j, la = strlen(a), lb = strlen(b), c;
+
+	if (la >= 16 || lb >= 16)
+		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	return d[la][lb];
+}
+
+/* Exit 2 for a command name that is not one, with the likely one. */
+static void
+unknown_command(const char *what, const char *name)
+{
+	size_t	i, d, best = SIZE_MAX;
+	int	b = -1;
+
+	for (i = 0; i < NELEM(cmds); i++)
+		if ((d = distance(name, cmds[i]->name)) < best) {
+			best = d;
+			b = (int)i;
+		}
+	if (best <= 2 && best < strlen(name))
+		usage_error(NULL, "%sunknown command %s; did you mean '%s'?",
+		    what, name, cmds[b]->name);
+	usage_error(NULL, "%sunknown command %s", what, name);
+}
+
+/*
+ * An option before the command: nc habits.  "sockit -v send ..." has
+ * the options in the wrong place; "sockit -l 8080" is nc's listen.
+ */
+static void
+option_first(int argc, char **argv)
+{
+	const struct cmd	*c;
+	const char		*p, *hint;
+	int			 i, j;
+
+	char			 opts[256] = "";
+
+	for (i = 2; i < argc; i++)
+		if ((c = find(argv[i])) != NULL) {
+			for (j = 1; j < i; j++) {
+				strlcat(opts, argv[j], sizeof(opts));
+				strlcat(opts, " ", sizeof(opts));
+			}
+			usage_error(c, "%s: options go after the command: "
+			    "'sockit %s %s...'", argv[1], c->name, opts);
+		}
+	if (argv[1][1] != '-') {
+		if (strchr(argv[1], 'l') != NULL)
+			usage_error(&cmd_listen, "%s: use 'sockit listen ...'",
+			    argv[1]);
+		for (p = argv[1] + 1; *p != '\0'; p++)
+			if ((hint = opts_nc_hint(NULL, *p)) != NULL)
+				usage_error(NULL, "-%c: %s", *p, hint);
+	}
+	usage_error(NULL, "%s: a COMMAND comes first: 'sockit COMMAND "
+	    "[options] ADDRESS'", argv[1]);
+}
+
 static void
 stdio_restore(void)
 {
@@ -223,12 +303,14 @@ main(int argc, char *argv[])
 			return 0;
 		}
 		if ((current = find(argv[2])) == NULL)
-			usage_error(NULL, "help: unknown command %s", argv[2]);
+			unknown_command("help: ", argv[2]);
 		cmd_help(current);
 		return 0;
 	}
+	if (name[0] == '-' && name[1] != '\0')
+		option_first(argc, argv);
 	if ((current = find(name)) == NULL)
-		usage_error(NULL, "unknown command %s", name);
+		unknown_command("", name);
 	log_init(current->name, 0);
 	stdio_setup();
 	atexit(sock_unlink_owned);

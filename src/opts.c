@@ -292,7 +292,9 @@ opts_nc_hint(const struct cmd *cmd, int ch)
 	size_t	i;
 
 	if (ch == 'l')
-		return "listening is a command: use 'sockit listen ...'";
+		return cmd != NULL && (cmd->flags & GROUP_SERVER) ?
+		    "not needed: servers listen" :
+		    "listening is a command: use 'sockit listen ...'";
 	if (ch == 'p') {
 		if (cmd == NULL || !(cmd->flags & GROUP_SERVER))
 			return "give the port in ADDRESS: 'sockit send "
@@ -434,6 +436,14 @@ opts_address(const struct common *co, int server, int argc, char **argv,
 	}
 	if (argc > 2) {
 		snprintf(err, errlen, "too many arguments: %s", argv[2]);
+		return -1;
+	}
+	/* "HOST:PORT extra" is not HOST PORT: say what is extra. */
+	if (argc == 2 && !co->force_unix && addr_parse(argv[0], flags,
+	    co->family, a, why, sizeof(why)) == 0 &&
+	    (a->kind != ADDR_TCP || strchr(argv[0], ':') != NULL)) {
+		snprintf(err, errlen, "too many arguments: %s (%s is a whole "
+		    "ADDRESS)", argv[1], argv[0]);
 		return -1;
 	}
 	if ((argc == 1 ? addr_parse(argv[0], flags, co->family, a, why,

@@ -195,3 +195,88 @@ usage_fails() {
 	assert_failure 1
 	assert_output --partial "sockit: send: no-such-host.invalid: "
 }
+
+# top_fails "expected text" "CMD for the Try line, or empty" ARGS...: a
+# mistake before any command: exit 2, one line, then the pointer.
+top_fails() {
+	local want=$1 try=$2
+	shift 2
+	run "$SOCKIT" "$@"
+	assert_failure 2
+	assert_line --index 0 --partial "$want"
+	if [ -n "$try" ]; then
+		assert_line --index 1 "Try 'sockit $try --help'."
+	else
+		assert_line --index 1 "Try 'sockit --help'."
+	fi
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "nc's -l, -lp, -lk before any command point to 'sockit listen'" {
+	top_fails "sockit: -l: use 'sockit listen ...'" listen -l 8080
+	top_fails "sockit: -lp: use 'sockit listen ...'" listen -lp 8080
+	top_fails "sockit: -lk: use 'sockit listen ...'" listen -lk 8080
+	top_fails "sockit: -vlnp: use 'sockit listen ...'" listen -vlnp 8080
+}
+
+@test "options before the command: told to put them after it" {
+	top_fails "sockit: -v: options go after the command: 'sockit send -v ...'" \
+		send -v send 127.0.0.1:1
+	top_fails "options go after the command: 'sockit echo -4 -x 3 ...'" \
+		echo -4 -x 3 echo 0
+	top_fails "sockit: --bogus: a COMMAND comes first" "" --bogus 0
+}
+
+@test "a misspelt command gets the likely one" {
+	top_fails "sockit: unknown command lsiten; did you mean 'listen'?" "" lsiten 0
+	top_fails "unknown command sned; did you mean 'send'?" "" sned 1
+	top_fails "unknown command relya; did you mean 'relay'?" "" relya 0 1
+	top_fails "sockit: help: unknown command ecoh; did you mean 'echo'?" "" help ecoh
+	# nothing close: no guess
+	top_fails "sockit: unknown command frobnicate" "" frobnicate
+	refute_output --partial "did you mean"
+}
+
+@test "nc's -p: the port goes in ADDRESS" {
+	usage_fails send "unknown option -p: give the port in ADDRESS: 'sockit send HOST:PORT' or 'sockit send HOST PORT'" -p 80 host
+	usage_fails listen "unknown option -p: give the port in ADDRESS: 'sockit listen 8080'" -p 8080
+	usage_fails echo "give the port in ADDRESS" -p 8080
+	usage_fails relay "give the ports in LISTEN and TARGET" -p 8080 h:80
+	top_fails "sockit: -p: give the port in ADDRESS" "" -p 80 host
+}
+
+@test "other nc options get a one-line hint, before a command or in one" {
+	local o
+	for o in e c z u q C s n X x; do
+		top_fails "sockit: -$o: " "" "-$o" host 80
+		# a hint, not just the name of the option
+		[ "${#lines[0]}" -gt 30 ]
+		usage_fails send "unknown option -$o: " "-$o" host 80
+		[ "${#lines[0]}" -gt 50 ]
+	done
+	# for a server, -x is --max-conns, and -l is not needed
+	usage_fails listen "-x abc: invalid" -x abc 0
+	usage_fails listen "unknown option -l: not needed" -l 0
+}
+
+@test "address mistakes name the real one: missing port, extra argument" {
+	usage_fails send "127.0.0.1: missing port (say HOST:PORT or HOST PORT)" 127.0.0.1
+	usage_fails send "[::1]: missing port" '[::1]'
+	usage_fails send "127.0.0.1:: missing port (say HOST:PORT or HOST PORT)" 127.0.0.1:
+	usage_fails send "localhost: not a port number or a service name; a host needs a port" localhost
+	usage_fails send "too many arguments: extra (127.0.0.1:9 is a whole ADDRESS)" 127.0.0.1:9 extra
+	usage_fails send "too many arguments: x" '[::1]:80' x
+	usage_fails listen "too many arguments: y" "unix:$T/a.sock" y
+	usage_fails send "bad IPv6 literal" '[::1]x'
+	[ ! -e "$T/a.sock" ]
+}
+
+@test "relay: LISTEN and TARGET are one argument each, in the help and the errors" {
+	run "$SOCKIT" relay --help
+	assert_success
+	assert_output --partial "LISTEN, TARGET: one argument each"
+	refute_output --partial "HOST PORT"
+	usage_fails relay "need LISTEN and TARGET, one argument each" 0
+	usage_fails relay "too many arguments: 80 (LISTEN and TARGET are one argument each: HOST:PORT)" 0 host 80
+}
+
