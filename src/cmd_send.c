@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@ struct send {
 	struct conn	*in, *out, *net;
 	struct chan	 up, down;	/* stdin -> net, net -> stdout */
 	int		 peer_gone;
+	size_t		 queued;	/* bytes of -m messages */
 	int		 stdin_tty;
 	int		 status;
 };
@@ -150,10 +152,12 @@ queue_messages(struct send *s)
 {
 	int	i;
 
-	for (i = 0; i < s->nmsg; i++)
+	for (i = 0; i < s->nmsg; i++) {
 		if (buf_append(&s->up.buf, s->msg[i], strlen(s->msg[i])) ||
 		    buf_append(&s->up.buf, s->co.delim.bytes, s->co.delim.len))
 			return -1;
+		s->queued += strlen(s->msg[i]) + s->co.delim.len;
+	}
 	chan_eof(&s->up);
 	return 0;
 }
@@ -178,10 +182,47 @@ drain(struct send *s)
 		}
 }
 
+/*
+ * The peer reset or closed before taking all we had for it: a write
+ * failed (err), or it hung up while stdin still had bytes.  Say how
+ * much of what was read never went out.
+ */
+static void
+unsent(struct send *s, const char *name, int err, unsigned long long n)
+{
+	/* A reset seen first by the read side makes later writes EPIPE. */
+	if (err == EPIPE && s->down.err == ECONNRESET)
+		err = ECONNRESET;
+	if (err == ECONNRESET || err == 0 || err == EPIPE)
+		log_err("%s: %s (%llu bytes not sent)", name,
+		    err == ECONNRESET ? strerror(err) :
+		    "peer closed before taking all of the input", n);
+	else
+		log_err("%s: %s (%llu bytes not sent)", name, strerror(err), n);
+	s->status = 1;
+}
+
+/* After the peer left: bytes stdin had waiting for it, if any. */
+static unsigned long long
+left_over(struct send *s)
+{
+	unsigned long long	n = s->in->rx + s->queued - s->net->tx;
+	ssize_t			r;
+
+	/* stdin is non-blocking unless a terminal, which is excused. */
+	if (!s->up.eof && !s->stdin_tty &&
+	    (r = read(0, conn_scratch, sizeof(conn_scratch))) > 0)
+		n += r;
+	return n;
+}
+
 static int
 run(struct send *s, int fd, const char *name)
 {
-	char	err[256];
+	unsigned long long	 left;
+	socklen_t		 elen = sizeof(int);
+	char			 err[256];
+	int			 e;
 
 	if ((s->loop = loop_new(LOOP_SELECT, err, sizeof(err))) == NULL)
 		fatal("%s", err);
@@ -212,7 +253,13 @@ run(struct send *s, int fd, const char *name)
 	if (loop_run(s->loop) == -1)
 		fatal("event loop: %s", strerror(errno));
 	drain(s);
-	if (s->down.err != 0 && s->down.err != EPIPE &&
+	if (s->up.err != 0)
+		unsent(s, name, s->up.err, s->in->rx + s->queued - s->net->tx);
+	else if (s->peer_gone && !s->up.done && (left = left_over(s)) > 0) {
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) == -1)
+			e = 0;
+		unsent(s, name, e, left);
+	} else if (s->down.err != 0 && s->down.err != EPIPE &&
 	    s->down.err != ECONNRESET) {
 		log_err("stdout: %s", strerror(s->down.err));
 		s->status = 1;

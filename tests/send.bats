@@ -100,15 +100,16 @@ c.sendall(b"bye\n"); c.close()' "$T/u.sock"
 	assert_output "bye"
 }
 
-@test "a TCP peer that closes ends send at the next write that fails" {
+@test "a TCP peer that closes ends send at the next write that fails, with exit 1" {
 	# Over TCP a close and a half-close look alike until a write is
 	# refused; bytes already in the pipe must not be dropped on a guess.
+	# The peer never took the lines written after it closed: an error.
 	start_py srv '
 c = accept_one()
 c.sendall(b"bye\n"); c.close()'
 	mkfifo "$T/stdin"
 	exec 5<>"$T/stdin"
-	"$SOCKIT" send "$ADDR" <"$T/stdin" >"$T/out" 3>&- &
+	"$SOCKIT" send "$ADDR" <"$T/stdin" >"$T/out" 2>"$T/err" 3>&- &
 	pid=$!
 	wait_for '[ -s "$T/out" ]'
 	# feed stdin until send notices (the first write draws the reset)
@@ -119,8 +120,9 @@ c.sendall(b"bye\n"); c.close()'
 	done
 	wait_exit "$pid"
 	exec 5>&-
-	[ "$STATUS" -eq 0 ]
+	[ "$STATUS" -eq 1 ]
 	[ "$(cat "$T/out")" = "bye" ]
+	grep -E "^sockit: send: $ADDR: .* \([0-9]+ bytes not sent\)$" "$T/err"
 }
 
 @test "a terminal on stdin: send exits as soon as the peer closes" {
@@ -298,4 +300,45 @@ c.close()'
 	exec 5>&-
 	assert_failure 1
 	assert_output --partial "Connection reset by peer"
+}
+
+# A peer that takes a little of a large stdin and resets, or closes at
+# once without reading: send must not pass that off as success.
+RESETTER='
+import struct
+c = accept_one()
+c.recv(1000)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()'
+CLOSER='
+c = accept_one()
+c.close()'
+
+@test "a peer that resets before taking all of stdin: exit 1 and how much was not sent" {
+	random_file "$T/in.bin" 8000000
+	for opt in "" --send-only; do
+		start_py "srv$opt" "$RESETTER"
+		run "$SOCKIT" send $opt "$ADDR" <"$T/in.bin"
+		assert_failure 1
+		assert_output --regexp "^sockit: send: $ADDR: Connection reset by peer \([0-9]+ bytes not sent\)$"
+	done
+}
+
+@test "a peer that closes without reading: exit 1 and how much was not sent" {
+	random_file "$T/in.bin" 8000000
+	for opt in "" --send-only; do
+		start_py "srv$opt" "$CLOSER"
+		run "$SOCKIT" send $opt "$ADDR" <"$T/in.bin"
+		assert_failure 1
+		assert_output --regexp "^sockit: send: $ADDR: (Connection reset by peer|peer closed before taking all of the input) \([0-9]+ bytes not sent\)$"
+	done
+}
+
+@test "a peer that takes all of a large stdin and then closes: exit 0, also --send-only" {
+	random_file "$T/in.bin" 8000000
+	for opt in "" --send-only; do
+		start_py "srv$opt" "$COUNTER"
+		run "$SOCKIT" send $opt "$ADDR" <"$T/in.bin"
+		assert_success
+	done
 }
