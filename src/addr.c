@@ -206,6 +206,7 @@ addr_format_sa(const struct sockaddr *sa, socklen_t salen, char *buf,
     size_t len)
 {
 	const struct sockaddr_un	*sun = (const struct sockaddr_un *)sa;
+	const struct sockaddr_in6	*sin6;
 	char				 host[INET6_ADDRSTRLEN];
 	size_t				 plen;
 
@@ -217,11 +218,17 @@ addr_format_sa(const struct sockaddr *sa, socklen_t salen, char *buf,
 		    ntohs(((const struct sockaddr_in *)sa)->sin_port));
 		break;
 	case AF_INET6:
-		inet_ntop(AF_INET6,
-		    &((const struct sockaddr_in6 *)sa)->sin6_addr,
-		    host, sizeof(host));
-		snprintf(buf, len, "[%s]:%u", host,
-		    ntohs(((const struct sockaddr_in6 *)sa)->sin6_port));
+		sin6 = (const struct sockaddr_in6 *)sa;
+		/* A dual-stack server sees IPv4 peers as ::ffff:a.b.c.d. */
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			inet_ntop(AF_INET, &sin6->sin6_addr.s6_addr[12], host,
+			    sizeof(host));
+			snprintf(buf, len, "%s:%u", host,
+			    ntohs(sin6->sin6_port));
+			break;
+		}
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
 		break;
 	case AF_UNIX:
 		plen = salen > offsetof(struct sockaddr_un, sun_path) ?

@@ -342,3 +342,12 @@ c.close()'
 		assert_success
 	done
 }
+
+@test "a PORT-only (dual-stack) listen -L labels IPv4 clients as 127.0.0.1:PORT" {
+	start_server l listen --once -L 0
+	run "$SOCKIT" send -v -m hello "127.0.0.1:$PORT"
+	assert_success
+	wait_exit "$PID"
+	run cat "$T/l.out"
+	assert_output --regexp '^127\.0\.0\.1:[0-9]+ hello$'
+}
