@@ -21,7 +21,7 @@
 #include "server.h"
 #include "util.h"
 
-#define TICK_MAX	1024
+#define TICK_MAX	1024	/* bytes of a formatted time, less the NUL */
 
 struct clock {
 	struct common	 co;
@@ -30,7 +30,7 @@ struct clock {
 	int		 utc;
 	long long	 count;
 	struct server	 srv;
-	char		 tick[TICK_MAX + DELIM_MAX];
+	char		 tick[TICK_MAX + 1 + DELIM_MAX];
 	size_t		 ticklen;
 };
 
@@ -95,7 +95,7 @@ format_tick(struct clock *K, int64_t t)
 		return -1;
 	/* 0 is an empty result or one that did not fit: a format whose
 	 * output is empty ("%p" in some locales) is rare, so call it long. */
-	if ((n = strftime(K->tick, TICK_MAX, K->format, &tm)) == 0)
+	if ((n = strftime(K->tick, TICK_MAX + 1, K->format, &tm)) == 0)
 		return -1;
 	memcpy(K->tick + n, K->co.delim.bytes, K->co.delim.len);
 	K->ticklen = n + K->co.delim.len;
@@ -273,8 +273,8 @@ clock_exec(const struct cmd *cmd, int argc, char **argv)
 	cmd_server_address(cmd, &K->co, argc - n, argv + n, &a);
 	tzset();
 	if (format_tick(K, wall_ms()) == -1)
-		usage_error(cmd, "-f %s: formats to nothing, or to more than "
-		    "%d bytes", K->format, TICK_MAX);
+		usage_error(cmd, "-f: formats to nothing, or to more than "
+		    "%d bytes", TICK_MAX);	/* the format may be huge */
 	K->srv.co = &K->co;
 	K->srv.arg = K;
 	K->srv.on_accept = on_accept;

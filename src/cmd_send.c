@@ -288,7 +288,8 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	struct addr	 a;
 	struct target	 t;
 	char		 err[512];
-	int		 n, fd, usage;
+	size_t		 total;
+	int		 n, fd, usage, i;
 
 	memset(&s, 0, sizeof(s));
 	n = cmd_parse(cmd, argc, argv, send_opt, &s, &s.co);
@@ -297,6 +298,12 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 		    "other");
 	if (s.nmsg > 0 && s.recv_only)
 		usage_error(cmd, "-m and --recv-only exclude each other");
+	for (total = 0, i = 0; i < s.nmsg; i++)
+		total += strlen(s.msg[i]) + s.co.delim.len;
+	/* Before connecting: a refused -m must not cost the peer a client. */
+	if (total > BUF_CAP)
+		usage_error(cmd, "-m: messages too long (%zu bytes with "
+		    "delimiters; at most %d in all)", total, BUF_CAP);
 	if (opts_address(&s.co, 0, argc - n, argv + n, &a, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);

@@ -280,3 +280,65 @@ top_fails() {
 	usage_fails relay "too many arguments: 80 (LISTEN and TARGET are one argument each: HOST:PORT)" 0 host 80
 }
 
+@test "send -m over 256 KiB in all is refused before connecting" {
+	start_server l listen --once 127.0.0.1:0
+	m=$(head -c 100000 /dev/zero | tr '\0' x)
+	usage_fails send "-m: messages too long (300003 bytes" -m "$m" -m "$m" -m "$m" "$ADDR"
+	# the server is still waiting for its one client
+	run "$SOCKIT" send -m hi "$ADDR"
+	assert_success
+	wait_exit "$PID"
+	[ "$STATUS" -eq 0 ]
+	[ "$(cat "$T/l.out")" = hi ]
+}
+
+@test "--ready-fd on stdin, stdout or stderr is refused with the reason" {
+	usage_fails listen "--ready-fd 0: it is stdin, which this command reads" --ready-fd 0 0
+	usage_fails listen "--ready-fd 1: it is stdout, which this command writes" --ready-fd 1 0
+	usage_fails listen "--ready-fd 2: it carries the error messages" --ready-fd 2 0
+	usage_fails echo "--ready-fd 2: it carries the error messages" --ready-fd 2 0
+	usage_fails clock "--ready-fd 2: it carries the error messages" --ready-fd 2 0
+	usage_fails relay "--ready-fd 2: it carries the error messages" --ready-fd 2 0 1
+}
+
+@test "relay with select: --max-conns counts two descriptors per pair" {
+	usage_fails relay "--max-conns 1000: select() holds at most 504 client pairs; use --backend epoll" \
+		--backend select --max-conns 1000 127.0.0.1:0 127.0.0.1:1
+	usage_fails echo "select() holds at most 1008;" --backend select --max-conns 1009 127.0.0.1:0
+}
+
+@test "clock -f: 1024 bytes of output are accepted, 1025 refused" {
+	usage_fails clock "formats to nothing, or to more than 1024 bytes" \
+		-f "$(printf 'x%.0s' $(seq 1 1025))" 127.0.0.1:0
+	start_server k clock -f "$(printf 'x%.0s' $(seq 1 1024))" -c 1 127.0.0.1:0
+	py "$ADDR" <<'PY'
+s = connect(sys.argv[1])
+if recv_all(s) != b"x" * 1024 + b"\n":
+    fail("not the 1024-byte tick")
+PY
+}
+
+@test "--mode takes 1 to 4 octal digits and nothing else" {
+	for v in ' 600' '+600' '-0' '0x1' '' '600 ' '06000' '0o7'; do
+		usage_fails listen "not an octal mode" --mode "$v" "unix:$T/no/a.sock"
+	done
+	start_server l listen --mode 0640 "unix:$T/a.sock"
+	[ "$(stat -c %a "$T/a.sock")" = 640 ]
+}
+
+@test "SOCKIT_BACKEND sets the default --backend; bad values are named; --backend wins" {
+	SOCKIT_BACKEND=poll run "$SOCKIT" echo 127.0.0.1:0
+	assert_failure 2
+	assert_line --index 0 "sockit: echo: SOCKIT_BACKEND=poll: not select or epoll"
+	assert_line --index 1 "Try 'sockit echo --help'."
+	# select from the environment meets the select limit
+	SOCKIT_BACKEND=select run "$SOCKIT" echo --max-conns 5000 127.0.0.1:0
+	assert_failure 2
+	assert_output --partial "select() holds at most"
+	# the command line wins
+	SOCKIT_BACKEND=select start_server e echo --backend epoll --max-conns 5000 127.0.0.1:0
+	[ "$(printf 'hi\n' | "$SOCKIT" send "$ADDR")" = hi ]
+	# a client does not care
+	SOCKIT_BACKEND=poll run "$SOCKIT" send -m x "$ADDR"
+	assert_success
+}
