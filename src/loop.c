@@ -12,6 +12,7 @@
 #include "util.h"
 
 static int	sig_wfd = -1;
+static int	sig_last;	/* main.c dies by SIGINT after clean-up */
 
 static void
 sig_handler(int signo)
@@ -145,8 +146,16 @@ sig_read(struct loop *l, int fd, int events, void *arg)
 	(void)events;
 	(void)arg;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			sig_last = buf[i];
 			l->sigfn(l, buf[i], l->sigarg);
+		}
+}
+
+int
+loop_last_signal(void)
+{
+	return sig_last;
 }
 
 int

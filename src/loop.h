@@ -81,6 +81,8 @@ void	loop_timer(struct loop *, int slot, int64_t when, loop_timer_fn *,
 	    void *arg);
 /* SIGINT, SIGTERM, SIGHUP to fn; SIGPIPE ignored. */
 int	loop_signals(struct loop *, loop_signal_fn *, void *arg);
+/* The last signal passed to a loop_signal_fn; 0 if none. */
+int	loop_last_signal(void);
 int	loop_run(struct loop *);
 void	loop_stop(struct loop *);
 

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "loop.h"
 #include "opts.h"
 #include "server.h"
 #include "sock.h"
@@ -280,10 +282,31 @@ stdio_setup(void)
 	atexit(stdio_restore);
 }
 
+/*
+ * Ctrl-C: after the clean-up exit() would do, die by SIGINT itself, so
+ * that a shell loop around sockit stops (status 130), as with nc.
+ */
+static void
+die_by_sigint(void)
+{
+	struct sigaction	sa;
+
+	fflush(NULL);
+	sock_unlink_owned();
+	stdio_restore();
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGINT, &sa, NULL);
+	raise(SIGINT);
+	_exit(130);	/* not reached: SIGINT is not blocked */
+}
+
 int
 main(int argc, char *argv[])
 {
 	const char	*name;
+	int		 status;
 
 	if (argc < 2)
 		usage_error(NULL, "missing COMMAND (listen, send, echo, "
@@ -314,5 +337,8 @@ main(int argc, char *argv[])
 	log_init(current->name, 0);
 	stdio_setup();
 	atexit(sock_unlink_owned);
-	return current->exec(current, argc - 1, argv + 1);
+	status = current->exec(current, argc - 1, argv + 1);
+	if (loop_last_signal() == SIGINT)
+		die_by_sigint();
+	return status;
 }

@@ -342,3 +342,44 @@ PY
 	SOCKIT_BACKEND=poll run "$SOCKIT" send -m x "$ADDR"
 	assert_success
 }
+
+# stop_with SIG: send SIG to the server started as $PID; sets STATUS.
+stop_with() {
+	kill -s "$1" "$PID"
+	wait_exit "$PID"
+}
+
+@test "Ctrl-C: servers clean up, then die by SIGINT (130); SIGTERM exits 0" {
+	local sig c want
+	for sig in INT TERM; do
+		want=0; [ $sig = TERM ] || want=130
+		for c in listen echo clock; do
+			start_server "$c$sig" "$c" "unix:$T/$c.sock"
+			[ -S "$T/$c.sock" ]
+			stop_with $sig
+			[ "$STATUS" -eq $want ] || { echo "$c SIG$sig: $STATUS"; return 1; }
+			[ ! -e "$T/$c.sock" ] || { echo "$c SIG$sig: file left"; return 1; }
+		done
+		start_server "relay$sig" relay "unix:$T/r.sock" 127.0.0.1:1
+		stop_with $sig
+		[ "$STATUS" -eq $want ] || { echo "relay SIG$sig: $STATUS"; return 1; }
+		[ ! -e "$T/r.sock" ]
+	done
+}
+
+@test "Ctrl-C: send dies by SIGINT (130); SIGTERM exits 0" {
+	local sig want
+	for sig in INT TERM; do
+		want=0; [ $sig = TERM ] || want=130
+		start_py "srv$sig" '
+c = accept_one()
+print("accepted", flush=True)
+c.recv(1)'
+		"$SOCKIT" send --recv-only "$ADDR" >"$T/out" 3>&- &
+		pid=$!
+		wait_for "grep -q accepted '$T/srv$sig.out'"
+		kill -s $sig "$pid"
+		wait_exit "$pid"
+		[ "$STATUS" -eq $want ] || { echo "SIG$sig: $STATUS"; return 1; }
+	done
+}
