@@ -217,9 +217,8 @@ option_first(int argc, char **argv)
 {
 	const struct cmd	*c;
 	const char		*p, *hint;
-	int			 i, j;
-
 	char			 opts[256] = "";
+	int			 i, j;
 
 	for (i = 2; i < argc; i++)
 		if ((c = find(argv[i])) != NULL) {

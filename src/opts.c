@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include <sys/socket.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
