@@ -10,6 +10,8 @@
 
 #include "addr.h"
 
+#define MISSING_PORT	"missing port (say HOST:PORT or HOST PORT)"
+
 static int
 bad(char *err, size_t errlen, const char *fmt, const char *arg)
 {
@@ -50,7 +52,7 @@ parse_port(const char *s, int flags, struct addr *a, char *err,
 	long long	 port;
 
 	if (*s == '\0')
-		return bad(err, errlen, "%s", "missing port");
+		return bad(err, errlen, "%s", MISSING_PORT);
 	if (strlen(s) >= sizeof(a->port))
 		return bad(err, errlen, "%s", "port name too long");
 	if (isdigit((unsigned char)*s)) {
@@ -66,6 +68,24 @@ parse_port(const char *s, int flags, struct addr *a, char *err,
 		    "service name", s);
 	strlcpy(a->port, s, sizeof(a->port));
 	return 0;
+}
+
+/*
+ * One word with no ':': a port, or a host whose port was forgotten
+ * ("127.0.0.1", "localhost"), which deserves to be told so.
+ */
+static int
+parse_bare(const char *s, int flags, struct addr *a, char *err,
+    size_t errlen)
+{
+	if (s[strspn(s, "0123456789")] == '\0' ||
+	    (!isdigit((unsigned char)*s) && strchr(s, '.') == NULL &&
+	    getservbyname(s, "tcp") != NULL))
+		return parse_port(s, flags, a, err, errlen);
+	if (strchr(s, '.') != NULL)
+		return bad(err, errlen, "%s", MISSING_PORT);
+	return bad(err, errlen, "%s", "not a port number or a service name; "
+	    "a host needs a port: HOST:PORT or HOST PORT");
 }
 
 /* bare: the port is apart (HOST PORT), so an IPv6 host needs no []. */
@@ -110,9 +130,17 @@ parse_tcp(const char *s, int flags, struct addr *a, char *err,
 	a->kind = ADDR_TCP;
 	if (*s == '\0')
 		return bad(err, errlen, "%s", "empty address");
-	colon = strrchr(s, ':');
+	if (s[0] == '[' && (colon = strchr(s, ']')) != NULL) {
+		if (colon[1] == '\0')
+			return bad(err, errlen, "%s", MISSING_PORT);
+		if (colon[1] != ':')
+			return bad(err, errlen, "bad IPv6 literal %s "
+			    "(say [::1]:PORT)", s);
+		colon++;
+	} else
+		colon = strrchr(s, ':');
 	if (colon == NULL)
-		return parse_port(s, flags, a, err, errlen);
+		return parse_bare(s, flags, a, err, errlen);
 	if (s[0] != '[' && memchr(s, ':', colon - s) != NULL)
 		return bad(err, errlen, "IPv6 address %s needs brackets: "
 		    "[ADDRESS]:PORT", s);
@@ -178,6 +206,7 @@ addr_format_sa(const struct sockaddr *sa, socklen_t salen, char *buf,
     size_t len)
 {
 	const struct sockaddr_un	*sun = (const struct sockaddr_un *)sa;
+	const struct sockaddr_in6	*sin6;
 	char				 host[INET6_ADDRSTRLEN];
 	size_t				 plen;
 
@@ -189,11 +218,17 @@ addr_format_sa(const struct sockaddr *sa, socklen_t salen, char *buf,
 		    ntohs(((const struct sockaddr_in *)sa)->sin_port));
 		break;
 	case AF_INET6:
-		inet_ntop(AF_INET6,
-		    &((const struct sockaddr_in6 *)sa)->sin6_addr,
-		    host, sizeof(host));
-		snprintf(buf, len, "[%s]:%u", host,
-		    ntohs(((const struct sockaddr_in6 *)sa)->sin6_port));
+		sin6 = (const struct sockaddr_in6 *)sa;
+		/* A dual-stack server sees IPv4 peers as ::ffff:a.b.c.d. */
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			inet_ntop(AF_INET, &sin6->sin6_addr.s6_addr[12], host,
+			    sizeof(host));
+			snprintf(buf, len, "%s:%u", host,
+			    ntohs(sin6->sin6_port));
+			break;
+		}
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
 		break;
 	case AF_UNIX:
 		plen = salen > offsetof(struct sockaddr_un, sun_path) ?

@@ -11,8 +11,9 @@ struct cmd {
 	const char	*name;
 	const char	*args;		/* "[options] ADDRESS" */
 	const char	*summary;	/* one line for `sockit --help` */
-	const char	*help;		/* the command's own option lines */
-	int		 groups;	/* shared option groups, OPT_* */
+	const struct opt_spec *opts;	/* its own options; NULL: none */
+	const char	*note;		/* a line under them in --help, or NULL */
+	int		 flags;		/* GROUP_* it takes, CMD_* */
 	int		(*exec)(const struct cmd *, int argc, char **argv);
 };
 
@@ -30,8 +31,7 @@ void	usage_error(const struct cmd *, const char *fmt, ...)
  * index of the first operand; read a server's ADDRESS; open a server
  * (exit 2 for a bad address, 1 for a failure) and run it until stopped.
  */
-int	cmd_parse(const struct cmd *, int argc, char **argv,
-	    const struct option *own, const char *ownshort, opt_fn *fn,
+int	cmd_parse(const struct cmd *, int argc, char **argv, opt_fn *fn,
 	    void *ctx, struct common *co);
 void	cmd_server_address(const struct cmd *, const struct common *co,
 	    int argc, char **argv, struct addr *a);

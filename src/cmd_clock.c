@@ -22,9 +22,7 @@
 #include "server.h"
 #include "util.h"
 
-#define TICK_MAX	1024
-
-enum { O_UTC = 300 };
+#define TICK_MAX	1024	/* bytes of a formatted time, less the NUL */
 
 struct clock {
 	struct common	 co;
@@ -35,7 +33,7 @@ struct clock {
 	struct server	 srv;
 	struct timer	 tick_timer;
 	TAILQ_HEAD(, cclient) ended;	/* clients whose input ended */
-	char		 tick[TICK_MAX + DELIM_MAX];
+	char		 tick[TICK_MAX + 1 + DELIM_MAX];
 	size_t		 ticklen;
 };
 
@@ -48,12 +46,15 @@ struct cclient {
 	TAILQ_ENTRY(cclient) endq;
 };
 
-static const struct option clock_long[] = {
-	{ "format",	required_argument,	NULL, 'f' },
-	{ "interval",	required_argument,	NULL, 'I' },
-	{ "utc",	no_argument,		NULL, O_UTC },
-	{ "count",	required_argument,	NULL, 'c' },
-	{ NULL, 0, NULL, 0 }
+static const struct opt_spec clock_opts[] = {
+	{ "format", 'f', required_argument, "STRFTIME",
+	    "time format (default %H:%M:%S)" },
+	{ "interval", 'I', required_argument, "DUR",
+	    "tick interval (default 1s)" },
+	{ "utc", OPT_UTC, no_argument, NULL, "UTC, whatever TZ says" },
+	{ "count", 'c', required_argument, "N",
+	    "close each client after N ticks" },
+	{ NULL, 0, 0, NULL, NULL }
 };
 
 static int
@@ -77,7 +78,7 @@ clock_opt(int ch, const char *arg, void *ctx, const char **why)
 			return -1;
 		}
 		return 0;
-	case O_UTC:
+	case OPT_UTC:
 		K->utc = 1;
 		return 0;
 	case 'c':
@@ -98,7 +99,7 @@ format_tick(struct clock *K, int64_t t)
 		return -1;
 	/* 0 is an empty result or one that did not fit: a format whose
 	 * output is empty ("%p" in some locales) is rare, so call it long. */
-	if ((n = strftime(K->tick, TICK_MAX, K->format, &tm)) == 0)
+	if ((n = strftime(K->tick, TICK_MAX + 1, K->format, &tm)) == 0)
 		return -1;
 	memcpy(K->tick + n, K->co.delim.bytes, K->co.delim.len);
 	K->ticklen = n + K->co.delim.len;
@@ -294,13 +295,12 @@ clock_exec(const struct cmd *cmd, int argc, char **argv)
 
 	K->format = "%H:%M:%S";
 	K->interval = 1000;
-	n = cmd_parse(cmd, argc, argv, clock_long, "f:I:c:", clock_opt, K,
-	    &K->co);
+	n = cmd_parse(cmd, argc, argv, clock_opt, K, &K->co);
 	cmd_server_address(cmd, &K->co, argc - n, argv + n, &a);
 	tzset();
 	if (format_tick(K, wall_ms()) == -1)
-		usage_error(cmd, "-f %s: formats to nothing, or to more than "
-		    "%d bytes", K->format, TICK_MAX);
+		usage_error(cmd, "-f: formats to nothing, or to more than "
+		    "%d bytes", TICK_MAX);	/* the format may be huge */
 	K->srv.co = &K->co;
 	K->srv.on_accept = on_accept;
 	K->srv.on_stop = on_stop;
@@ -319,10 +319,7 @@ clock_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_clock = {
 	"clock", "[options] ADDRESS",
 	"every client gets the time each interval",
-	"  -f, --format STRFTIME     time format (default %H:%M:%S)\n"
-	"  -I, --interval DUR        tick interval (default 1s)\n"
-	"      --utc                 UTC, whatever TZ says\n"
-	"  -c, --count N             close each client after N ticks\n",
-	OPT_DELIM | OPT_SERVER,
+	clock_opts, NULL,
+	GROUP_DELIM | GROUP_SERVER,
 	clock_exec
 };

@@ -107,7 +107,7 @@ echo_exec(const struct cmd *cmd, int argc, char **argv)
 	int		 n;
 
 	memset(&E, 0, sizeof(E));
-	n = cmd_parse(cmd, argc, argv, NULL, "", NULL, NULL, &E.co);
+	n = cmd_parse(cmd, argc, argv, NULL, NULL, &E.co);
 	cmd_server_address(cmd, &E.co, argc - n, argv + n, &a);
 	E.srv.co = &E.co;
 	E.srv.on_accept = on_accept;
@@ -123,7 +123,7 @@ echo_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_echo = {
 	"echo", "[options] ADDRESS",
 	"echo server: every client gets its own bytes back",
-	"  (with -d or -0, replies go a whole message at a time)\n",
-	OPT_DELIM | OPT_SERVER,
+	NULL, "(with -d or -0, replies go a whole message at a time)",
+	GROUP_DELIM | GROUP_SERVER,
 	echo_exec
 };

@@ -28,8 +28,6 @@
 #include "server.h"
 #include "util.h"
 
-enum { O_OUTPUT_DELIM = 300, O_RECV_ONLY };
-
 /*
  * Without --once, a client that has closed its side is let go once
  * stdin has given nothing for this long: stdin is a broadcast to
@@ -83,12 +81,15 @@ struct listen {
 #define LISTEN(s)	container_of((s), struct listen, srv)
 #define CLIENT(p)	container_of((p), struct client, c)
 
-static const struct option listen_long[] = {
-	{ "output-delimiter",	required_argument,	NULL, O_OUTPUT_DELIM },
-	{ "label",		no_argument,		NULL, 'L' },
-	{ "recv-only",		no_argument,		NULL, O_RECV_ONLY },
-	{ "once",		no_argument,		NULL, '1' },
-	{ NULL, 0, NULL, 0 }
+static const struct opt_spec listen_opts[] = {
+	{ "output-delimiter", OPT_OUTPUT_DELIM, required_argument, "D",
+	    "end each message with D instead" },
+	{ "label", 'L', no_argument, NULL,
+	    "start each message with the client's address" },
+	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
+	{ "once", '1', no_argument, NULL,
+	    "serve one client, exit when it leaves" },
+	{ NULL, 0, 0, NULL, NULL }
 };
 
 static int
@@ -97,13 +98,13 @@ listen_opt(int ch, const char *arg, void *ctx, const char **why)
 	struct listen	*L = ctx;
 
 	switch (ch) {
-	case O_OUTPUT_DELIM:
+	case OPT_OUTPUT_DELIM:
 		L->odelim_set = 1;
 		return delim_parse(arg, &L->odelim, why);
 	case 'L':
 		L->label = 1;
 		return 0;
-	case O_RECV_ONLY:
+	case OPT_RECV_ONLY:
 		L->recv_only = 1;
 		return 0;
 	case '1':
@@ -635,8 +636,7 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 	struct addr	 a;
 	int		 n;
 
-	n = cmd_parse(cmd, argc, argv, listen_long, "L1", listen_opt, L,
-	    &L->co);
+	n = cmd_parse(cmd, argc, argv, listen_opt, L, &L->co);
 	cmd_server_address(cmd, &L->co, argc - n, argv + n, &a);
 
 	L->sink.cap = SINK_CAP;
@@ -670,11 +670,7 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_listen = {
 	"listen", "[options] ADDRESS",
 	"accept clients; their data to stdout, stdin to them",
-	"      --output-delimiter D  end each message with D instead\n"
-	"  -L, --label               start each message with the client's "
-	"address\n"
-	"      --recv-only           never read stdin\n"
-	"  -1, --once                serve one client, exit when it leaves\n",
-	OPT_DELIM | OPT_SERVER,
+	listen_opts, NULL,
+	GROUP_DELIM | GROUP_SERVER | CMD_STDIO,
 	listen_exec
 };

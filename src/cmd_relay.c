@@ -292,10 +292,11 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	char		 err[512];
 	int		 n, usage, flags;
 
-	n = cmd_parse(cmd, argc, argv, NULL, "", NULL, NULL, &R->co);
+	n = cmd_parse(cmd, argc, argv, NULL, NULL, &R->co);
 	if (argc - n != 2)
-		usage_error(cmd, argc - n < 2 ? "need LISTEN and TARGET" :
-		    "too many arguments: %s", argv[n + 2]);
+		usage_error(cmd, argc - n < 2 ? "need LISTEN and TARGET, one "
+		    "argument each" : "too many arguments: %s (LISTEN and "
+		    "TARGET are one argument each: HOST:PORT)", argv[n + 2]);
 	flags = R->co.force_unix ? ADDR_FORCE_UNIX : 0;
 	if (addr_parse(argv[n], flags | ADDR_SERVER, R->co.family, &la, err,
 	    sizeof(err)) == -1)
@@ -327,7 +328,7 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_relay = {
 	"relay", "[options] LISTEN TARGET",
 	"forward each client of LISTEN to TARGET, both ways",
-	"  (-w is the connect timeout to TARGET; -x counts client pairs)\n",
-	OPT_SERVER | OPT_CLIENT,
+	NULL, "(-w is the connect timeout to TARGET; -x counts client pairs)",
+	GROUP_SERVER | GROUP_CLIENT | CMD_PAIRS,
 	relay_exec
 };

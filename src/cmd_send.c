@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -17,8 +18,6 @@
 #include "server.h"
 #include "util.h"
 
-enum { O_SEND_ONLY = 300, O_RECV_ONLY };
-
 struct send {
 	struct common	 co;
 	const char	*msg[64];
@@ -30,16 +29,20 @@ struct send {
 	struct chan	 up, down;	/* stdin -> net, net -> stdout */
 	struct timer	 idle;
 	int		 peer_gone;
+	size_t		 queued;	/* bytes of -m messages */
 	int		 stdin_tty;
 	int		 status;
 };
 
-static const struct option send_long[] = {
-	{ "message",	required_argument,	NULL, 'm' },
-	{ "send-only",	no_argument,		NULL, O_SEND_ONLY },
-	{ "recv-only",	no_argument,		NULL, O_RECV_ONLY },
-	{ "shutdown",	no_argument,		NULL, 'N' },
-	{ NULL, 0, NULL, 0 }
+static const struct opt_spec send_opts[] = {
+	{ "message", 'm', required_argument, "TEXT",
+	    "send TEXT and the delimiter (repeatable), not stdin" },
+	{ "send-only", OPT_SEND_ONLY, no_argument, NULL,
+	    "never read the socket" },
+	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
+	{ "shutdown", 'N', no_argument, NULL,
+	    "accepted for nc habits (the default)" },
+	{ NULL, 0, 0, NULL, NULL }
 };
 
 static int
@@ -55,10 +58,10 @@ send_opt(int ch, const char *arg, void *ctx, const char **why)
 		}
 		s->msg[s->nmsg++] = arg;
 		return 0;
-	case O_SEND_ONLY:
+	case OPT_SEND_ONLY:
 		s->send_only = 1;
 		return 0;
-	case O_RECV_ONLY:
+	case OPT_RECV_ONLY:
 		s->recv_only = 1;
 		return 0;
 	case 'N':
@@ -150,10 +153,12 @@ queue_messages(struct send *s)
 {
 	int	i;
 
-	for (i = 0; i < s->nmsg; i++)
+	for (i = 0; i < s->nmsg; i++) {
 		if (buf_append(&s->up.buf, s->msg[i], strlen(s->msg[i])) ||
 		    buf_append(&s->up.buf, s->co.delim.bytes, s->co.delim.len))
 			return -1;
+		s->queued += strlen(s->msg[i]) + s->co.delim.len;
+	}
 	chan_eof(&s->up);
 	return 0;
 }
@@ -178,10 +183,47 @@ drain(struct send *s)
 		}
 }
 
+/*
+ * The peer reset or closed before taking all we had for it: a write
+ * failed (err), or it hung up while stdin still had bytes.  Say how
+ * much of what was read never went out.
+ */
+static void
+unsent(struct send *s, const char *name, int err, unsigned long long n)
+{
+	/* A reset seen first by the read side makes later writes EPIPE. */
+	if (err == EPIPE && s->down.err == ECONNRESET)
+		err = ECONNRESET;
+	if (err == ECONNRESET || err == 0 || err == EPIPE)
+		log_err("%s: %s (%llu bytes not sent)", name,
+		    err == ECONNRESET ? strerror(err) :
+		    "peer closed before taking all of the input", n);
+	else
+		log_err("%s: %s (%llu bytes not sent)", name, strerror(err), n);
+	s->status = 1;
+}
+
+/* After the peer left: bytes stdin had waiting for it, if any. */
+static unsigned long long
+left_over(struct send *s)
+{
+	unsigned long long	n = s->in->rx + s->queued - s->net->tx;
+	ssize_t			r;
+
+	/* stdin is non-blocking unless a terminal, which is excused. */
+	if (!s->up.eof && !s->stdin_tty &&
+	    (r = read(0, conn_scratch, sizeof(conn_scratch))) > 0)
+		n += r;
+	return n;
+}
+
 static int
 run(struct send *s, int fd, const char *name)
 {
-	char	err[256];
+	unsigned long long	 left;
+	socklen_t		 elen = sizeof(int);
+	char			 err[256];
+	int			 e;
 
 	if ((s->loop = loop_new(LOOP_SELECT, err, sizeof(err))) == NULL)
 		fatal("%s", err);
@@ -212,7 +254,13 @@ run(struct send *s, int fd, const char *name)
 	if (loop_run(s->loop) == -1)
 		fatal("event loop: %s", strerror(errno));
 	drain(s);
-	if (s->down.err != 0 && s->down.err != EPIPE &&
+	if (s->up.err != 0)
+		unsent(s, name, s->up.err, s->in->rx + s->queued - s->net->tx);
+	else if (s->peer_gone && !s->up.done && (left = left_over(s)) > 0) {
+		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) == -1)
+			e = 0;
+		unsent(s, name, e, left);
+	} else if (s->down.err != 0 && s->down.err != EPIPE &&
 	    s->down.err != ECONNRESET) {
 		log_err("stdout: %s", strerror(s->down.err));
 		s->status = 1;
@@ -241,15 +289,22 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	struct addr	 a;
 	struct target	 t;
 	char		 err[512];
-	int		 n, fd, usage;
+	size_t		 total;
+	int		 n, fd, usage, i;
 
 	memset(&s, 0, sizeof(s));
-	n = cmd_parse(cmd, argc, argv, send_long, "m:N", send_opt, &s, &s.co);
+	n = cmd_parse(cmd, argc, argv, send_opt, &s, &s.co);
 	if (s.send_only && s.recv_only)
 		usage_error(cmd, "--send-only and --recv-only exclude each "
 		    "other");
 	if (s.nmsg > 0 && s.recv_only)
 		usage_error(cmd, "-m and --recv-only exclude each other");
+	for (total = 0, i = 0; i < s.nmsg; i++)
+		total += strlen(s.msg[i]) + s.co.delim.len;
+	/* Before connecting: a refused -m must not cost the peer a client. */
+	if (total > BUF_CAP)
+		usage_error(cmd, "-m: messages too long (%zu bytes with "
+		    "delimiters; at most %d in all)", total, BUF_CAP);
 	if (opts_address(&s.co, 0, argc - n, argv + n, &a, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
@@ -270,11 +325,7 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_send = {
 	"send", "[options] ADDRESS",
 	"connect; stdin (or -m messages) out, replies to stdout",
-	"  -m, --message TEXT        send TEXT and the delimiter "
-	"(repeatable), not stdin\n"
-	"      --send-only           never read the socket\n"
-	"      --recv-only           never read stdin\n"
-	"  -N, --shutdown            accepted for nc habits (the default)\n",
-	OPT_DELIM | OPT_CLIENT,
+	send_opts, NULL,
+	GROUP_DELIM | GROUP_CLIENT | CMD_STDIO,
 	send_exec
 };

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,17 +17,11 @@ log_init(const char *cmd, int verbosity)
 	log_verbosity = verbosity;
 }
 
-int
-log_level(void)
-{
-	return log_verbosity;
-}
-
 static void
 log_vprint(const char *fmt, va_list ap)
 {
 	char	line[1024];
-	int	n;
+	int	n, e = errno;
 
 	/* One write per line, so lines of concurrent processes stay whole. */
 	if (log_cmd != NULL)
@@ -35,6 +30,8 @@ log_vprint(const char *fmt, va_list ap)
 		n = snprintf(line, sizeof(line), "sockit: ");
 	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	fprintf(stderr, "%s\n", line);
+	/* A caller may log, then look at errno or print strerror(errno). */
+	errno = e;
 }
 
 void
@@ -57,20 +54,4 @@ log_v(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vprint(fmt, ap);
 	va_end(ap);
-}
-
-void
-log_safe(char *dst, size_t dstlen, const char *src, size_t len)
-{
-	size_t	i, o = 0;
-
-	for (i = 0; i < len && o + 5 < dstlen; i++) {
-		unsigned char c = src[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			dst[o++] = c;
-		else
-			o += snprintf(dst + o, dstlen - o, "\\x%02x", c);
-	}
-	dst[o] = '\0';
 }

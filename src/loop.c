@@ -12,7 +12,7 @@
 #include "util.h"
 
 static int	sig_wfd = -1;
-static int	last_signal;
+static int	sig_last;	/* main.c dies by SIGINT after clean-up */
 
 static void
 sig_handler(int signo)
@@ -239,7 +239,7 @@ sig_read(struct loop *l, int fd, int events, void *arg)
 	(void)arg;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		for (i = 0; i < n; i++) {
-			last_signal = buf[i];
+			sig_last = buf[i];
 			l->sigfn(l, buf[i], l->sigarg);
 		}
 }
@@ -247,7 +247,7 @@ sig_read(struct loop *l, int fd, int events, void *arg)
 int
 loop_last_signal(void)
 {
-	return last_signal;
+	return sig_last;
 }
 
 int

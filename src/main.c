@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "loop.h"
 #include "opts.h"
 #include "server.h"
 #include "sock.h"
@@ -28,42 +31,22 @@ static const struct cmd	*cmds[] = {
 static const struct cmd	*current;
 static int		 stdio_flags[2] = { -1, -1 };
 
-static const char shared_help[] =
-"  -4, -6                    IPv4 only / IPv6 only\n"
-"  -U, --unix                ADDRESS is a unix socket path\n"
-"  -i, --idle-timeout DUR    close a connection idle that long (0 = never)\n"
-"  -v, --verbose             log to stderr (-vv: more)\n"
-"  -h, --help                this help\n"
-"  -V, --version             print the version\n";
-static const char delim_help[] =
-"  -d, --delimiter DELIM     message delimiter (default \\n; escapes\n"
-"                            \\n \\r \\t \\0 \\\\ \\xHH)\n"
-"  -0, --null                same as -d '\\0'\n";
-static const char server_help[] =
-"  -x, --max-conns N         at most N clients at once\n"
-"      --mode MODE           octal mode of the unix socket file\n"
-"      --allow-uid UID       unix: serve only these peer uids (repeatable)\n"
-"      --backend select|epoll  the event loop\n"
-"      --ready-fd FD         once listening, write the address to FD\n"
-"  -k, --keep-open           accepted for nc habits (the default)\n";
-static const char client_help[] =
-"  -w, --wait DUR            connect timeout\n";
 static const char address_help[] =
 "ADDRESS: PORT, HOST:PORT, [IPV6]:PORT, tcp4:..., tcp6:..., unix:PATH,\n"
 "a PATH with a '/', @ABSTRACT; or HOST PORT.  DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
+/* relay: LISTEN TARGET leaves no room for HOST PORT. */
+static const char relay_address_help[] =
+"LISTEN, TARGET: one argument each: PORT, HOST:PORT, [IPV6]:PORT,\n"
+"tcp4:..., tcp6:..., unix:PATH, a PATH with a '/', @ABSTRACT.\n"
+"DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
 
 void
 cmd_help(const struct cmd *c)
 {
-	printf("usage: sockit %s %s\n%s.\n\nOptions:\n%s", c->name, c->args,
-	    c->summary, c->help);
-	if (c->groups & OPT_DELIM)
-		fputs(delim_help, stdout);
-	if (c->groups & OPT_SERVER)
-		fputs(server_help, stdout);
-	if (c->groups & OPT_CLIENT)
-		fputs(client_help, stdout);
-	printf("%s\n%s", shared_help, address_help);
+	printf("usage: sockit %s %s\n%s.\n\nOptions:\n", c->name, c->args,
+	    c->summary);
+	opts_help(stdout, c);
+	printf("\n%s", c == &cmd_relay ? relay_address_help : address_help);
 }
 
 static void
@@ -112,15 +95,13 @@ fatal(const char *fmt, ...)
 }
 
 int
-cmd_parse(const struct cmd *c, int argc, char **argv,
-    const struct option *own, const char *ownshort, opt_fn *fn, void *ctx,
+cmd_parse(const struct cmd *c, int argc, char **argv, opt_fn *fn, void *ctx,
     struct common *co)
 {
 	char	err[512];
 	int	n;
 
-	n = opts_parse(c, argc, argv, own, ownshort, fn, ctx, co, err,
-	    sizeof(err));
+	n = opts_parse(c, argc, argv, fn, ctx, co, err, sizeof(err));
 	if (n == -'h') {
 		cmd_help(c);
 		exit(0);
@@ -181,6 +162,84 @@ find(const char *name)
 	return NULL;
 }
 
+/* Edits between a and b, a swap of two neighbours counting as one. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t	d[16][16], i, j, la = strlen(a), lb = strlen(b), c;
+
+	if (la >= 16 || lb >= 16)
+		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	return d[la][lb];
+}
+
+/* Exit 2 for a command name that is not one, with the likely one. */
+static void
+unknown_command(const char *what, const char *name)
+{
+	size_t	i, d, best = SIZE_MAX;
+	int	b = -1;
+
+	for (i = 0; i < NELEM(cmds); i++)
+		if ((d = distance(name, cmds[i]->name)) < best) {
+			best = d;
+			b = (int)i;
+		}
+	if (best <= 2 && best < strlen(name))
+		usage_error(NULL, "%sunknown command %s; did you mean '%s'?",
+		    what, name, cmds[b]->name);
+	usage_error(NULL, "%sunknown command %s", what, name);
+}
+
+/*
+ * An option before the command: nc habits.  "sockit -v send ..." has
+ * the options in the wrong place; "sockit -l 8080" is nc's listen.
+ */
+static void
+option_first(int argc, char **argv)
+{
+	const struct cmd	*c;
+	const char		*p, *hint;
+	char			 opts[256] = "";
+	int			 i, j;
+
+	for (i = 2; i < argc; i++)
+		if ((c = find(argv[i])) != NULL) {
+			for (j = 1; j < i; j++) {
+				strlcat(opts, argv[j], sizeof(opts));
+				strlcat(opts, " ", sizeof(opts));
+			}
+			usage_error(c, "%s: options go after the command: "
+			    "'sockit %s %s...'", argv[1], c->name, opts);
+		}
+	if (argv[1][1] != '-') {
+		if (strchr(argv[1], 'l') != NULL)
+			usage_error(&cmd_listen, "%s: use 'sockit listen ...'",
+			    argv[1]);
+		for (p = argv[1] + 1; *p != '\0'; p++)
+			if ((hint = opts_nc_hint(NULL, *p)) != NULL)
+				usage_error(NULL, "-%c: %s", *p, hint);
+	}
+	usage_error(NULL, "%s: a COMMAND comes first: 'sockit COMMAND "
+	    "[options] ADDRESS'", argv[1]);
+}
+
 static void
 stdio_restore(void)
 {
@@ -221,10 +280,31 @@ stdio_setup(void)
 	atexit(stdio_restore);
 }
 
+/*
+ * Ctrl-C: after the clean-up exit() would do, die by SIGINT itself, so
+ * that a shell loop around sockit stops (status 130), as with nc.
+ */
+static void
+die_by_sigint(void)
+{
+	struct sigaction	sa;
+
+	fflush(NULL);
+	sock_unlink_owned();
+	stdio_restore();
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGINT, &sa, NULL);
+	raise(SIGINT);
+	_exit(130);	/* not reached: SIGINT is not blocked */
+}
+
 int
 main(int argc, char *argv[])
 {
 	const char	*name;
+	int		 status;
 
 	if (argc < 2)
 		usage_error(NULL, "missing COMMAND (listen, send, echo, "
@@ -244,14 +324,19 @@ main(int argc, char *argv[])
 			return 0;
 		}
 		if ((current = find(argv[2])) == NULL)
-			usage_error(NULL, "help: unknown command %s", argv[2]);
+			unknown_command("help: ", argv[2]);
 		cmd_help(current);
 		return 0;
 	}
+	if (name[0] == '-' && name[1] != '\0')
+		option_first(argc, argv);
 	if ((current = find(name)) == NULL)
-		usage_error(NULL, "unknown command %s", name);
+		unknown_command("", name);
 	log_init(current->name, 0);
 	stdio_setup();
 	atexit(sock_unlink_owned);
-	return current->exec(current, argc - 1, argv + 1);
+	status = current->exec(current, argc - 1, argv + 1);
+	if (loop_last_signal() == SIGINT)
+		die_by_sigint();
+	return status;
 }

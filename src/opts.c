@@ -1,7 +1,6 @@
 #include "config.h"
 
 #include <sys/socket.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
@@ -13,43 +12,137 @@
 #include "opts.h"
 #include "util.h"
 
-enum {
-	O_MODE = 256, O_ALLOW_UID, O_BACKEND, O_READY_FD
+static const struct opt_spec base_opts[] = {
+	{ NULL, '4', no_argument, NULL, "IPv4 only / IPv6 only" },
+	{ NULL, '6', no_argument, NULL, NULL },
+	{ "unix", 'U', no_argument, NULL, "ADDRESS is a unix socket path" },
+	{ "idle-timeout", 'i', required_argument, "DUR",
+	    "close a connection idle that long (0 = never)" },
+	{ "verbose", 'v', no_argument, NULL, "log to stderr (-vv: more)" },
+	{ "help", 'h', no_argument, NULL, "this help" },
+	{ "version", 'V', no_argument, NULL, "print the version" },
+	{ NULL, 0, 0, NULL, NULL }
 };
-
-static const struct option base_long[] = {
-	{ "unix",		no_argument,		NULL, 'U' },
-	{ "idle-timeout",	required_argument,	NULL, 'i' },
-	{ "verbose",		no_argument,		NULL, 'v' },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "version",		no_argument,		NULL, 'V' },
+static const struct opt_spec delim_opts[] = {
+	{ "delimiter", 'd', required_argument, "DELIM",
+	    "message delimiter (default \\n; escapes\n"
+	    "\\n \\r \\t \\0 \\\\ \\xHH)" },
+	{ "null", '0', no_argument, NULL, "same as -d '\\0'" },
+	{ NULL, 0, 0, NULL, NULL }
 };
-static const struct option delim_long[] = {
-	{ "delimiter",		required_argument,	NULL, 'd' },
-	{ "null",		no_argument,		NULL, '0' },
+static const struct opt_spec server_opts[] = {
+	{ "max-conns", 'x', required_argument, "N",
+	    "at most N clients at once" },
+	{ "mode", OPT_MODE, required_argument, "MODE",
+	    "octal mode of the unix socket file" },
+	{ "allow-uid", OPT_ALLOW_UID, required_argument, "UID",
+	    "unix: serve only these peer uids (repeatable)" },
+	{ "backend", OPT_BACKEND, required_argument, "select|epoll",
+	    "the event loop (default: $SOCKIT_BACKEND)" },
+	{ "ready-fd", OPT_READY_FD, required_argument, "FD",
+	    "once listening, write the address to FD" },
+	{ "keep-open", 'k', no_argument, NULL,
+	    "accepted for nc habits (the default)" },
+	{ NULL, 0, 0, NULL, NULL }
 };
-static const struct option server_long[] = {
-	{ "max-conns",		required_argument,	NULL, 'x' },
-	{ "mode",		required_argument,	NULL, O_MODE },
-	{ "allow-uid",		required_argument,	NULL, O_ALLOW_UID },
-	{ "backend",		required_argument,	NULL, O_BACKEND },
-	{ "ready-fd",		required_argument,	NULL, O_READY_FD },
-	{ "keep-open",		no_argument,		NULL, 'k' },
-};
-static const struct option client_long[] = {
-	{ "wait",		required_argument,	NULL, 'w' },
+static const struct opt_spec client_opts[] = {
+	{ "wait", 'w', required_argument, "DUR", "connect timeout" },
+	{ NULL, 0, 0, NULL, NULL }
 };
 
 #define LONG_MAX_OPTS	40
+#define HELP_COLUMN	28	/* where the help text of a line starts */
 
+/* The tables a command takes, in the order --help lists them. */
 static int
-add_long(struct option *dst, int n, const struct option *src, size_t count)
+tables(const struct cmd *cmd, const struct opt_spec **t)
 {
-	size_t	i;
+	int	n = 0;
 
-	for (i = 0; i < count && n < LONG_MAX_OPTS - 1; i++)
-		dst[n++] = src[i];
+	if (cmd->opts != NULL)
+		t[n++] = cmd->opts;
+	if (cmd->flags & GROUP_DELIM)
+		t[n++] = delim_opts;
+	if (cmd->flags & GROUP_SERVER)
+		t[n++] = server_opts;
+	if (cmd->flags & GROUP_CLIENT)
+		t[n++] = client_opts;
+	t[n++] = base_opts;
 	return n;
+}
+
+/* getopt_long's tables from the specs. */
+static void
+build(const struct cmd *cmd, struct option *longs, char *shorts,
+    size_t slen)
+{
+	const struct opt_spec	*t[5], *o;
+	int			 i, n, nt = tables(cmd, t);
+	size_t			 k = 0;
+
+	shorts[k++] = ':';	/* a missing value is told apart */
+	for (i = n = 0; i < nt; i++)
+		for (o = t[i]; o->ch != 0; o++) {
+			if (o->name != NULL && n < LONG_MAX_OPTS - 1) {
+				longs[n].name = o->name;
+				longs[n].has_arg = o->has_arg;
+				longs[n].flag = NULL;
+				longs[n++].val = o->ch;
+			}
+			if (o->ch < 256 && k + 3 < slen) {
+				shorts[k++] = (char)o->ch;
+				if (o->has_arg == required_argument)
+					shorts[k++] = ':';
+			}
+		}
+	shorts[k] = '\0';
+	memset(&longs[n], 0, sizeof(longs[n]));
+}
+
+/* One --help line: "  -i, --idle-timeout DUR    close ...". */
+static void
+help_line(FILE *f, const struct opt_spec *o)
+{
+	char		 label[64];
+	const char	*p = o->help;
+	int		 n;
+
+	n = snprintf(label, sizeof(label), "  ");
+	if (o->ch < 256)
+		n += snprintf(label + n, sizeof(label) - n, "-%c", o->ch);
+	for (; o[1].ch != 0 && o[1].help == NULL; o++)
+		n += snprintf(label + n, sizeof(label) - n, ", -%c", o[1].ch);
+	if (o->name != NULL)
+		n += snprintf(label + n, sizeof(label) - n, "%s--%s",
+		    o->ch < 256 ? ", " : "    ", o->name);
+	if (o->argname != NULL)
+		snprintf(label + n, sizeof(label) - n, " %s", o->argname);
+	fprintf(f, "%-*s  ", HELP_COLUMN - 2, label);
+	/* A help text of several lines goes on under the first. */
+	for (; *p != '\0'; p++) {
+		fputc(*p, f);
+		if (*p == '\n')
+			fprintf(f, "%*s", HELP_COLUMN, "");
+	}
+	fputc('\n', f);
+}
+
+void
+opts_help(FILE *f, const struct cmd *cmd)
+{
+	const struct opt_spec	*t[5], *o;
+	int			 i, nt = tables(cmd, t);
+
+	if (cmd->opts == NULL && cmd->note != NULL)
+		fprintf(f, "  %s\n", cmd->note);
+	for (i = 0; i < nt; i++) {
+		for (o = t[i]; o->ch != 0; o++)
+			if (o->help != NULL)
+				help_line(f, o);
+		/* The note is about the command's own options, if any. */
+		if (i == 0 && cmd->opts != NULL && cmd->note != NULL)
+			fprintf(f, "  %s\n", cmd->note);
+	}
 }
 
 static int
@@ -73,16 +166,17 @@ parse_uid(const char *s, uid_t *uid, const char **why)
 static int
 parse_mode(const char *s, int *mode, const char **why)
 {
-	char	*end;
-	long	 v;
+	size_t	i, len = strlen(s);
+	int	v = 0;
 
-	errno = 0;
-	v = strtol(s, &end, 8);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < 0 || v > 0777) {
+	/* Digits only: strtol would take " 600", "+600" and "-0". */
+	for (i = 0; i < len && i < 4 && s[i] >= '0' && s[i] <= '7'; i++)
+		v = v * 8 + (s[i] - '0');
+	if (len == 0 || i != len || v > 0777) {
 		*why = "not an octal mode from 0 to 777";
 		return -1;
 	}
-	*mode = (int)v;
+	*mode = v;
 	return 0;
 }
 
@@ -133,15 +227,15 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 			return -1;
 		co->max_conns = v;
 		return 0;
-	case O_MODE:
+	case OPT_MODE:
 		return parse_mode(arg, &co->mode, why);
-	case O_ALLOW_UID:
+	case OPT_ALLOW_UID:
 		if (co->nallow_uid == ALLOW_UID_MAX) {
 			*why = "given too often (at most 32)";
 			return -1;
 		}
 		return parse_uid(arg, &co->allow_uid[co->nallow_uid++], why);
-	case O_BACKEND:
+	case OPT_BACKEND:
 		if (strcmp(arg, "select") == 0)
 			co->backend = LOOP_SELECT;
 		else if (strcmp(arg, "epoll") == 0)
@@ -151,7 +245,7 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 			return -1;
 		}
 		return 0;
-	case O_READY_FD:
+	case OPT_READY_FD:
 		return parse_ready_fd(arg, &co->ready_fd, why);
 	case 'k':
 		return 0;	/* servers keep listening anyway */
@@ -171,40 +265,125 @@ opt_name(int ch, int idx, const struct option *longs, char *buf, size_t len)
 		snprintf(buf, len, "-%c", ch);
 }
 
+/* nc options sockit does not take, and what to do instead. */
+static const struct {
+	int		 ch;
+	const char	*hint;
+} nc_hints[] = {
+	{ 'e', "running a program for each connection is not supported yet" },
+	{ 'c', "running a program for each connection is not supported yet" },
+	{ 'z', "port scans are not supported; 'sockit send -w 2 HOST:PORT "
+	    "</dev/null' tries one port" },
+	{ 'u', "UDP is not supported yet" },
+	{ 'q', "not needed: send half-closes at the end of stdin and exits "
+	    "when the peer closes (-i DUR: an idle timeout)" },
+	{ 'C', "sockit sends stdin as it is; with -m, -d '\\r\\n' ends each "
+	    "message with CRLF" },
+	{ 's', "choosing the source address is not supported yet" },
+	{ 'n', "not needed: a numeric address is never looked up" },
+	{ 'X', "proxies are not supported yet" },
+	{ 'x', "proxies are not supported yet" },
+};
+
+const char *
+opts_nc_hint(const struct cmd *cmd, int ch)
+{
+	size_t	i;
+
+	if (ch == 'l')
+		return cmd != NULL && (cmd->flags & GROUP_SERVER) ?
+		    "not needed: servers listen" :
+		    "listening is a command: use 'sockit listen ...'";
+	if (ch == 'p') {
+		if (cmd == NULL || !(cmd->flags & GROUP_SERVER))
+			return "give the port in ADDRESS: 'sockit send "
+			    "HOST:PORT' or 'sockit send HOST PORT'";
+		if (cmd->flags & GROUP_CLIENT)
+			return "give the ports in LISTEN and TARGET: "
+			    "'sockit relay 8080 HOST:80'";
+		return "give the port in ADDRESS: 'sockit listen 8080' "
+		    "or HOST:PORT";
+	}
+	for (i = 0; i < NELEM(nc_hints); i++)
+		if (nc_hints[i].ch == ch)
+			return nc_hints[i].hint;
+	return NULL;
+}
+
+static void
+unknown_option(const struct cmd *cmd, char **argv, char *err,
+    size_t errlen)
+{
+	const char	*hint;
+
+	if (optopt == 0) {
+		snprintf(err, errlen, "unknown option %s", argv[optind - 1]);
+		return;
+	}
+	if ((hint = opts_nc_hint(cmd, optopt)) != NULL)
+		snprintf(err, errlen, "unknown option -%c: %s", optopt, hint);
+	else
+		snprintf(err, errlen, "unknown option -%c", optopt);
+}
+
+/* The default of --backend for servers: SOCKIT_BACKEND, if set. */
+static int
+env_backend(struct common *co, char *err, size_t errlen)
+{
+	const char	*v = getenv("SOCKIT_BACKEND");
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (strcmp(v, "select") == 0)
+		co->backend = LOOP_SELECT;
+	else if (strcmp(v, "epoll") == 0)
+		co->backend = LOOP_EPOLL;
+	else {
+		snprintf(err, errlen, "SOCKIT_BACKEND=%s: not select or epoll",
+		    v);
+		return -1;
+	}
+	return 0;
+}
+
+/* Checks of one option against the command, once all are parsed. */
+static int
+opts_final(const struct cmd *cmd, struct common *co, char *err,
+    size_t errlen)
+{
+	const char	*what = NULL;
+
+	if (co->ready_fd == 2)
+		what = "it carries the error messages";
+	else if (co->ready_fd == 0 && (cmd->flags & CMD_STDIO))
+		what = "it is stdin, which this command reads";
+	else if (co->ready_fd == 1 && (cmd->flags & CMD_STDIO))
+		what = "it is stdout, which this command writes";
+	if (what != NULL) {
+		snprintf(err, errlen, "--ready-fd %d: %s", co->ready_fd, what);
+		return -1;
+	}
+	co->per_client = cmd->flags & CMD_PAIRS ? 2 : 1;
+	return 0;
+}
+
 int
-opts_parse(const struct cmd *cmd, int argc, char **argv,
-    const struct option *own, const char *ownshort, opt_fn *fn, void *ctx,
-    struct common *co, char *err, size_t errlen)
+opts_parse(const struct cmd *cmd, int argc, char **argv, opt_fn *fn,
+    void *ctx, struct common *co, char *err, size_t errlen)
 {
 	struct option	 longs[LONG_MAX_OPTS];
 	char		 shorts[64], name[32];
 	const char	*why;
-	int		 n = 0, ch, r, idx;
+	int		 ch, r, idx;
 
 	memset(co, 0, sizeof(*co));
 	co->family = AF_UNSPEC;
 	co->delim.bytes[0] = '\n';
 	co->delim.len = 1;
 	co->mode = co->backend = co->ready_fd = -1;
-
-	n = add_long(longs, n, base_long, NELEM(base_long));
-	strlcpy(shorts, ":46Ui:vhV", sizeof(shorts));
-	if (cmd->groups & OPT_DELIM) {
-		n = add_long(longs, n, delim_long, NELEM(delim_long));
-		strlcat(shorts, "d:0", sizeof(shorts));
-	}
-	if (cmd->groups & OPT_SERVER) {
-		n = add_long(longs, n, server_long, NELEM(server_long));
-		strlcat(shorts, "x:k", sizeof(shorts));
-	}
-	if (cmd->groups & OPT_CLIENT) {
-		n = add_long(longs, n, client_long, NELEM(client_long));
-		strlcat(shorts, "w:", sizeof(shorts));
-	}
-	for (; own != NULL && own->name != NULL; own++)
-		n = add_long(longs, n, own, 1);
-	strlcat(shorts, ownshort, sizeof(shorts));
-	memset(&longs[n], 0, sizeof(longs[n]));
+	if ((cmd->flags & GROUP_SERVER) && env_backend(co, err, errlen) == -1)
+		return -1;
+	build(cmd, longs, shorts, sizeof(shorts));
 
 	optind = 0;	/* reset: main already ran getopt on its own argv */
 	opterr = 0;
@@ -212,12 +391,7 @@ opts_parse(const struct cmd *cmd, int argc, char **argv,
 	while ((idx = -1, ch = getopt_long(argc, argv, shorts, longs, &idx)) !=
 	    -1) {
 		if (ch == '?') {
-			if (optopt != 0)
-				snprintf(err, errlen, "unknown option -%c",
-				    optopt);
-			else
-				snprintf(err, errlen, "unknown option %s",
-				    argv[optind - 1]);
+			unknown_option(cmd, argv, err, errlen);
 			return -1;
 		}
 		if (ch == ':') {
@@ -242,6 +416,8 @@ opts_parse(const struct cmd *cmd, int argc, char **argv,
 			return -1;
 		}
 	}
+	if (opts_final(cmd, co, err, errlen) == -1)
+		return -1;
 	return optind;
 }
 
@@ -261,6 +437,14 @@ opts_address(const struct common *co, int server, int argc, char **argv,
 		snprintf(err, errlen, "too many arguments: %s", argv[2]);
 		return -1;
 	}
+	/* "HOST:PORT extra" is not HOST PORT: say what is extra. */
+	if (argc == 2 && !co->force_unix && addr_parse(argv[0], flags,
+	    co->family, a, why, sizeof(why)) == 0 &&
+	    (a->kind != ADDR_TCP || strchr(argv[0], ':') != NULL)) {
+		snprintf(err, errlen, "too many arguments: %s (%s is a whole "
+		    "ADDRESS)", argv[1], argv[0]);
+		return -1;
+	}
 	if ((argc == 1 ? addr_parse(argv[0], flags, co->family, a, why,
 	    sizeof(why)) : addr_parse_pair(argv[0], argv[1], flags,
 	    co->family, a, why, sizeof(why))) == -1) {
@@ -275,6 +459,8 @@ int
 opts_check_server(const struct common *co, const struct addr *a, char *err,
     size_t errlen)
 {
+	int	room;
+
 	if (co->mode >= 0 && a->kind != ADDR_UNIX) {
 		snprintf(err, errlen, "--mode applies to a unix socket file");
 		return -1;
@@ -283,11 +469,12 @@ opts_check_server(const struct common *co, const struct addr *a, char *err,
 		snprintf(err, errlen, "--allow-uid applies to unix sockets");
 		return -1;
 	}
-	if (co->backend == LOOP_SELECT && co->max_conns >
-	    loop_fd_limit(LOOP_SELECT) - 16) {
+	/* Like server.c: 16 descriptors are kept for other uses. */
+	room = (loop_fd_limit(LOOP_SELECT) - 16) / co->per_client;
+	if (co->backend == LOOP_SELECT && co->max_conns > room) {
 		snprintf(err, errlen, "--max-conns %lld: select() holds at "
-		    "most %d; use --backend epoll", co->max_conns,
-		    loop_fd_limit(LOOP_SELECT) - 16);
+		    "most %d%s; use --backend epoll", co->max_conns, room,
+		    co->per_client == 2 ? " client pairs" : "");
 		return -1;
 	}
 	return 0;

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 #include <getopt.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "addr.h"
 #include "frame.h"
@@ -13,9 +14,30 @@
 struct cmd;
 
 /* Groups of shared options a command takes, beyond -4 -6 -U -i -v -h -V. */
-#define OPT_DELIM	0x1	/* -d -0 */
-#define OPT_SERVER	0x2	/* -x --mode --allow-uid --backend --ready-fd -k */
-#define OPT_CLIENT	0x4	/* -w */
+#define GROUP_DELIM	0x1	/* -d -0 */
+#define GROUP_SERVER	0x2	/* -x --mode --allow-uid --backend --ready-fd -k */
+#define GROUP_CLIENT	0x4	/* -w */
+/* Not options, but what checking them needs to know of the command. */
+#define CMD_STDIO	0x100	/* it reads stdin and writes stdout */
+#define CMD_PAIRS	0x200	/* a client takes two descriptors (relay) */
+
+/* Codes of the options with no short letter, shared and commands' own. */
+enum {
+	OPT_MODE = 256, OPT_ALLOW_UID, OPT_BACKEND, OPT_READY_FD,
+	OPT_OUTPUT_DELIM, OPT_RECV_ONLY, OPT_SEND_ONLY, OPT_UTC
+};
+
+/*
+ * One option, for the parser and for --help alike, so that the help
+ * cannot drift from what is parsed.  A table ends with a zero entry.
+ */
+struct opt_spec {
+	const char	*name;		/* long name; NULL: short only */
+	int		 ch;		/* short letter, or an OPT_* code */
+	int		 has_arg;	/* no_argument, required_argument */
+	const char	*argname;	/* "DUR" in the help; NULL: none */
+	const char	*help;		/* NULL: on the line of the one before */
+};
 
 #define ALLOW_UID_MAX	32
 
@@ -33,6 +55,7 @@ struct common {
 	int		 nallow_uid;
 	int		 backend;	/* --backend; -1 = choose */
 	int		 ready_fd;	/* --ready-fd; -1 = none */
+	int		 per_client;	/* descriptors one client takes */
 	/* clients */
 	int64_t		 wait_ms;	/* -w; 0 = the kernel's */
 };
@@ -41,21 +64,21 @@ struct common {
 typedef int	opt_fn(int ch, const char *arg, void *ctx, const char **why);
 
 /*
- * Parse argv for cmd: shared options into co, the command's own (own,
- * ownshort) through fn.  Returns optind, or -1 with a message in err.
- * -h and -V are handled (printed, exit 0) by the caller through *help.
+ * Parse argv for cmd: shared options into co, the command's own
+ * (cmd->opts) through fn.  Returns optind, -'h' or -'V' for the caller
+ * to print, or -1 with a message in err.
  */
-int	opts_parse(const struct cmd *, int argc, char **argv,
-	    const struct option *own, const char *ownshort, opt_fn *fn,
+int	opts_parse(const struct cmd *, int argc, char **argv, opt_fn *fn,
 	    void *ctx, struct common *co, char *err, size_t errlen);
+/* The option lines of cmd's --help, from the tables opts_parse uses. */
+void	opts_help(FILE *, const struct cmd *);
+/* What sockit offers for an nc option it does not take; NULL if none. */
+const char *opts_nc_hint(const struct cmd *, int ch);
 /* ADDRESS or HOST PORT from the operands, checked against co. */
 int	opts_address(const struct common *co, int server, int argc,
 	    char **argv, struct addr *a, char *err, size_t errlen);
 /* Checks that need the address: --mode and --allow-uid want unix. */
 int	opts_check_server(const struct common *co, const struct addr *a,
 	    char *err, size_t errlen);
-
-#define OPT_HELP	'h'
-#define OPT_VERSION	'V'
 
 #endif

@@ -195,3 +195,191 @@ usage_fails() {
 	assert_failure 1
 	assert_output --partial "sockit: send: no-such-host.invalid: "
 }
+
+# top_fails "expected text" "CMD for the Try line, or empty" ARGS...: a
+# mistake before any command: exit 2, one line, then the pointer.
+top_fails() {
+	local want=$1 try=$2
+	shift 2
+	run "$SOCKIT" "$@"
+	assert_failure 2
+	assert_line --index 0 --partial "$want"
+	if [ -n "$try" ]; then
+		assert_line --index 1 "Try 'sockit $try --help'."
+	else
+		assert_line --index 1 "Try 'sockit --help'."
+	fi
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "nc's -l, -lp, -lk before any command point to 'sockit listen'" {
+	top_fails "sockit: -l: use 'sockit listen ...'" listen -l 8080
+	top_fails "sockit: -lp: use 'sockit listen ...'" listen -lp 8080
+	top_fails "sockit: -lk: use 'sockit listen ...'" listen -lk 8080
+	top_fails "sockit: -vlnp: use 'sockit listen ...'" listen -vlnp 8080
+}
+
+@test "options before the command: told to put them after it" {
+	top_fails "sockit: -v: options go after the command: 'sockit send -v ...'" \
+		send -v send 127.0.0.1:1
+	top_fails "options go after the command: 'sockit echo -4 -x 3 ...'" \
+		echo -4 -x 3 echo 0
+	top_fails "sockit: --bogus: a COMMAND comes first" "" --bogus 0
+}
+
+@test "a misspelt command gets the likely one" {
+	top_fails "sockit: unknown command lsiten; did you mean 'listen'?" "" lsiten 0
+	top_fails "unknown command sned; did you mean 'send'?" "" sned 1
+	top_fails "unknown command relya; did you mean 'relay'?" "" relya 0 1
+	top_fails "sockit: help: unknown command ecoh; did you mean 'echo'?" "" help ecoh
+	# nothing close: no guess
+	top_fails "sockit: unknown command frobnicate" "" frobnicate
+	refute_output --partial "did you mean"
+}
+
+@test "nc's -p: the port goes in ADDRESS" {
+	usage_fails send "unknown option -p: give the port in ADDRESS: 'sockit send HOST:PORT' or 'sockit send HOST PORT'" -p 80 host
+	usage_fails listen "unknown option -p: give the port in ADDRESS: 'sockit listen 8080'" -p 8080
+	usage_fails echo "give the port in ADDRESS" -p 8080
+	usage_fails relay "give the ports in LISTEN and TARGET" -p 8080 h:80
+	top_fails "sockit: -p: give the port in ADDRESS" "" -p 80 host
+}
+
+@test "other nc options get a one-line hint, before a command or in one" {
+	local o
+	for o in e c z u q C s n X x; do
+		top_fails "sockit: -$o: " "" "-$o" host 80
+		# a hint, not just the name of the option
+		[ "${#lines[0]}" -gt 30 ]
+		usage_fails send "unknown option -$o: " "-$o" host 80
+		[ "${#lines[0]}" -gt 50 ]
+	done
+	# for a server, -x is --max-conns, and -l is not needed
+	usage_fails listen "-x abc: invalid" -x abc 0
+	usage_fails listen "unknown option -l: not needed" -l 0
+}
+
+@test "address mistakes name the real one: missing port, extra argument" {
+	usage_fails send "127.0.0.1: missing port (say HOST:PORT or HOST PORT)" 127.0.0.1
+	usage_fails send "[::1]: missing port" '[::1]'
+	usage_fails send "127.0.0.1:: missing port (say HOST:PORT or HOST PORT)" 127.0.0.1:
+	usage_fails send "localhost: not a port number or a service name; a host needs a port" localhost
+	usage_fails send "too many arguments: extra (127.0.0.1:9 is a whole ADDRESS)" 127.0.0.1:9 extra
+	usage_fails send "too many arguments: x" '[::1]:80' x
+	usage_fails listen "too many arguments: y" "unix:$T/a.sock" y
+	usage_fails send "bad IPv6 literal" '[::1]x'
+	[ ! -e "$T/a.sock" ]
+}
+
+@test "relay: LISTEN and TARGET are one argument each, in the help and the errors" {
+	run "$SOCKIT" relay --help
+	assert_success
+	assert_output --partial "LISTEN, TARGET: one argument each"
+	refute_output --partial "HOST PORT"
+	usage_fails relay "need LISTEN and TARGET, one argument each" 0
+	usage_fails relay "too many arguments: 80 (LISTEN and TARGET are one argument each: HOST:PORT)" 0 host 80
+}
+
+@test "send -m over 256 KiB in all is refused before connecting" {
+	start_server l listen --once 127.0.0.1:0
+	m=$(head -c 100000 /dev/zero | tr '\0' x)
+	usage_fails send "-m: messages too long (300003 bytes" -m "$m" -m "$m" -m "$m" "$ADDR"
+	# the server is still waiting for its one client
+	run "$SOCKIT" send -m hi "$ADDR"
+	assert_success
+	wait_exit "$PID"
+	[ "$STATUS" -eq 0 ]
+	[ "$(cat "$T/l.out")" = hi ]
+}
+
+@test "--ready-fd on stdin, stdout or stderr is refused with the reason" {
+	usage_fails listen "--ready-fd 0: it is stdin, which this command reads" --ready-fd 0 0
+	usage_fails listen "--ready-fd 1: it is stdout, which this command writes" --ready-fd 1 0
+	usage_fails listen "--ready-fd 2: it carries the error messages" --ready-fd 2 0
+	usage_fails echo "--ready-fd 2: it carries the error messages" --ready-fd 2 0
+	usage_fails clock "--ready-fd 2: it carries the error messages" --ready-fd 2 0
+	usage_fails relay "--ready-fd 2: it carries the error messages" --ready-fd 2 0 1
+}
+
+@test "relay with select: --max-conns counts two descriptors per pair" {
+	usage_fails relay "--max-conns 1000: select() holds at most 504 client pairs; use --backend epoll" \
+		--backend select --max-conns 1000 127.0.0.1:0 127.0.0.1:1
+	usage_fails echo "select() holds at most 1008;" --backend select --max-conns 1009 127.0.0.1:0
+}
+
+@test "clock -f: 1024 bytes of output are accepted, 1025 refused" {
+	usage_fails clock "formats to nothing, or to more than 1024 bytes" \
+		-f "$(printf 'x%.0s' $(seq 1 1025))" 127.0.0.1:0
+	start_server k clock -f "$(printf 'x%.0s' $(seq 1 1024))" -c 1 127.0.0.1:0
+	py "$ADDR" <<'PY'
+s = connect(sys.argv[1])
+if recv_all(s) != b"x" * 1024 + b"\n":
+    fail("not the 1024-byte tick")
+PY
+}
+
+@test "--mode takes 1 to 4 octal digits and nothing else" {
+	for v in ' 600' '+600' '-0' '0x1' '' '600 ' '06000' '0o7'; do
+		usage_fails listen "not an octal mode" --mode "$v" "unix:$T/no/a.sock"
+	done
+	start_server l listen --mode 0640 "unix:$T/a.sock"
+	[ "$(stat -c %a "$T/a.sock")" = 640 ]
+}
+
+@test "SOCKIT_BACKEND sets the default --backend; bad values are named; --backend wins" {
+	SOCKIT_BACKEND=poll run "$SOCKIT" echo 127.0.0.1:0
+	assert_failure 2
+	assert_line --index 0 "sockit: echo: SOCKIT_BACKEND=poll: not select or epoll"
+	assert_line --index 1 "Try 'sockit echo --help'."
+	# select from the environment meets the select limit
+	SOCKIT_BACKEND=select run "$SOCKIT" echo --max-conns 5000 127.0.0.1:0
+	assert_failure 2
+	assert_output --partial "select() holds at most"
+	# the command line wins
+	SOCKIT_BACKEND=select start_server e echo --backend epoll --max-conns 5000 127.0.0.1:0
+	[ "$(printf 'hi\n' | "$SOCKIT" send "$ADDR")" = hi ]
+	# a client does not care
+	SOCKIT_BACKEND=poll run "$SOCKIT" send -m x "$ADDR"
+	assert_success
+}
+
+# stop_with SIG: send SIG to the server started as $PID; sets STATUS.
+stop_with() {
+	kill -s "$1" "$PID"
+	wait_exit "$PID"
+}
+
+@test "Ctrl-C: servers clean up, then die by SIGINT (130); SIGTERM exits 0" {
+	local sig c want
+	for sig in INT TERM; do
+		want=0; [ $sig = TERM ] || want=130
+		for c in listen echo clock; do
+			start_server "$c$sig" "$c" "unix:$T/$c.sock"
+			[ -S "$T/$c.sock" ]
+			stop_with $sig
+			[ "$STATUS" -eq $want ] || { echo "$c SIG$sig: $STATUS"; return 1; }
+			[ ! -e "$T/$c.sock" ] || { echo "$c SIG$sig: file left"; return 1; }
+		done
+		start_server "relay$sig" relay "unix:$T/r.sock" 127.0.0.1:1
+		stop_with $sig
+		[ "$STATUS" -eq $want ] || { echo "relay SIG$sig: $STATUS"; return 1; }
+		[ ! -e "$T/r.sock" ]
+	done
+}
+
+@test "Ctrl-C: send dies by SIGINT (130); SIGTERM exits 0" {
+	local sig want
+	for sig in INT TERM; do
+		want=0; [ $sig = TERM ] || want=130
+		start_py "srv$sig" '
+c = accept_one()
+print("accepted", flush=True)
+c.recv(1)'
+		"$SOCKIT" send --recv-only "$ADDR" >"$T/out" 3>&- &
+		pid=$!
+		wait_for "grep -q accepted '$T/srv$sig.out'"
+		kill -s $sig "$pid"
+		wait_exit "$pid"
+		[ "$STATUS" -eq $want ] || { echo "SIG$sig: $STATUS"; return 1; }
+	done
+}

@@ -134,7 +134,7 @@ PY
 		wait_for '[ "$(wc -c <"$T/l.out")" -eq 300001 ]'
 		kill -s "$sig" "$PID"
 		wait_exit "$PID"
-		[ "$STATUS" -eq 0 ]
+		[ "$STATUS" -eq "$([ $sig = INT ] && echo 130 || echo 0)" ]
 		wait "$cli"
 		[ ! -e "$T/$sig.sock" ]
 		[ "$(wc -c <"$T/l.out")" -eq 300001 ]

@@ -65,13 +65,14 @@ load test_helper
 	assert_output "bye"
 }
 
-@test "a TCP peer that closes ends send at the next write that fails" {
+@test "a TCP peer that closes ends send at the next write that fails, with exit 1" {
 	# Over TCP a close and a half-close look alike until a write is
 	# refused; bytes already in the pipe must not be dropped on a guess.
+	# The peer never took the lines written after it closed: an error.
 	start_py srv bye.py
 	mkfifo "$T/stdin"
 	exec 5<>"$T/stdin"
-	"$SOCKIT" send "$ADDR" <"$T/stdin" >"$T/out" 3>&- &
+	"$SOCKIT" send "$ADDR" <"$T/stdin" >"$T/out" 2>"$T/err" 3>&- &
 	pid=$!
 	wait_for '[ -s "$T/out" ]'
 	# feed stdin until send notices (the first write draws the reset)
@@ -82,8 +83,9 @@ load test_helper
 	done
 	wait_exit "$pid"
 	exec 5>&-
-	[ "$STATUS" -eq 0 ]
+	[ "$STATUS" -eq 1 ]
 	[ "$(cat "$T/out")" = "bye" ]
+	grep -E "^sockit: send: $ADDR: .* \([0-9]+ bytes not sent\)$" "$T/err"
 }
 
 @test "a terminal on stdin: send exits as soon as the peer closes" {
@@ -226,4 +228,54 @@ PY
 	exec 5>&-
 	assert_failure 1
 	assert_output --partial "Connection reset by peer"
+}
+
+# A peer that takes a little of a large stdin and resets, or closes at
+# once without reading: send must not pass that off as success.
+RESETTER='
+import struct
+c = accept_one()
+c.recv(1000)
+c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+c.close()'
+CLOSER='
+c = accept_one()
+c.close()'
+
+@test "a peer that resets before taking all of stdin: exit 1 and how much was not sent" {
+	random_file "$T/in.bin" 8000000
+	for opt in "" --send-only; do
+		start_py "srv$opt" "$RESETTER"
+		run "$SOCKIT" send $opt "$ADDR" <"$T/in.bin"
+		assert_failure 1
+		assert_output --regexp "^sockit: send: $ADDR: Connection reset by peer \([0-9]+ bytes not sent\)$"
+	done
+}
+
+@test "a peer that closes without reading: exit 1 and how much was not sent" {
+	random_file "$T/in.bin" 8000000
+	for opt in "" --send-only; do
+		start_py "srv$opt" "$CLOSER"
+		run "$SOCKIT" send $opt "$ADDR" <"$T/in.bin"
+		assert_failure 1
+		assert_output --regexp "^sockit: send: $ADDR: (Connection reset by peer|peer closed before taking all of the input) \([0-9]+ bytes not sent\)$"
+	done
+}
+
+@test "a peer that takes all of a large stdin and then closes: exit 0, also --send-only" {
+	random_file "$T/in.bin" 8000000
+	for opt in "" --send-only; do
+		start_py "srv$opt" "$COUNTER"
+		run "$SOCKIT" send $opt "$ADDR" <"$T/in.bin"
+		assert_success
+	done
+}
+
+@test "a PORT-only (dual-stack) listen -L labels IPv4 clients as 127.0.0.1:PORT" {
+	start_server l listen --once -L 0
+	run "$SOCKIT" send -v -m hello "127.0.0.1:$PORT"
+	assert_success
+	wait_exit "$PID"
+	run cat "$T/l.out"
+	assert_output --regexp '^127\.0\.0\.1:[0-9]+ hello$'
 }
