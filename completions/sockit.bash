@@ -169,26 +169,26 @@ _sockit()
 		return
 	fi
 
-	# The argument of an option.
-	case $prev in
-	--backend)
-		COMPREPLY=($(compgen -W 'select epoll' -- "$cur"))
-		return ;;
-	--allow-uid)
-		COMPREPLY=($(compgen -u -- "$cur"))
-		return ;;
-	--mode)
-		COMPREPLY=($(compgen -W '600 660 666 700 770' -- "$cur"))
-		return ;;
-	-d|--delimiter|--output-delimiter)
-		# Offer the common delimiters, quoted for the shell.
-		[[ -z $cur ]] && COMPREPLY=("'\\n'" "'\\r\\n'" "'\\0'" "'\\t'")
-		return ;;
-	-i|--idle-timeout|-w|--wait|-I|--interval|-f|--format|-x|--max-conns|\
-	-c|--count|-m|--message|--ready-fd)
-		# A duration, a format, a number or text: nothing to offer.
-		return ;;
-	esac
+	# The argument of an option, offered only if this command takes the
+	# option: "send --backend" is an error, not a place for backends.
+	if _sockit_takes_arg "$prev"; then
+		local opts=" $(echo $(_sockit_options "$cmd")) "
+		[[ $opts == *" $prev "* ]] || return
+		case $prev in
+		--backend)
+			COMPREPLY=($(compgen -W 'select epoll' -- "$cur")) ;;
+		--allow-uid)
+			COMPREPLY=($(compgen -u -- "$cur")) ;;
+		--mode)
+			COMPREPLY=($(compgen -W '600 660 666 700 770' -- "$cur")) ;;
+		-d|--delimiter|--output-delimiter)
+			# The common delimiters, quoted for the shell.
+			[[ -z $cur ]] &&
+			    COMPREPLY=("'\\n'" "'\\r\\n'" "'\\0'" "'\\t'") ;;
+		esac
+		# Anything else is a duration, a format, a number or text.
+		return
+	fi
 	[[ $split == true ]] && return
 
 	if [[ $cur == -* ]]; then

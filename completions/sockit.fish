@@ -18,13 +18,13 @@ function __sockit_using
     contains -- $cmd $argv
 end
 
-# Count the operands (not options, not option arguments) after the command.
-function __sockit_operands
+# The operands (not options, not option arguments) after the command,
+# one a line.
+function __sockit_operand_list
     set -l tokens (commandline -opc)
     set -l takes_arg -d --delimiter -i --idle-timeout -x --max-conns --mode \
         --allow-uid --backend --ready-fd -w --wait --output-delimiter \
         -m --message -f --format -I --interval -c --count
-    set -l n 0
     set -l skip 0
     set -l seen_cmd 0
     for t in $tokens[2..-1]
@@ -35,10 +35,13 @@ function __sockit_operands
         else if contains -- $t $takes_arg
             set skip 1
         else if not string match -q -- '-*' $t
-            set n (math $n + 1)
+            echo $t
         end
     end
-    echo $n
+end
+
+function __sockit_operands
+    count (__sockit_operand_list)
 end
 
 # Does the command take another address operand?
@@ -53,6 +56,22 @@ function __sockit_wants_address
         case '*'
             return 1
     end
+end
+
+# Does the command take the PORT of the two-argument form HOST PORT?
+# Only after one bare host name: not after a port, a HOST:PORT, a path
+# or an abstract name, and never for relay (one argument per address).
+function __sockit_wants_port
+    __sockit_using listen send echo clock; or return 1
+    __fish_contains_opt -s U unix; and return 1
+    set -l ops (__sockit_operand_list)
+    test (count $ops) -eq 1; or return 1
+    not string match -qr -- '[:/]|^@|^[0-9]+$' $ops[1]
+end
+
+# TCP service names and their ports, from services(5).
+function __sockit_ports
+    awk '/^[a-z]/ && $2 ~ /\/tcp$/ { print $1 "\t" $2 }' /etc/services 2>/dev/null
 end
 
 # Complete an address: unix socket files and directories, with or without
@@ -144,5 +163,6 @@ complete -c sockit -n '__sockit_using clock' -s I -l interval -x -d 'Tick interv
 complete -c sockit -n '__sockit_using clock' -l utc -d 'Use UTC whatever TZ says'
 complete -c sockit -n '__sockit_using clock' -s c -l count -x -d 'Close each client after N ticks'
 
-# Addresses.
+# Addresses, and the port of HOST PORT.
 complete -c sockit -n __sockit_wants_address -a '(__sockit_address)'
+complete -c sockit -n __sockit_wants_port -a '(__sockit_ports)'
