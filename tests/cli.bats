@@ -371,10 +371,7 @@ stop_with() {
 	local sig want
 	for sig in INT TERM; do
 		want=0; [ $sig = TERM ] || want=130
-		start_py "srv$sig" '
-c = accept_one()
-print("accepted", flush=True)
-c.recv(1)'
+		start_py "srv$sig" accepted.py
 		"$SOCKIT" send --recv-only "$ADDR" >"$T/out" 3>&- &
 		pid=$!
 		wait_for "grep -q accepted '$T/srv$sig.out'"

@@ -179,10 +179,12 @@ EOF
 
 @test "half-close the other way: the server shuts down first, the client still sends" {
 	random_file "$T/up" 2000000
-	start_server l listen --once "$T/l.sock"	# stdin /dev/null: shuts down at once
+	# stdin gives the client a line, then ends: listen shuts down first
+	printf 'hi\n' >"$T/in"
+	SERVER_STDIN=$T/in start_server l listen --once "$T/l.sock"
 	py "$T/l.sock" "$T/up" <<'EOF'
 s = connect('unix:' + sys.argv[1])
-assert s.recv(10) == b''          # the server half-closed first
+assert recv_all(s) == b'hi\n'     # the server half-closed first
 s.sendall(open(sys.argv[2], 'rb').read())
 s.close()
 EOF
@@ -201,8 +203,8 @@ print("127.0.0.1:%d" % s.getsockname()[1])
 s.sendall(open(sys.argv[2], "rb").read()); s.close()
 PY
 	wait_exit "$PID"
-	# one label, then the line byte-exact
-	printf '%s ' "$(cat "$T/me")" | cat - "$T/line" | cmp - "$T/l.out"
+	# one label, then the line byte-exact, ended as -L ends every message
+	{ printf '%s ' "$(cat "$T/me")"; cat "$T/line"; echo; } | cmp - "$T/l.out"
 }
 
 @test "hostile input: a two-byte delimiter split across writes still frames" {

@@ -232,20 +232,10 @@ PY
 
 # A peer that takes a little of a large stdin and resets, or closes at
 # once without reading: send must not pass that off as success.
-RESETTER='
-import struct
-c = accept_one()
-c.recv(1000)
-c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-c.close()'
-CLOSER='
-c = accept_one()
-c.close()'
-
 @test "a peer that resets before taking all of stdin: exit 1 and how much was not sent" {
 	random_file "$T/in.bin" 8000000
 	for opt in "" --send-only; do
-		start_py "srv$opt" "$RESETTER"
+		start_py "srv$opt" reset.py
 		run "$SOCKIT" send $opt "$ADDR" <"$T/in.bin"
 		assert_failure 1
 		assert_output --regexp "^sockit: send: $ADDR: Connection reset by peer \([0-9]+ bytes not sent\)$"
@@ -255,7 +245,7 @@ c.close()'
 @test "a peer that closes without reading: exit 1 and how much was not sent" {
 	random_file "$T/in.bin" 8000000
 	for opt in "" --send-only; do
-		start_py "srv$opt" "$CLOSER"
+		start_py "srv$opt" closer.py
 		run "$SOCKIT" send $opt "$ADDR" <"$T/in.bin"
 		assert_failure 1
 		assert_output --regexp "^sockit: send: $ADDR: (Connection reset by peer|peer closed before taking all of the input) \([0-9]+ bytes not sent\)$"
@@ -265,7 +255,7 @@ c.close()'
 @test "a peer that takes all of a large stdin and then closes: exit 0, also --send-only" {
 	random_file "$T/in.bin" 8000000
 	for opt in "" --send-only; do
-		start_py "srv$opt" "$COUNTER"
+		start_py "srv$opt" counter.py
 		run "$SOCKIT" send $opt "$ADDR" <"$T/in.bin"
 		assert_success
 	done

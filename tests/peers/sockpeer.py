@@ -66,6 +66,20 @@ def expect_closed(s, what="client"):
     if b != b"":
         fail("%s got %r" % (what, b))
 
+def connect_closed(addr, what="client"):
+    """Connect a client that the server refuses: it is closed at once,
+    with EOF or a reset, and a reset may come before connect() returns.
+    Returns the socket (its getsockname() names the client)."""
+    fam, sa = sockaddr(addr)
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.settimeout(10)
+    try:
+        s.connect(sa)
+    except ConnectionResetError:
+        return s
+    expect_closed(s, what)
+    return s
+
 def roundtrip(addr, data):
     """Send data, half-close, and return all that comes back."""
     s = connect(addr)
@@ -81,8 +95,7 @@ def check_max_conns_one(addr):
     first.sendall(b"one\n")
     if recv_exactly(first, 4) != b"one\n":
         fail("first client not served")
-    second = connect(addr)
-    expect_closed(second, "second client")
+    second = connect_closed(addr, "second client")
     first.sendall(b"two\n")
     if recv_exactly(first, 4) != b"two\n":
         fail("first client not served after the second was closed")
