@@ -5,6 +5,9 @@
  * the messages it passes whole must be the ones a single forward split
  * of the whole stream gives, whatever the chunking.
  *
+ * frame_scan, which searches only what is new, must find the same
+ * message ends as frame_whole searching the whole buffer each time.
+ *
  * Input: byte 0 = delimiter length (1-4), then the delimiter, then one
  * byte of buffer size, then the stream; chunk sizes come from the
  * stream's own bytes so that the fuzzer controls them too.
@@ -22,6 +25,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct delim	 d;
+	struct frame_scan fs = { 0, 0 };
 	const char	*in;
 	char		*buf, *out;
 	size_t		 dlen, cap, n, pos = 0, held = 0, outlen = 0;
@@ -65,6 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		held += chunk;
 		pos += chunk;
 		whole = frame_whole(&d, buf, held);
+		assert(frame_scan(&d, &fs, buf, held) == whole);
 		if (whole == 0 && held == cap) {
 			whole = held;		/* a full buffer: a piece */
 			piece = 1;
@@ -74,6 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(bound[outlen + whole]);
 		memcpy(out + outlen, buf, whole);
 		outlen += whole;
+		frame_consumed(&fs, whole);
 		memmove(buf, buf + whole, held - whole);
 		held -= whole;
 	}

@@ -33,6 +33,7 @@ struct pair {
 	struct chan	 up, down;	/* cli -> tgt, tgt -> cli */
 	int		 candidate;	/* index into the target's addresses */
 	int		 connecting;
+	int		 busy;		/* the target's backlog was full */
 	int64_t		 deadline;	/* of the connect (-w), 0 = none */
 	struct timer	 timer;		/* the deadline, or a retry */
 };
@@ -119,6 +120,10 @@ pair_connect(struct pair *p, char *err, size_t errlen)
 		/* A full unix backlog passes: try again, until -w. */
 		if (R->target.busy && (p->deadline == 0 ||
 		    now_ms() + BUSY_RETRY_MS < p->deadline)) {
+			if (!p->busy)
+				log_v(2, "%s: %s: backlog full, trying again",
+				    p->cli.name, R->tname);
+			p->busy = 1;
 			p->candidate = 0;
 			p->connecting = 1;
 			return timer_at(s->loop, &p->timer,

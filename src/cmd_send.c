@@ -222,10 +222,13 @@ run(struct send *s, int fd, const char *name)
 {
 	unsigned long long	 left;
 	socklen_t		 elen = sizeof(int);
+	enum loop_backend	 be;
 	char			 err[256];
 	int			 e;
 
-	if ((s->loop = loop_new(LOOP_SELECT, err, sizeof(err))) == NULL)
+	/* Many inherited descriptors put ours past select(): then epoll. */
+	be = fd < loop_fd_limit(LOOP_SELECT) ? loop_pick(2) : LOOP_EPOLL;
+	if ((s->loop = loop_new(be, err, sizeof(err))) == NULL)
 		fatal("%s", err);
 	s->in = conn_new(0, "stdin");
 	s->out = conn_new(1, "stdout");

@@ -28,13 +28,24 @@ sig_handler(int signo)
 enum loop_backend
 loop_pick(long long nfds)
 {
-	int	fd;
+	int	*fds, limit = loop_fd_limit(LOOP_SELECT), n = 0, top = -1;
 
-	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+	/*
+	 * Take the descriptors that would come next and see where they
+	 * land: inherited ones may leave a few holes below FD_SETSIZE and
+	 * put the rest past it.
+	 */
+	if (nfds >= limit)
+		return LOOP_EPOLL;
+	if ((fds = calloc(nfds, sizeof(*fds))) == NULL)
 		return LOOP_SELECT;
-	close(fd);
-	return fd + nfds > loop_fd_limit(LOOP_SELECT) ? LOOP_EPOLL :
-	    LOOP_SELECT;
+	while (n < nfds && top < limit &&
+	    (fds[n] = open("/dev/null", O_RDONLY | O_CLOEXEC)) != -1)
+		top = fds[n++];
+	while (n > 0)
+		close(fds[--n]);
+	free(fds);
+	return top >= limit ? LOOP_EPOLL : LOOP_SELECT;
 }
 
 struct loop *

@@ -80,9 +80,8 @@ extern const struct loop_ops	loop_select_ops, loop_epoll_ops;
 /* The highest fd + 1 a backend can watch. */
 int	loop_fd_limit(enum loop_backend);
 /*
- * select() unless the descriptors to come would not fit it: the lowest
- * free one now, plus nfds, past FD_SETSIZE (a process that inherited
- * many descriptors).
+ * select() unless the next nfds descriptors would not all fit it (a
+ * process that inherited many descriptors): then epoll.
  */
 enum loop_backend	loop_pick(long long nfds);
 

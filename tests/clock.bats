@@ -252,3 +252,38 @@ EOF
 		[ "${stderr_lines[-1]}" = "Try 'sockit clock --help'." ]
 	done
 }
+
+@test "clock --max-conns 2: clients that have left free their slots for the next" {
+	start_server k clock -vv -x 2 -I 1h 127.0.0.1:0
+	local i
+	for i in 1 2; do	# one tick, then gone
+		run py "$ADDR" <<'EOF2'
+s = connect(sys.argv[1]); print(s.recv(100).decode(), end=""); s.close()
+EOF2
+		assert_success
+		assert_output --regexp '^[0-9]{2}:[0-9]{2}:[0-9]{2}$'
+	done
+	wait_for '[ "$(grep -c "end of data" "$T/k.err")" -eq 2 ]'
+	run py "$ADDR" <<'EOF2'
+s = connect(sys.argv[1])
+try:
+    b = s.recv(100)
+except ConnectionResetError:
+    fail("third client refused")
+print("served" if b else "third client closed")
+EOF2
+	assert_output "served"
+}
+
+@test "clock: a unix client that has gone is let go at once" {
+	start_server k clock -v -x 1 -I 1h "$T/k.sock"
+	run py "$ADDR" <<'EOF2'
+s = connect(sys.argv[1]); print(s.recv(100).decode(), end=""); s.close()
+EOF2
+	assert_output --regexp '^[0-9]{2}:[0-9]{2}:[0-9]{2}$'
+	wait_for 'grep -q "closed: gone" "$T/k.err"'
+	run py "$ADDR" <<'EOF2'
+s = connect(sys.argv[1]); print(s.recv(100).decode(), end=""); s.close()
+EOF2
+	assert_output --regexp '^[0-9]{2}:[0-9]{2}:[0-9]{2}$'
+}

@@ -410,3 +410,14 @@ EOF
 	[ "$STATUS" -eq 0 ]
 	[ ! -e "$T/e.sock" ]
 }
+
+@test "a client refused by --max-conns is reset: sockit send says so and exits 1" {
+	start_server e echo -v --max-conns 1 127.0.0.1:0
+	local eaddr=$ADDR
+	start_py h hold.py "$eaddr"
+	wait_for 'grep -q "connection from" "$T/e.err"'
+	run "$SOCKIT" send --recv-only "$eaddr"
+	assert_failure 1
+	assert_output --partial "Connection reset by peer"
+	grep -q "refused: 1 client already (--max-conns)" "$T/e.err"
+}

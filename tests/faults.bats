@@ -74,7 +74,9 @@ PY
 	mkfifo "$T/e.ready"
 	(
 		ulimit -n 40
-		exec "$SOCKIT" echo -v --ready-fd 4 127.0.0.1:0 4>"$T/e.ready" \
+		# select: epoll would size its table to the 40 and refuse the
+		# extra clients before the descriptors run out
+		exec "$SOCKIT" echo -v --backend select --ready-fd 4 127.0.0.1:0 4>"$T/e.ready" \
 			</dev/null >"$T/e.out" 2>"$T/e.err" 3>&-
 	) &
 	PID=$!
@@ -319,4 +321,20 @@ d = open(sys.argv[1], "rb").read()
 want = b"X" * 300000 + b"|" + b"A" * 262143 + b"|next|"
 assert d == want, (len(d), d[-20:])
 PY
+}
+
+@test "started with 1,100 inherited descriptors, listen, relay and send still work (epoll is picked)" {
+	[ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 4096 ]
+	ulimit -n 4096
+	(
+		# every descriptor from 5 to 1110 taken: sockit's own come after
+		for fd in $(seq 5 1110); do eval "exec $fd</dev/null"; done
+		start_server l listen --once 127.0.0.1:0
+		laddr=$ADDR lpid=$PID
+		start_server r relay 127.0.0.1:0 "$laddr"
+		"$SOCKIT" send -m "past FD_SETSIZE" "$ADDR" 3>&-
+		wait_exit "$lpid"
+		[ "$STATUS" -eq 0 ]
+	)
+	[ "$(cat "$T/l.out")" = "past FD_SETSIZE" ]
 }

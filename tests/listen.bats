@@ -428,3 +428,109 @@ PY
 	[ "$(head -n 1 "$T/l.out" | wc -c)" -eq 100001 ]
 	[ "$(tail -n 1 "$T/l.out")" = "tail without newline" ]
 }
+
+@test "--once --recv-only leaves the client's write side open: what it types later is heard" {
+	start_server l listen --once --recv-only 127.0.0.1:0
+	run py "$ADDR" <<'EOF2'
+s = connect(sys.argv[1])
+if not nothing_within(s, 0.5):
+    fail("the server ended its side at connect")
+s.sendall(b"typed later\n")
+s.shutdown(socket.SHUT_WR)
+print("heard")
+EOF2
+	assert_success
+	wait_exit "$PID"
+	[ "$STATUS" -eq 0 ]
+	[ "$(cat "$T/l.out")" = "typed later" ]
+}
+
+@test "--once with an empty stdin (</dev/null) leaves the client's write side open too" {
+	start_server l listen --once 127.0.0.1:0	# stdin is /dev/null
+	run py "$ADDR" <<'EOF2'
+s = connect(sys.argv[1])
+if not nothing_within(s, 0.5):
+    fail("the server ended its side at connect")
+s.sendall(b"still heard\n")
+s.close()
+EOF2
+	assert_success
+	wait_exit "$PID"
+	[ "$(cat "$T/l.out")" = "still heard" ]
+}
+
+@test "--once with stdin that fed the client: curl gets the response and its EOF" {
+	printf 'HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello curl\n' >"$T/resp"
+	SERVER_STDIN=$T/resp start_server l listen --once 127.0.0.1:0
+	run timeout 10 curl -sS "http://$ADDR/"
+	assert_success
+	assert_output "hello curl"
+	wait_exit "$PID"
+	grep -q "^GET / HTTP/1.1" "$T/l.out"
+}
+
+@test "-L: a client's last message without a newline still ends its line" {
+	start_server l listen -L 127.0.0.1:0
+	printf 'partial' | nc -N 127.0.0.1 "$PORT"
+	printf 'next\n' | nc -N 127.0.0.1 "$PORT"
+	wait_for '[ "$(wc -l <"$T/l.out")" -eq 2 ]'
+	run cat "$T/l.out"
+	assert_line --index 0 --regexp '^127\.0\.0\.1:[0-9]+ partial$'
+	assert_line --index 1 --regexp '^127\.0\.0\.1:[0-9]+ next$'
+}
+
+@test "--output-delimiter: a last message without a delimiter still gets the output delimiter" {
+	start_server l listen -d ';' --output-delimiter '\n' 127.0.0.1:0
+	printf 'one;two' | nc -N 127.0.0.1 "$PORT"
+	printf 'three;' | nc -N 127.0.0.1 "$PORT"
+	wait_for '[ "$(wc -l <"$T/l.out")" -eq 3 ]'
+	[ "$(cat "$T/l.out")" = "$(printf 'one\ntwo\nthree')" ]
+}
+
+@test "a lone client's prompt without a newline shows at once, as with nc" {
+	start_server l listen 127.0.0.1:0
+	PYTHONPATH=$PEERS python3 "$PEERS/prompt.py" "$ADDR" "$T/seen" 3>&- &
+	local cpid=$!
+	wait_for '[ "$(cat "$T/l.out")" = "Password: " ]'
+	touch "$T/seen"
+	wait "$cpid"
+	wait_for '[ "$(cat "$T/l.out")" = "$(printf "Password: secret")" ]'
+}
+
+@test "-L with a lone client: the prompt shows at once under one label" {
+	start_server l listen -L 127.0.0.1:0
+	PYTHONPATH=$PEERS python3 "$PEERS/prompt.py" "$ADDR" "$T/seen" 3>&- &
+	local cpid=$!
+	wait_for 'grep -q "^127\.0\.0\.1:[0-9]* Password: $" "$T/l.out"'
+	touch "$T/seen"
+	wait "$cpid"
+	wait_for '[ "$(wc -l <"$T/l.out")" -eq 1 ]'
+	run cat "$T/l.out"
+	assert_output --regexp '^127\.0\.0\.1:[0-9]+ Password: secret$'
+}
+
+@test "a client stalled mid-message holds the others back for a second at most, then is cut" {
+	start_server l listen -v -L 127.0.0.1:0
+	PYTHONPATH=$PEERS python3 "$PEERS/stall.py" "$ADDR" "$T/l.out" "$T/go" >"$T/stall.out" 3>&- &
+	local cpid=$!
+	wait_for 'grep -q "^b after" "$T/stall.out"'
+	grep -q "no end of message for 1000 ms while others wait: cut" "$T/l.err"
+	touch "$T/go"
+	wait "$cpid"
+	wait_for '[ "$(wc -l <"$T/l.out")" -eq 3 ]'
+	# the stalled message is ended where it was cut, the other client's
+	# line follows whole, and the rest of the first starts a new line
+	[ "$(head -n 1 "$T/l.out" | sed 's/^127\.0\.0\.1:[0-9]* //' | tr -d a | wc -c)" -eq 1 ]
+	[ "$(head -n 1 "$T/l.out" | tr -cd a | wc -c)" -eq 300000 ]
+	run sed 1d "$T/l.out"
+	assert_line --index 0 --regexp '^127\.0\.0\.1:[0-9]+ b$'
+	assert_line --index 1 --regexp '^127\.0\.0\.1:[0-9]+ tail$'
+}
+
+@test "-vv logs state changes and chunk sizes" {
+	start_server l listen -vv --once 127.0.0.1:0
+	"$SOCKIT" send -m hello "$ADDR"
+	wait_exit "$PID"
+	grep -q "127.0.0.1:[0-9]*: 6 bytes in" "$T/l.err"
+	grep -q "127.0.0.1:[0-9]*: end of data" "$T/l.err"
+}

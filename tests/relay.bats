@@ -379,3 +379,30 @@ EOF
 	EOF
 	[ ! -e "$T/r.sock" ]
 }
+
+@test "relay whose target is down resets its client: sockit send says so and exits 1" {
+	start_server r relay 127.0.0.1:0 "127.0.0.1:$(free_port)"
+	run "$SOCKIT" send --recv-only "$ADDR"
+	assert_failure 1
+	assert_output --partial "Connection reset by peer"
+}
+
+@test "relay to a unix target with a full backlog tries again until it is taken (within -w)" {
+	start_py b busy_unix.py "$T/t.sock" "$T/go"
+	start_server r relay -vv -w 20 127.0.0.1:0 "unix:$T/t.sock"
+	"$SOCKIT" send -m "through the backlog" "$ADDR" >"$T/out" 2>"$T/send.err" 3>&- &
+	local spid=$!
+	wait_for 'grep -q "backlog full, trying again" "$T/r.err"'
+	touch "$T/go"
+	wait_exit "$spid"
+	[ "$STATUS" -eq 0 ]
+	[ "$(cat "$T/out")" = "through the backlog" ]
+}
+
+@test "relay to a unix target whose backlog stays full gives up at -w" {
+	start_py b busy_unix.py "$T/t.sock" "$T/never"
+	start_server r relay -w 500ms 127.0.0.1:0 "unix:$T/t.sock"
+	run "$SOCKIT" send -m hi "$ADDR"
+	assert_failure 1
+	grep -q "connect .*t.sock: Resource temporarily unavailable" "$T/r.err"
+}
