@@ -59,10 +59,7 @@ on_client(struct loop *l, int fd, int events, void *arg)
 
 	(void)l;
 	(void)fd;
-	if (events & LOOP_WRITE)
-		chan_write(&e->ch);
-	if (events & LOOP_READ)
-		chan_read(&e->ch);
+	conn_io(&e->c, events);
 	settle(e);
 }
 

@@ -216,10 +216,7 @@ on_cli(struct loop *l, int fd, int events, void *arg)
 
 	(void)l;
 	(void)fd;
-	if (events & LOOP_WRITE)
-		chan_write(&p->down);
-	if (events & LOOP_READ)
-		chan_read(&p->up);
+	conn_io(&p->cli, events);
 	after_io(p);
 }
 
@@ -234,10 +231,7 @@ on_tgt(struct loop *l, int fd, int events, void *arg)
 		connect_done(p);
 		return;
 	}
-	if (events & LOOP_WRITE)
-		chan_write(&p->up);
-	if (events & LOOP_READ)
-		chan_read(&p->down);
+	conn_io(&p->tgt, events);
 	after_io(p);
 }
 

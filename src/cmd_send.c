@@ -108,15 +108,7 @@ on_io(struct loop *l, int fd, int events, void *arg)
 	struct send	*s = arg;
 
 	(void)l;
-	if (fd == s->net->fd) {
-		if (events & LOOP_WRITE)
-			chan_write(&s->up);
-		if (events & LOOP_READ)
-			chan_read(&s->down);
-	} else if (fd == 0)
-		chan_read(&s->up);
-	else
-		chan_write(&s->down);
+	conn_io(fd == s->net->fd ? s->net : fd == 0 ? s->in : s->out, events);
 	update(s);
 }
 

@@ -238,6 +238,15 @@ conn_interest(const struct conn *c)
 }
 
 void
+conn_io(struct conn *c, int events)
+{
+	if (events & LOOP_WRITE && c->wchan != NULL)
+		chan_write(c->wchan);
+	if (events & LOOP_READ && c->rchan != NULL)
+		chan_read(c->rchan);
+}
+
+void
 chan_init(struct chan *ch, struct conn *src, struct conn *dst,
     const struct delim *frame)
 {

@@ -86,6 +86,8 @@ struct conn	*conn_new(int fd, const char *name);
 void	conn_free(struct conn *);
 /* Read/write interest of c from the state of its chans. */
 int	conn_interest(const struct conn *);
+/* c is ready (LOOP_READ, LOOP_WRITE): write out, then read in. */
+void	conn_io(struct conn *, int events);
 /* Through the transport, counting bytes and traffic time. */
 ssize_t	conn_write(struct conn *, const void *, size_t);
 void	conn_shutdown(struct conn *);

@@ -232,33 +232,38 @@ PY
 
 # A peer that takes a little of a large stdin and resets, or closes at
 # once without reading: send must not pass that off as success.
-@test "a peer that resets before taking all of stdin: exit 1 and how much was not sent" {
+# both_modes PEER CHECK: 8 MB of stdin to a fresh PEER, with send and
+# with send --send-only; CHECK (a function) judges each run.
+both_modes() {
+	local peer=$1 check=$2 opt
 	random_file "$T/in.bin" 8000000
 	for opt in "" --send-only; do
-		start_py "srv$opt" reset.py
+		start_py "srv$opt" "$peer"
 		run "$SOCKIT" send $opt "$ADDR" <"$T/in.bin"
-		assert_failure 1
-		assert_output --regexp "^sockit: send: $ADDR: Connection reset by peer \([0-9]+ bytes not sent\)$"
+		$check
 	done
+}
+
+reset_reported() {
+	assert_failure 1
+	assert_output --regexp "^sockit: send: $ADDR: Connection reset by peer \([0-9]+ bytes not sent\)$"
+}
+
+close_reported() {
+	assert_failure 1
+	assert_output --regexp "^sockit: send: $ADDR: (Connection reset by peer|peer closed before taking all of the input) \([0-9]+ bytes not sent\)$"
+}
+
+@test "a peer that resets before taking all of stdin: exit 1 and how much was not sent" {
+	both_modes reset.py reset_reported
 }
 
 @test "a peer that closes without reading: exit 1 and how much was not sent" {
-	random_file "$T/in.bin" 8000000
-	for opt in "" --send-only; do
-		start_py "srv$opt" closer.py
-		run "$SOCKIT" send $opt "$ADDR" <"$T/in.bin"
-		assert_failure 1
-		assert_output --regexp "^sockit: send: $ADDR: (Connection reset by peer|peer closed before taking all of the input) \([0-9]+ bytes not sent\)$"
-	done
+	both_modes closer.py close_reported
 }
 
 @test "a peer that takes all of a large stdin and then closes: exit 0, also --send-only" {
-	random_file "$T/in.bin" 8000000
-	for opt in "" --send-only; do
-		start_py "srv$opt" counter.py
-		run "$SOCKIT" send $opt "$ADDR" <"$T/in.bin"
-		assert_success
-	done
+	both_modes counter.py assert_success
 }
 
 @test "a PORT-only (dual-stack) listen -L labels IPv4 clients as 127.0.0.1:PORT" {
