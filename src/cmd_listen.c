@@ -396,7 +396,10 @@ settle(struct listen *L, struct client *cl)
 	loop_set(L->srv.loop, cl->c.fd, client_interest(L, cl));
 }
 
-/* The sink came free: those it held back go on, in order. */
+/*
+ * The sink came free: those it held back go on, in order; the owner
+ * first, or the others would wait behind it for nothing.
+ */
 static void
 release(struct listen *L)
 {
@@ -405,6 +408,11 @@ release(struct listen *L)
 
 	while (L->released) {
 		L->released = 0;
+		if ((cl = L->owner) != NULL && cl->waiting &&
+		    sink_open_for(L, cl)) {
+			waitq_del(L, cl);
+			settle(L, cl);
+		}
 		for (n = L->nwaiting; n > 0; n--) {
 			if ((cl = TAILQ_FIRST(&L->waiting)) == NULL ||
 			    !sink_open_for(L, cl))
@@ -615,10 +623,13 @@ on_stop(struct server *s)
 	after(LISTEN(s));
 }
 
+/* The last client is gone: stop, unless stdout has still to be
+ * written (then after() stops once it is). */
 static void
 on_drained(struct server *s)
 {
-	after(LISTEN(s));
+	if (LISTEN(s)->sink.len == 0)
+		loop_stop(s->loop);
 }
 
 static void

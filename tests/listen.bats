@@ -534,3 +534,9 @@ EOF2
 	grep -q "127.0.0.1:[0-9]*: 6 bytes in" "$T/l.err"
 	grep -q "127.0.0.1:[0-9]*: end of data" "$T/l.err"
 }
+
+@test "a client mid-message goes on before those queued behind it, with no stall cut" {
+	run env PYTHONPATH="$PEERS" python3 "$PEERS/owner_behind.py" "$SOCKIT"
+	assert_success
+	assert_output "3100000 b not cut"
+}
