@@ -11,6 +11,7 @@ _sockit_opts_delim='-d --delimiter -0 --null'
 _sockit_opts_server='-x --max-conns --mode --allow-uid --backend --ready-fd
 	-k --keep-open'
 _sockit_opts_client='-w --wait'
+_sockit_opts_watch='--hexdump'
 _sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once'
 _sockit_opts_send='-m --message --send-only --recv-only -N --shutdown'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
@@ -27,15 +28,17 @@ _sockit_options()
 {
 	case $1 in
 	listen)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server $_sockit_opts_listen" ;;
+		    "$_sockit_opts_server $_sockit_opts_listen" \
+		    "$_sockit_opts_watch" ;;
 	send)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_client $_sockit_opts_send" ;;
+		    "$_sockit_opts_client $_sockit_opts_send" \
+		    "$_sockit_opts_watch" ;;
 	echo)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server" ;;
+		    "$_sockit_opts_server $_sockit_opts_watch" ;;
 	clock)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_server $_sockit_opts_clock" ;;
 	relay)	echo "$_sockit_opts_common $_sockit_opts_server" \
-		    "$_sockit_opts_client" ;;
+		    "$_sockit_opts_client $_sockit_opts_watch" ;;
 	esac
 }
 

@@ -682,6 +682,6 @@ const struct cmd cmd_listen = {
 	"listen", "[options] ADDRESS",
 	"accept clients; their data to stdout, stdin to them",
 	listen_opts, NULL,
-	GROUP_DELIM | GROUP_SERVER | CMD_STDIO,
+	GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | CMD_STDIO,
 	listen_exec
 };

@@ -328,6 +328,6 @@ const struct cmd cmd_relay = {
 	"relay", "[options] LISTEN TARGET",
 	"forward each client of LISTEN to TARGET, both ways",
 	NULL, "(-w is the connect timeout to TARGET; -x counts client pairs)",
-	GROUP_SERVER | GROUP_CLIENT | CMD_PAIRS,
+	GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | CMD_PAIRS,
 	relay_exec
 };

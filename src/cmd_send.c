@@ -227,6 +227,7 @@ run(struct send *s, int fd, const char *name)
 	s->net = conn_new(fd, name);
 	if (s->in == NULL || s->out == NULL || s->net == NULL)
 		fatal("%s", strerror(errno));
+	s->net->watched = 1;
 	s->stdin_tty = isatty(0);
 	chan_init(&s->up, s->in, s->net, NULL);
 	chan_init(&s->down, s->net, s->out, NULL);
@@ -321,6 +322,6 @@ const struct cmd cmd_send = {
 	"send", "[options] ADDRESS",
 	"connect; stdin (or -m messages) out, replies to stdout",
 	send_opts, NULL,
-	GROUP_DELIM | GROUP_CLIENT | CMD_STDIO,
+	GROUP_DELIM | GROUP_CLIENT | GROUP_WATCH | CMD_STDIO,
 	send_exec
 };

@@ -47,6 +47,7 @@ extern const struct xport	xport_plain;
 struct conn {
 	int			 fd;
 	int			 is_sock;
+	int			 watched;	/* a peer: --hexdump shows it */
 	const struct xport	*xp;
 	char			 name[SOCK_NAME_MAX];	/* peer, for logs */
 	uint64_t		 rx, tx;		/* bytes read, written */

@@ -45,6 +45,11 @@ static const struct opt_spec server_opts[] = {
 	    "accepted for nc habits (the default)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
+static const struct opt_spec watch_opts[] = {
+	{ "hexdump", OPT_HEXDUMP, optional_argument, "[=FILE]",
+	    "dump every chunk both ways to stderr or FILE" },
+	{ NULL, 0, 0, NULL, NULL }
+};
 static const struct opt_spec client_opts[] = {
 	{ "wait", 'w', required_argument, "DUR", "connect timeout" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -67,6 +72,8 @@ tables(const struct cmd *cmd, const struct opt_spec **t)
 		t[n++] = server_opts;
 	if (cmd->flags & GROUP_CLIENT)
 		t[n++] = client_opts;
+	if (cmd->flags & GROUP_WATCH)
+		t[n++] = watch_opts;
 	t[n++] = base_opts;
 	return n;
 }
@@ -76,7 +83,7 @@ static void
 build(const struct cmd *cmd, struct option *longs, char *shorts,
     size_t slen)
 {
-	const struct opt_spec	*t[5], *o;
+	const struct opt_spec	*t[6], *o;
 	int			 i, n, nt = tables(cmd, t);
 	size_t			 k = 0;
 
@@ -116,7 +123,8 @@ help_line(FILE *f, const struct opt_spec *o)
 		n += snprintf(label + n, sizeof(label) - n, "%s--%s",
 		    o->ch < 256 ? ", " : "    ", o->name);
 	if (o->argname != NULL)
-		snprintf(label + n, sizeof(label) - n, " %s", o->argname);
+		snprintf(label + n, sizeof(label) - n, "%s%s",
+		    o->argname[0] == '[' ? "" : " ", o->argname);
 	fprintf(f, "%-*s  ", HELP_COLUMN - 2, label);
 	/* A help text of several lines goes on under the first. */
 	for (; *p != '\0'; p++) {
@@ -130,7 +138,7 @@ help_line(FILE *f, const struct opt_spec *o)
 void
 opts_help(FILE *f, const struct cmd *cmd)
 {
-	const struct opt_spec	*t[5], *o;
+	const struct opt_spec	*t[6], *o;
 	int			 i, nt = tables(cmd, t);
 
 	if (cmd->opts == NULL && cmd->note != NULL)
@@ -251,6 +259,14 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 		return 0;	/* servers keep listening anyway */
 	case 'w':
 		return parse_duration(arg, &co->wait_ms, why);
+	case OPT_HEXDUMP:
+		if (arg != NULL && *arg == '\0') {
+			*why = "an empty FILE (--hexdump alone: stderr)";
+			return -1;
+		}
+		co->hexdump = 1;
+		co->hexdump_file = arg;
+		return 0;
 	}
 	return 1;
 }
