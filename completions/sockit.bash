@@ -13,13 +13,14 @@ _sockit_opts_server='-x --max-conns --mode --allow-uid --backend --ready-fd
 _sockit_opts_client='-w --wait'
 _sockit_opts_watch='--hexdump'
 _sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once'
-_sockit_opts_send='-m --message --send-only --recv-only -N --shutdown'
+_sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
+	--proxy'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
 
 # Options that take an argument.
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
 	--allow-uid --backend --ready-fd -w --wait --output-delimiter
-	-m --message -f --format -I --interval -c --count'
+	-m --message -f --format -I --interval -c --count --proxy'
 
 _sockit_commands='listen send echo clock relay help'
 
@@ -184,6 +185,10 @@ _sockit()
 			COMPREPLY=($(compgen -u -- "$cur")) ;;
 		--mode)
 			COMPREPLY=($(compgen -W '600 660 666 700 770' -- "$cur")) ;;
+		--proxy)
+			COMPREPLY=($(compgen -W 'socks5:// socks5h:// http://' \
+			    -- "$cur"))
+			compopt -o nospace 2>/dev/null ;;
 		-d|--delimiter|--output-delimiter)
 			# The common delimiters, quoted for the shell.
 			[[ -z $cur ]] &&

@@ -24,7 +24,7 @@ function __sockit_operand_list
     set -l tokens (commandline -opc)
     set -l takes_arg -d --delimiter -i --idle-timeout -x --max-conns --mode \
         --allow-uid --backend --ready-fd -w --wait --output-delimiter \
-        -m --message -f --format -I --interval -c --count
+        -m --message -f --format -I --interval -c --count --proxy
     set -l skip 0
     set -l seen_cmd 0
     for t in $tokens[2..-1]
@@ -159,6 +159,7 @@ complete -c sockit -n '__sockit_using listen' -s 1 -l once -d 'Serve one client 
 # send
 complete -c sockit -n '__sockit_using send' -s m -l message -x -d 'Send TEXT followed by the delimiter'
 complete -c sockit -n '__sockit_using send' -l send-only -d 'Never read the socket; exit after sending'
+complete -c sockit -n '__sockit_using send' -l proxy -x -a 'socks5:// socks5h:// http://' -d 'Connect through a SOCKS5 or HTTP CONNECT proxy'
 complete -c sockit -n '__sockit_using send' -s N -l shutdown -d 'Shut down the write side on stdin EOF (the default)'
 
 # clock

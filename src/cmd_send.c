@@ -5,7 +5,9 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
+#include "proxy.h"
 #include "server.h"
 #include "util.h"
 
@@ -23,6 +26,7 @@ struct send {
 	const char	*msg[64];
 	int		 nmsg;
 	int		 send_only, recv_only;
+	const char	*proxy;		/* --proxy URL */
 
 	struct loop	*loop;
 	struct conn	*in, *out, *net;
@@ -42,6 +46,9 @@ static const struct opt_spec send_opts[] = {
 	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
 	{ "shutdown", 'N', no_argument, NULL,
 	    "accepted for nc habits (the default)" },
+	{ "proxy", OPT_PROXY, required_argument, "URL",
+	    "connect through socks5://, socks5h:// or\n"
+	    "http:// [USER:PASS@]HOST[:PORT]" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -66,6 +73,9 @@ send_opt(int ch, const char *arg, void *ctx, const char **why)
 		return 0;
 	case 'N':
 		return 0;	/* half-close on EOF is the default */
+	case OPT_PROXY:
+		s->proxy = arg;
+		return 0;
 	}
 	return 1;
 }
@@ -74,6 +84,25 @@ static void
 finish(struct send *s)
 {
 	loop_stop(s->loop);
+}
+
+/*
+ * The peer's data has ended: so does stdout's.  A pipe's reader (ssh
+ * running us as its ProxyCommand) sees EOF only once the pipe closes;
+ * a socket was shut down by its chan already.
+ */
+static void
+end_stdout(struct send *s)
+{
+	struct stat	st;
+	int		fd;
+
+	if (s->down.err != 0 || fstat(1, &st) == -1 || !S_ISFIFO(st.st_mode))
+		return;
+	if ((fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
+		return;
+	dup2(fd, 1);
+	close(fd);
 }
 
 /* After every event: interest from buffer state, and are we done? */
@@ -93,6 +122,7 @@ update(struct send *s)
 	if (s->down.done && !s->peer_gone) {
 		s->peer_gone = 1;
 		log_v(2, "peer closed");
+		end_stdout(s);
 		if (s->stdin_tty || sock_hung_up(s->net->fd))
 			finish(s);
 	}
@@ -278,6 +308,39 @@ run(struct send *s, int fd, const char *name)
 	return s->status;
 }
 
+/* Connect to a through the proxy; -w covers the handshake too. */
+static int
+proxy_connect(struct send *s, const struct addr *a)
+{
+	struct proxy	px;
+	struct target	t;
+	char		err[512];
+	int64_t		deadline = s->co.wait_ms ? now_ms() + s->co.wait_ms : 0;
+	int		fd, usage;
+
+	if (proxy_parse(s->proxy, s->co.family, &px, err, sizeof(err)) == -1)
+		usage_error(&cmd_send, "--proxy %s: %s", s->proxy, err);
+	if (proxy_target(&px, a, s->co.family, &usage, err,
+	    sizeof(err)) == -1) {
+		if (usage)
+			usage_error(&cmd_send, "%s", err);
+		fatal("%s", err);
+	}
+	if (sock_target(&px.addr, &t, &usage, err, sizeof(err)) == -1) {
+		if (usage)
+			usage_error(&cmd_send, "--proxy %s: %s", s->proxy, err);
+		fatal("proxy %s: %s", px.name, err);
+	}
+	fd = sock_connect(&t, s->co.wait_ms, err, sizeof(err));
+	sock_target_free(&t);
+	if (fd == -1)
+		fatal("proxy %s: %s", px.name, err);
+	if (proxy_handshake(&px, fd, deadline, err, sizeof(err)) == -1)
+		fatal("%s", err);
+	log_v(1, "proxy %s: connected to %s", px.name, px.target);
+	return fd;
+}
+
 static int
 send_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -304,15 +367,19 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	if (opts_address(&s.co, 0, argc - n, argv + n, &a, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
-	if (sock_target(&a, &t, &usage, err, sizeof(err)) == -1) {
-		if (usage)
-			usage_error(cmd, "%s", err);
-		fatal("%s", err);
+	if (s.proxy != NULL)
+		fd = proxy_connect(&s, &a);
+	else {
+		if (sock_target(&a, &t, &usage, err, sizeof(err)) == -1) {
+			if (usage)
+				usage_error(cmd, "%s", err);
+			fatal("%s", err);
+		}
+		fd = sock_connect(&t, s.co.wait_ms, err, sizeof(err));
+		sock_target_free(&t);
+		if (fd == -1)
+			fatal("%s", err);
 	}
-	fd = sock_connect(&t, s.co.wait_ms, err, sizeof(err));
-	sock_target_free(&t);
-	if (fd == -1)
-		fatal("%s", err);
 	snprintf(err, sizeof(err), "%s", argc - n == 1 ? argv[n] : "peer");
 	log_v(1, "connected to %s", err);
 	return run(&s, fd, err);

@@ -297,8 +297,10 @@ static const struct {
 	    "message with CRLF" },
 	{ 's', "choosing the source address is not supported yet" },
 	{ 'n', "not needed: a numeric address is never looked up" },
-	{ 'X', "proxies are not supported yet" },
-	{ 'x', "proxies are not supported yet" },
+	{ 'X', "use --proxy socks5://HOST:PORT, socks5h://... or "
+	    "http://HOST:PORT (CONNECT)" },
+	{ 'x', "use --proxy socks5://HOST:PORT, socks5h://... or "
+	    "http://HOST:PORT (CONNECT)" },
 };
 
 const char *
