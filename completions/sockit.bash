@@ -39,7 +39,7 @@ _sockit_options()
 	clock)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_server $_sockit_opts_clock" ;;
 	relay)	echo "$_sockit_opts_common $_sockit_opts_server" \
-		    "$_sockit_opts_client $_sockit_opts_watch" ;;
+		    "$_sockit_opts_client $_sockit_opts_watch --proxy" ;;
 	esac
 }
 

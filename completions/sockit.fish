@@ -159,7 +159,7 @@ complete -c sockit -n '__sockit_using listen' -s 1 -l once -d 'Serve one client 
 # send
 complete -c sockit -n '__sockit_using send' -s m -l message -x -d 'Send TEXT followed by the delimiter'
 complete -c sockit -n '__sockit_using send' -l send-only -d 'Never read the socket; exit after sending'
-complete -c sockit -n '__sockit_using send' -l proxy -x -a 'socks5:// socks5h:// http://' -d 'Connect through a SOCKS5 or HTTP CONNECT proxy'
+complete -c sockit -n '__sockit_using send relay' -l proxy -x -a 'socks5:// socks5h:// http://' -d 'Connect through a SOCKS5 or HTTP CONNECT proxy'
 complete -c sockit -n '__sockit_using send' -s N -l shutdown -d 'Shut down the write side on stdin EOF (the default)'
 
 # clock

@@ -17,14 +17,17 @@
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
+#include "proxy.h"
 #include "server.h"
 #include "util.h"
 
 struct relay {
 	struct common	 co;
 	struct server	 srv;
-	struct target	 target;
+	struct target	 target;	/* TARGET, or the proxy to it */
 	char		 tname[SOCK_NAME_MAX];
+	const char	*proxy_url;	/* --proxy */
+	struct proxy	 proxy;
 };
 
 struct pair {
@@ -34,6 +37,8 @@ struct pair {
 	int		 candidate;	/* index into the target's addresses */
 	int		 connecting;
 	int		 busy;		/* the target's backlog was full */
+	int		 handshaking;	/* with the proxy, on tgt */
+	struct proxy_hs	 hs;
 	int64_t		 deadline;	/* of the connect (-w), 0 = none */
 	struct timer	 timer;		/* the deadline, or a retry */
 };
@@ -106,6 +111,52 @@ pair_reset(struct pair *p)
 
 static void	on_tgt(struct loop *, int, int, void *);
 
+/*
+ * Move the proxy's handshake on.  The client is not read until it is
+ * done: none of its bytes may reach the proxy before the tunnel is up.
+ */
+static void
+pair_handshake(struct pair *p)
+{
+	struct loop	*l = p->cli.srv->loop;
+	char		 err[512];
+	int		 r, events = 0;
+
+	r = proxy_hs_step(&p->hs, p->tgt.fd, &events, err, sizeof(err));
+	if (r == 0) {
+		loop_set(l, p->tgt.fd, events);
+		return;
+	}
+	if (r == -1) {
+		pair_close(p, err);
+		return;
+	}
+	p->handshaking = 0;
+	timer_stop(l, &p->timer);
+	log_v(2, "%s: %s: connected to %s", p->cli.name, p->hs.px->name,
+	    p->hs.px->target);
+	settle(p);
+}
+
+/* The target (or the proxy) took the connect. */
+static void
+connected(struct pair *p)
+{
+	struct loop	*l = p->cli.srv->loop;
+
+	if (RELAY(p->cli.srv)->proxy_url != NULL) {
+		/* -w covers the handshake too. */
+		if (p->deadline > 0)
+			timer_at(l, &p->timer, p->deadline);
+		p->handshaking = 1;
+		proxy_hs_init(&p->hs, &RELAY(p->cli.srv)->proxy);
+		pair_handshake(p);
+		return;
+	}
+	log_v(2, "%s: connected to %s", p->cli.name, p->tgt.name);
+	settle(p);
+}
+
 /* Start (or go on to the next address of) the connect to the target. */
 static int
 pair_connect(struct pair *p, char *err, size_t errlen)
@@ -142,10 +193,8 @@ pair_connect(struct pair *p, char *err, size_t errlen)
 		if (p->deadline > 0)
 			timer_at(s->loop, &p->timer, p->deadline);
 		loop_set(s->loop, fd, LOOP_WRITE);
-	} else {
-		log_v(2, "%s: connected to %s", p->cli.name, R->tname);
-		settle(p);
-	}
+	} else
+		connected(p);
 	return 0;
 }
 
@@ -158,8 +207,7 @@ connect_done(struct pair *p)
 	p->connecting = 0;
 	timer_stop(l, &p->timer);
 	if (sock_connect_result(p->tgt.fd) == 0) {
-		log_v(2, "%s: connected to %s", p->cli.name, p->tgt.name);
-		settle(p);
+		connected(p);
 		return;
 	}
 	snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
@@ -187,8 +235,12 @@ on_timer(struct loop *l, struct timer *t)
 			pair_close(p, err);
 		return;
 	}
-	snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
-	    strerror(ETIMEDOUT));
+	if (p->handshaking)
+		snprintf(err, sizeof(err), "proxy %s: %s", p->hs.px->name,
+		    strerror(ETIMEDOUT));
+	else
+		snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
+		    strerror(ETIMEDOUT));
 	pair_close(p, err);
 }
 
@@ -231,6 +283,10 @@ on_tgt(struct loop *l, int fd, int events, void *arg)
 		connect_done(p);
 		return;
 	}
+	if (p->handshaking) {
+		pair_handshake(p);
+		return;
+	}
 	conn_io(&p->tgt, events);
 	after_io(p);
 }
@@ -266,7 +322,7 @@ drain(struct server *s, struct conn *c)
 	struct pair	*p = container_of(c, struct pair, cli);
 
 	(void)s;
-	if (p->connecting) {
+	if (p->connecting || p->handshaking) {
 		pair_close(p, NULL);
 		return;
 	}
@@ -281,6 +337,49 @@ on_stop(struct server *s)
 	server_each(s, drain);
 }
 
+static const struct opt_spec relay_opts[] = {
+	{ "proxy", OPT_PROXY, required_argument, "URL",
+	    "reach TARGET through socks5://, socks5h://\n"
+	    "or http:// [USER:PASS@]HOST[:PORT]" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int
+relay_opt(int ch, const char *arg, void *ctx, const char **why)
+{
+	struct relay	*R = ctx;
+
+	(void)why;
+	if (ch != OPT_PROXY)
+		return 1;
+	R->proxy_url = arg;
+	return 0;
+}
+
+/* The proxy stands in for TARGET: it is what each client connects to. */
+static void
+proxy_setup(const struct cmd *cmd, struct relay *R, const struct addr *ta)
+{
+	char	err[512];
+	int	usage;
+
+	if (proxy_parse(R->proxy_url, R->co.family, &R->proxy, err,
+	    sizeof(err)) == -1)
+		usage_error(cmd, "--proxy %s: %s", R->proxy_url, err);
+	if (proxy_target(&R->proxy, ta, R->co.family, &usage, err,
+	    sizeof(err)) == -1) {
+		if (usage)
+			usage_error(cmd, "%s", err);
+		fatal("%s", err);
+	}
+	if (sock_target(&R->proxy.addr, &R->target, &usage, err,
+	    sizeof(err)) == -1) {
+		if (usage)
+			usage_error(cmd, "--proxy %s: %s", R->proxy_url, err);
+		fatal("proxy %s: %s", R->proxy.name, err);
+	}
+}
+
 static int
 relay_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -291,7 +390,7 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	char		 err[512];
 	int		 n, usage, flags;
 
-	n = cmd_parse(cmd, argc, argv, NULL, NULL, &R->co);
+	n = cmd_parse(cmd, argc, argv, relay_opt, R, &R->co);
 	if (argc - n != 2)
 		usage_error(cmd, argc - n < 2 ? "need LISTEN and TARGET, one "
 		    "argument each" : "too many arguments: %s (LISTEN and "
@@ -306,7 +405,10 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	if (opts_check_server(&R->co, &la, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
-	if (sock_target(&ta, &R->target, &usage, err, sizeof(err)) == -1) {
+	if (R->proxy_url != NULL)
+		proxy_setup(cmd, R, &ta);
+	else if (sock_target(&ta, &R->target, &usage, err,
+	    sizeof(err)) == -1) {
 		if (usage)
 			usage_error(cmd, "%s", err);
 		fatal("%s", err);
@@ -327,7 +429,7 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_relay = {
 	"relay", "[options] LISTEN TARGET",
 	"forward each client of LISTEN to TARGET, both ways",
-	NULL, "(-w is the connect timeout to TARGET; -x counts client pairs)",
+	relay_opts, "(-w is the connect timeout to TARGET; -x counts client pairs)",
 	GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | CMD_PAIRS,
 	relay_exec
 };

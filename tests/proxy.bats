@@ -146,3 +146,69 @@ PY
 	run -2 "$SOCKIT" send --proxy socks5://127.0.0.1:1080 -m x unix:/tmp/x.sock
 	[[ ${lines[0]} == "sockit: send: --proxy: the target must be TCP"* ]]
 }
+
+# echo_through ADDR: a client that sends 100 KiB at once (before any
+# tunnel can be up) and must get them back exactly, while still sending.
+echo_through() {
+	py "$1" <<'PY'
+s = connect(sys.argv[1], timeout=20)
+data = os.urandom(100000)
+threading.Thread(target=s.sendall, args=(data,), daemon=True).start()
+got = recv_exactly(s, len(data))
+if got != data: fail("got %d bytes back, not the %d sent" % (len(got), len(data)))
+PY
+}
+
+@test "relay --proxy http:// reaches TARGET through tinyproxy, client after client" {
+	start_tinyproxy
+	start_server e echo 127.0.0.1:0
+	local target=localhost:$PORT
+	start_server r relay --proxy "http://$HTTPPROXY" 127.0.0.1:0 "$target"
+	echo_through "$ADDR"
+	echo_through "$ADDR"
+	echo_through "$ADDR"
+	[ ! -s "$T/r.err" ]
+}
+
+@test "relay --proxy socks5h:// with a password, through microsocks" {
+	start_microsocks -u bob -P s3cret
+	start_server e echo 127.0.0.1:0
+	local target=localhost:$PORT
+	start_server r relay --proxy "socks5h://bob:s3cret@$SOCKS" 127.0.0.1:0 "$target"
+	echo_through "$ADDR"
+	echo_through "$ADDR"
+}
+
+@test "relay: a proxy that refuses closes that client only, with the reply logged" {
+	start_py p socks_peer.py 5
+	local proxy=$ADDR
+	start_server r relay --proxy "socks5://$proxy" 127.0.0.1:0 127.0.0.1:9
+	py "$ADDR" <<'PY'
+s = connect(sys.argv[1])
+s.sendall(b"never delivered")
+try:
+    got = s.recv(100)
+except ConnectionResetError:
+    got = b""
+if got: fail("got %r" % got)
+PY
+	wait_for 'grep -q "CONNECT 127.0.0.1:9: reply 5: connection refused" "$T/r.err"'
+	kill -0 "$PID"
+	# The client's bytes never reached the proxy as a request.
+	[ "$(cat "$T/p.out")" = "cmd 1 atyp 1 127.0.0.1 9" ]
+}
+
+@test "relay -w covers the proxy's handshake" {
+	start_py m mute.py
+	local proxy=$ADDR
+	start_server r relay -w 300ms --proxy "socks5h://$proxy" 127.0.0.1:0 example.invalid:80
+	py "$ADDR" <<'PY'
+s = connect(sys.argv[1], timeout=20)
+try:
+    got = s.recv(100)
+except ConnectionResetError:
+    got = b""
+if got: fail("got %r" % got)
+PY
+	grep -q "proxy socks5h://$proxy: Connection timed out" "$T/r.err"
+}
