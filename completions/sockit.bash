@@ -12,9 +12,10 @@ _sockit_opts_server='-x --max-conns --mode --allow-uid --backend --ready-fd
 	-k --keep-open'
 _sockit_opts_client='-w --wait'
 _sockit_opts_watch='--hexdump'
-_sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once'
+_sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once
+	--progress'
 _sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
-	--proxy'
+	--proxy --progress'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
 
 # Options that take an argument.

@@ -150,6 +150,8 @@ complete -c sockit -n $client -s w -l wait -x -d 'Connect timeout (DURATION)'
 set -l watch '__sockit_using listen send echo relay'
 complete -c sockit -n $watch -l hexdump -d 'Dump every chunk both ways to stderr or =FILE'
 
+complete -c sockit -n '__sockit_using listen send' -l progress -d 'A progress line on stderr (=always: on any stderr)'
+
 # listen
 complete -c sockit -n '__sockit_using listen' -l output-delimiter -x -a "'\\\\n' '\\\\r\\\\n' '\\\\0' '\\\\t'" -d 'Write each message followed by DELIM'
 complete -c sockit -n '__sockit_using listen' -s L -l label -d 'Start each message with the client address'

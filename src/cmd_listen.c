@@ -25,6 +25,7 @@
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
+#include "progress.h"
 #include "server.h"
 #include "util.h"
 
@@ -75,6 +76,10 @@ struct listen {
 	int64_t		 in_moved;	/* when stdin was last read */
 	int		 stdin_tty;
 	int		 served;	/* --once: the client came */
+	int		 progress;	/* --progress mode */
+	struct progress	 prog;
+	uint64_t	 in_bytes;	/* read from stdin */
+	uint64_t	 rx_bytes;	/* read from clients */
 	int		 status;
 };
 
@@ -89,6 +94,9 @@ static const struct opt_spec listen_opts[] = {
 	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
 	{ "once", '1', no_argument, NULL,
 	    "serve one client, exit when it leaves" },
+	{ "progress", OPT_PROGRESS, optional_argument, "[=always]",
+	    "a progress line on a terminal stderr\n"
+	    "(=always: plain lines on any stderr)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -110,6 +118,8 @@ listen_opt(int ch, const char *arg, void *ctx, const char **why)
 	case '1':
 		L->once = 1;
 		return 0;
+	case OPT_PROGRESS:
+		return progress_parse(arg, &L->progress, why);
 	}
 	return 1;
 }
@@ -453,6 +463,8 @@ client_read(struct listen *L, struct client *cl)
 	char			*p;
 
 	n = conn_read(&cl->c, &cl->in, &p);
+	if (n > 0)
+		L->rx_bytes += n;
 	if (n > 0 && p == conn_scratch) {
 		used = emit(L, cl, p, n, &fs);
 		if (used < (size_t)n) {
@@ -516,6 +528,7 @@ stdin_read(struct listen *L)
 		server_each(&L->srv, settle_one);
 		return;
 	}
+	L->in_bytes += n;
 	for (fd = 0; fd < L->srv.tab.size; fd++) {
 		if ((c = L->srv.tab.byfd[fd]) == NULL)
 			continue;
@@ -638,6 +651,15 @@ close_one(struct server *s, struct conn *c)
 	client_close(LISTEN(s), CLIENT(c));
 }
 
+static void
+count(void *arg, uint64_t *sent, uint64_t *recv, uint64_t *in)
+{
+	struct listen	*L = arg;
+
+	*sent = *in = L->in_bytes;
+	*recv = L->rx_bytes;
+}
+
 static int
 listen_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -669,7 +691,9 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 	if (loop_add(L->srv.loop, 0, on_stdio, L) == -1 ||
 	    loop_add(L->srv.loop, 1, on_stdio, L) == -1)
 		fatal("event loop: %s", strerror(errno));
+	progress_start(&L->prog, L->progress, L->srv.loop, count, L);
 	cmd_serve_run(&L->srv);
+	progress_end(&L->prog);
 	/* The grace period is over: whatever is left is dropped. */
 	server_each(&L->srv, close_one);
 	server_close(&L->srv);

@@ -17,6 +17,7 @@
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
+#include "progress.h"
 #include "proxy.h"
 #include "server.h"
 #include "util.h"
@@ -27,6 +28,8 @@ struct send {
 	int		 nmsg;
 	int		 send_only, recv_only;
 	const char	*proxy;		/* --proxy URL */
+	int		 progress;	/* --progress mode */
+	struct progress	 prog;
 
 	struct loop	*loop;
 	struct conn	*in, *out, *net;
@@ -46,6 +49,9 @@ static const struct opt_spec send_opts[] = {
 	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
 	{ "shutdown", 'N', no_argument, NULL,
 	    "accepted for nc habits (the default)" },
+	{ "progress", OPT_PROGRESS, optional_argument, "[=always]",
+	    "a progress line on a terminal stderr\n"
+	    "(=always: plain lines on any stderr)" },
 	{ "proxy", OPT_PROXY, required_argument, "URL",
 	    "connect through socks5://, socks5h:// or\n"
 	    "http:// [USER:PASS@]HOST[:PORT]" },
@@ -76,6 +82,8 @@ send_opt(int ch, const char *arg, void *ctx, const char **why)
 	case OPT_PROXY:
 		s->proxy = arg;
 		return 0;
+	case OPT_PROGRESS:
+		return progress_parse(arg, &s->progress, why);
 	}
 	return 1;
 }
@@ -239,6 +247,16 @@ left_over(struct send *s)
 	return n;
 }
 
+static void
+count(void *arg, uint64_t *sent, uint64_t *recv, uint64_t *in)
+{
+	struct send	*s = arg;
+
+	*sent = s->net->tx;
+	*recv = s->net->rx;
+	*in = s->in->rx;
+}
+
 static int
 run(struct send *s, int fd, const char *name)
 {
@@ -277,9 +295,11 @@ run(struct send *s, int fd, const char *name)
 	if (s->co.idle_ms > 0)
 		timer_at(s->loop, &s->idle, now_ms() + s->co.idle_ms);
 	update(s);
+	progress_start(&s->prog, s->progress, s->loop, count, s);
 	if (loop_run(s->loop) == -1)
 		fatal("event loop: %s", strerror(errno));
 	drain(s);
+	progress_end(&s->prog);
 	if (s->up.err != 0)
 		unsent(s, name, s->up.err, s->in->rx + s->queued - s->net->tx);
 	else if (s->peer_gone && !s->up.done && (left = left_over(s)) > 0) {
