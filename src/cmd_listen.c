@@ -212,6 +212,10 @@ sink_put(struct listen *L, struct client *cl, const char *p, size_t n,
 	if (!complete) {
 		L->owner = cl;
 		L->owner_moved = now_ms();
+		/* Others wait already: this owner has a second too. */
+		if (L->nwaiting > 0 && !timer_armed(&L->stall))
+			timer_at(L->srv.loop, &L->stall,
+			    L->owner_moved + STALL_MS);
 	} else if (L->owner == cl)
 		owner_release(L);
 }
@@ -292,6 +296,7 @@ out_drop(struct listen *L, struct client *cl)
 }
 
 static void	settle(struct listen *, struct client *);
+static void	after(struct listen *);
 
 static void
 settle_one(struct server *s, struct conn *c)
@@ -321,9 +326,11 @@ client_close(struct listen *L, struct client *cl)
 static void
 linger_over(struct loop *l, struct timer *t)
 {
+	struct listen	*L = container_of(t, struct listen, linger);
+
 	(void)l;
-	server_each(&container_of(t, struct listen, linger)->srv,
-	    settle_one);
+	server_each(&L->srv, settle_one);
+	after(L);
 }
 
 /*
@@ -516,7 +523,7 @@ stdin_read(struct listen *L)
 	struct client	*cl;
 	struct conn	*c;
 	ssize_t		 n, w;
-	int		 fd;
+	int		 fd, failed = 0;
 
 	n = read(0, conn_scratch, sizeof(conn_scratch));
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -540,6 +547,7 @@ stdin_read(struct listen *L)
 			if (errno != EAGAIN && errno != EINTR) {
 				log_v(1, "%s: %s", c->name, strerror(errno));
 				cl->eof = cl->broken = 1;
+				failed = 1;
 				continue;
 			}
 			w = 0;
@@ -553,6 +561,8 @@ stdin_read(struct listen *L)
 		/* What it did not take waits: it must be watched for it. */
 		loop_set(L->srv.loop, fd, client_interest(L, cl));
 	}
+	if (failed)
+		server_each(&L->srv, settle_one);
 }
 
 static void

@@ -54,10 +54,11 @@ pair_close(struct pair *p, const char *why)
 	struct relay	*R = RELAY(s);
 
 	/* A client that the target never took is reset, not ended. */
-	if (why != NULL) {
-		log_err("%s: %s", p->cli.name, why);
+	if (why != NULL || p->connecting)
 		sock_reset_on_close(p->cli.fd);
-	} else
+	if (why != NULL)
+		log_err("%s: %s", p->cli.name, why);
+	else
 		log_v(1, "%s closed: %llu bytes to %s, %llu bytes back",
 		    p->cli.name, (unsigned long long)p->cli.rx, R->tname,
 		    (unsigned long long)p->cli.tx);
