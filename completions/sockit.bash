@@ -11,14 +11,15 @@ _sockit_opts_delim='-d --delimiter -0 --null'
 _sockit_opts_server='-x --max-conns --mode --allow-uid --backend --ready-fd
 	-k --keep-open'
 _sockit_opts_client='-w --wait'
-_sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once'
+_sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once
+	--ack'
 _sockit_opts_send='-m --message --send-only --recv-only -N --shutdown'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
 
 # Options that take an argument.
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
 	--allow-uid --backend --ready-fd -w --wait --output-delimiter
-	-m --message -f --format -I --interval -c --count'
+	-m --message -f --format -I --interval -c --count --ack'
 
 _sockit_commands='listen send echo clock relay help'
 

@@ -150,6 +150,7 @@ complete -c sockit -n $client -s w -l wait -x -d 'Connect timeout (DURATION)'
 complete -c sockit -n '__sockit_using listen' -l output-delimiter -x -a "'\\\\n' '\\\\r\\\\n' '\\\\0' '\\\\t'" -d 'Write each message followed by DELIM'
 complete -c sockit -n '__sockit_using listen' -s L -l label -d 'Start each message with the client address'
 complete -c sockit -n '__sockit_using listen send' -l recv-only -d 'Never read stdin'
+complete -c sockit -n '__sockit_using listen' -l ack -x -d 'Send TEXT and the delimiter back for each message written'
 complete -c sockit -n '__sockit_using listen' -s 1 -l once -d 'Serve one client and exit when it leaves'
 
 # send
