@@ -715,8 +715,9 @@ wall_exec(const struct cmd *cmd, int argc, char **argv)
 	cs = nl_langinfo(CODESET);
 	W->utf8 = strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0;
 	W->tty = isatty(1);
-	/* One row and the header at most: see row_now. */
-	W->obuf.cap = 2 * W->n * (SHOW_MAX + 16) + 64;
+	/* A header and a row at most (see row_now): cells, escapes, and
+	 * padding up to the widest terminal. */
+	W->obuf.cap = 2 * ((size_t)W->n * (SHOW_MAX + 16) + USHRT_MAX) + 64;
 	if ((W->out = conn_new(1, "stdout")) == NULL)
 		fatal("%s", strerror(errno));
 	if ((W->loop = loop_new(loop_pick(argc + 8), err,
@@ -750,7 +751,7 @@ wall_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_wall = {
 	"wall", "[options] [NAME=]ADDRESS...",
 	"a table of the latest message of several servers",
-	wall_opts, NULL,
+	wall_opts, "-w DUR is also the pause before a retry; 1s by default",
 	GROUP_DELIM | GROUP_CLIENT,
 	wall_exec
 };
