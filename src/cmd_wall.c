@@ -128,7 +128,7 @@ out_flush(struct wall *W)
 	loop_set(W->loop, 1, W->obuf.len > 0 ? LOOP_WRITE : 0);
 }
 
-/* Is s, a Unicode character, one that may reorder or hide text? */
+/* Is c a Unicode character that may reorder or hide text? */
 static int
 sneaky(wchar_t c)
 {
@@ -334,14 +334,14 @@ static void
 row_tty(struct wall *W)
 {
 	struct winsize	ws;
-	int		cols = 80, i, changed = !W->drawn, old[W->n];
+	int		cols = 80, i, w, changed = !W->drawn, old[W->n];
 
 	if (ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		cols = ws.ws_col;
 	for (i = 0; i < W->n; i++) {
 		old[i] = W->src[i].width;
-		if ((W->src[i].want < want(W, &W->src[i])))
-			W->src[i].want = want(W, &W->src[i]);
+		if (W->src[i].want < (w = want(W, &W->src[i])))
+			W->src[i].want = w;
 	}
 	widths(W, cols);
 	for (i = 0; i < W->n; i++)
@@ -376,7 +376,6 @@ term_restore(void)
 		return;	/* nothing more can be done for it */
 }
 
-/* A source silent for -i is let go (and retried). */
 static void	src_down(struct wall *, struct source *, const char *why);
 
 static void
@@ -385,6 +384,9 @@ row_now(struct wall *W)
 	int64_t	now = now_ms(), next;
 	int	i;
 
+	/* (first, as src_down below would otherwise ask for a first row) */
+	W->first_done = 1;
+	/* A source silent for -i is let go, and retried. */
 	if (W->co.idle_ms > 0)
 		for (i = 0; i < W->n; i++)
 			if (W->src[i].state == S_UP &&
@@ -399,7 +401,6 @@ row_now(struct wall *W)
 		W->rows++;
 		out_flush(W);
 	}
-	W->first_done = 1;
 	if (W->count > 0 && W->rows >= W->count) {
 		loop_stop(W->loop);
 		return;
@@ -751,7 +752,7 @@ wall_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_wall = {
 	"wall", "[options] [NAME=]ADDRESS...",
 	"a table of the latest message of several servers",
-	wall_opts, "-w DUR is also the pause before a retry; 1s by default",
+	wall_opts, "(-w DUR: also the pause before a retry; 1s by default)",
 	GROUP_DELIM | GROUP_CLIENT,
 	wall_exec
 };

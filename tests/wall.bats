@@ -246,3 +246,13 @@ PY
 	[ "${lines[0]}" = "$T/a=b/c.sock" ]
 	[[ ${lines[1]} =~ ^$TIME$ ]]
 }
+
+@test "-i: a source silent that long is closed (down) and tried again" {
+	start_py s wall_source.py silent
+	wall -c 1 -I 300ms -i 200ms -w 1m -v Quiet="$ADDR"
+	[ "$status" -eq 0 ]
+	assert_line down
+	assert_output --partial "$ADDR: idle"
+	wall -c 1 -I 300ms Quiet="$ADDR"
+	assert_line --index 1 -- -
+}
