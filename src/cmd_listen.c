@@ -427,7 +427,8 @@ client_interest(const struct listen *L, const struct client *cl)
 
 	/* Acks it does not take stop its messages: memory stays bounded. */
 	if (!cl->eof && !L->srv.stopping && cl->in.len < BUF_CAP &&
-	    sink_open_for(L, cl) && (cl->acks == 0 || cl->out.len < BUF_CAP))
+	    sink_open_for(L, cl) &&
+	    (cl->acks == 0 || buf_room(&cl->out) >= L->acklen))
 		mask |= LOOP_READ;
 	if (cl->out.len > 0)
 		mask |= LOOP_WRITE;
@@ -449,7 +450,7 @@ ack_send(struct listen *L, struct client *cl)
 	if (cl->wshut || cl->broken)
 		cl->acks = 0;
 	else if (L->out->tx >= cl->ack_mark) {
-		while (cl->acks > 0 && cl->out.len < BUF_CAP &&
+		while (cl->acks > 0 &&
 		    buf_append(&cl->out, L->ackmsg, L->acklen) == 0) {
 			cl->acks--;
 			sent++;
