@@ -495,3 +495,25 @@ PY
 	[ "$status" -eq 2 ]
 	assert_output --partial "at most 1024 bytes"
 }
+
+@test "--ack: a client that reads its acks late still gets every one" {
+	start_server l listen --recv-only --ack 'acknowledged, thank you' 127.0.0.1:0
+	py "$ADDR" <<'PY'
+s = connect(sys.argv[1], timeout=30)
+N = 1 << 20
+done = threading.Event()
+def writer():
+    s.sendall(b"\n" * N)    # far more acks than any buffer holds
+    done.set()
+threading.Thread(target=writer, daemon=True).start()
+# Nothing read for a while: the server pauses this client meanwhile.
+done.wait(2)
+got = b""
+while len(got) < N * 24:
+    b = s.recv(1 << 20)
+    if not b:
+        break
+    got += b
+assert got == b"acknowledged, thank you\n" * N, len(got)
+PY
+}
