@@ -510,14 +510,12 @@ src_scan(struct wall *W, struct source *s)
 
 	/* Of a flood, only the last message is worth a copy. */
 	while ((e = frame_next(d, s->in + off, s->inlen - off)) > 0) {
-		if (any && s->skipping)
-			s->skipping = 0;	/* its end passed, unused */
-		last = off;
-		lastlen = e - d->len;
-		any = 1;
-		if (s->skipping) {
+		if (s->skipping)	/* the end of a long one: its head */
 			src_message(s, NULL, 0);
-			any = 0;
+		else {
+			last = off;
+			lastlen = e - d->len;
+			any = 1;
 		}
 		off += e;
 	}
