@@ -13,17 +13,18 @@ _sockit_opts_server='-x --max-conns --mode --allow-uid --backend --ready-fd
 _sockit_opts_client='-w --wait'
 _sockit_opts_watch='--hexdump'
 _sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once
-	--progress'
+	--progress --ack'
 _sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
 	--proxy --progress'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
+_sockit_opts_wall='-I --interval -c --count'
 
 # Options that take an argument.
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
 	--allow-uid --backend --ready-fd -w --wait --output-delimiter
-	-m --message -f --format -I --interval -c --count --proxy'
+	-m --message -f --format -I --interval -c --count --proxy --ack'
 
-_sockit_commands='listen send echo clock relay help'
+_sockit_commands='listen send echo clock relay wall help'
 
 # Print the options of command $1.
 _sockit_options()
@@ -41,6 +42,8 @@ _sockit_options()
 		    "$_sockit_opts_server $_sockit_opts_clock" ;;
 	relay)	echo "$_sockit_opts_common $_sockit_opts_server" \
 		    "$_sockit_opts_client $_sockit_opts_watch --proxy" ;;
+	wall)	echo "$_sockit_opts_common $_sockit_opts_delim" \
+		    "$_sockit_opts_client $_sockit_opts_wall" ;;
 	esac
 }
 
@@ -208,6 +211,8 @@ _sockit()
 	case $cmd in
 	relay)
 		((nargs < 2)) && _sockit_address "$cur" "$unix" ;;
+	wall)	# [NAME=]ADDRESS, as many as wanted
+		[[ $cur != *=* ]] && _sockit_address "$cur" "$unix" ;;
 	listen|send|echo|clock)
 		if ((nargs == 0)); then
 			_sockit_address "$cur" "$unix"

@@ -26,6 +26,7 @@
 
 static const struct cmd	*cmds[] = {
 	&cmd_listen, &cmd_send, &cmd_echo, &cmd_clock, &cmd_relay,
+	&cmd_wall,
 };
 #define STDIO_PIPE_SIZE	(1024 * 1024)	/* the default pipe-max-size */
 
@@ -40,6 +41,11 @@ static const char relay_address_help[] =
 "LISTEN, TARGET: one argument each: PORT, HOST:PORT, [IPV6]:PORT,\n"
 "tcp4:..., tcp6:..., unix:PATH, a PATH with a '/', @ABSTRACT.\n"
 "DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
+/* wall: many ADDRESSes, each one argument. */
+static const char wall_address_help[] =
+"ADDRESS: PORT, HOST:PORT, [IPV6]:PORT, tcp4:..., tcp6:..., unix:PATH,\n"
+"a PATH with a '/', @ABSTRACT; NAME= before it heads its column.\n"
+"DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
 
 void
 cmd_help(const struct cmd *c)
@@ -47,7 +53,8 @@ cmd_help(const struct cmd *c)
 	printf("usage: sockit %s %s\n%s.\n\nOptions:\n", c->name, c->args,
 	    c->summary);
 	opts_help(stdout, c);
-	printf("\n%s", c == &cmd_relay ? relay_address_help : address_help);
+	printf("\n%s", c == &cmd_relay ? relay_address_help :
+	    c == &cmd_wall ? wall_address_help : address_help);
 }
 
 static void
@@ -311,7 +318,7 @@ main(int argc, char *argv[])
 
 	if (argc < 2)
 		usage_error(NULL, "missing COMMAND (listen, send, echo, "
-		    "clock, relay)");
+		    "clock, relay, wall)");
 	name = argv[1];
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
 		main_help(stdout);
