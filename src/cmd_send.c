@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_dgram.h"
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
@@ -23,6 +24,8 @@ struct send {
 	const char	*msg[64];
 	int		 nmsg;
 	int		 send_only, recv_only;
+	int64_t		 quit_ms;	/* -q: replies read after EOF */
+	int		 quit_set;
 
 	struct loop	*loop;
 	struct conn	*in, *out, *net;
@@ -40,6 +43,8 @@ static const struct opt_spec send_opts[] = {
 	{ "send-only", OPT_SEND_ONLY, no_argument, NULL,
 	    "never read the socket" },
 	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
+	{ "quit-after", 'q', required_argument, "DUR",
+	    "after the end of input, read replies that long" },
 	{ "shutdown", 'N', no_argument, NULL,
 	    "accepted for nc habits (the default)" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -66,6 +71,9 @@ send_opt(int ch, const char *arg, void *ctx, const char **why)
 		return 0;
 	case 'N':
 		return 0;	/* half-close on EOF is the default */
+	case 'q':
+		s->quit_set = 1;
+		return parse_duration(arg, &s->quit_ms, why);
 	}
 	return 1;
 }
@@ -303,6 +311,9 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	if (opts_address(&s.co, 0, argc - n, argv + n, &a, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
+	/* Until -q comes for streams (issue 10), it is for datagrams. */
+	if (s.quit_set && !a.dgram)
+		usage_error(cmd, "-q is for datagrams (-u)");
 	if (sock_target(&a, &t, &usage, err, sizeof(err)) == -1) {
 		if (usage)
 			usage_error(cmd, "%s", err);
@@ -314,6 +325,12 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 		fatal("%s", err);
 	snprintf(err, sizeof(err), "%s", argc - n == 1 ? argv[n] : "peer");
 	log_v(1, "connected to %s", err);
+	if (a.dgram) {
+		struct dsend_opts	o = { s.msg, s.nmsg, s.send_only,
+					    s.recv_only, s.quit_ms };
+
+		return dgram_send_run(&s.co, &o, fd, err);
+	}
 	return run(&s, fd, err);
 }
 
@@ -321,6 +338,6 @@ const struct cmd cmd_send = {
 	"send", "[options] ADDRESS",
 	"connect; stdin (or -m messages) out, replies to stdout",
 	send_opts, NULL,
-	GROUP_DELIM | GROUP_CLIENT | CMD_STDIO,
+	GROUP_DGRAM | GROUP_DELIM | GROUP_CLIENT | CMD_STDIO,
 	send_exec
 };
