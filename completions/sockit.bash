@@ -11,14 +11,16 @@ _sockit_opts_delim='-d --delimiter -0 --null'
 _sockit_opts_server='-x --max-conns --mode --allow-uid --backend --ready-fd
 	-k --keep-open'
 _sockit_opts_client='-w --wait'
+_sockit_opts_dgram='-u --udp'
 _sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once'
-_sockit_opts_send='-m --message --send-only --recv-only -N --shutdown'
+_sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
+	-q --quit-after'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
 
 # Options that take an argument.
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
 	--allow-uid --backend --ready-fd -w --wait --output-delimiter
-	-m --message -f --format -I --interval -c --count'
+	-m --message -f --format -I --interval -c --count -q --quit-after'
 
 _sockit_commands='listen send echo clock relay help'
 
@@ -27,15 +29,15 @@ _sockit_options()
 {
 	case $1 in
 	listen)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server $_sockit_opts_listen" ;;
+		    "$_sockit_opts_server $_sockit_opts_listen $_sockit_opts_dgram" ;;
 	send)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_client $_sockit_opts_send" ;;
+		    "$_sockit_opts_client $_sockit_opts_send $_sockit_opts_dgram" ;;
 	echo)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server" ;;
+		    "$_sockit_opts_server $_sockit_opts_dgram" ;;
 	clock)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_server $_sockit_opts_clock" ;;
 	relay)	echo "$_sockit_opts_common $_sockit_opts_server" \
-		    "$_sockit_opts_client" ;;
+		    "$_sockit_opts_client $_sockit_opts_dgram" ;;
 	esac
 }
 
@@ -79,7 +81,7 @@ _sockit_address()
 	else
 		# A TCP address, a port or the start of a path.
 		path=$cur
-		COMPREPLY+=($(compgen -W 'unix: tcp: tcp4: tcp6: @' -- "$cur"))
+		COMPREPLY+=($(compgen -W 'unix: tcp: tcp4: tcp6: udp: udp4: udp6: unixgram: @' -- "$cur"))
 	fi
 	[[ $path == @* ]] && return	# abstract name: nothing to list
 

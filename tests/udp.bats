@@ -339,6 +339,9 @@ EOF
 	[ "$status" -eq 2 ]
 	run "$SOCKIT" clock -u 9000
 	[ "$status" -eq 2 ]
+	run "$SOCKIT" clock udp:127.0.0.1:0
+	[ "$status" -eq 2 ]
+	[[ $output == *"clock takes no datagrams"* ]]
 	run "$SOCKIT" send -q 1 127.0.0.1:9
 	[ "$status" -eq 2 ]
 }
