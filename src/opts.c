@@ -285,9 +285,10 @@ static const struct {
 	{ 'c', "running a program for each connection is not supported yet" },
 	{ 'z', "port scans are not supported; 'sockit send -w 2 HOST:PORT "
 	    "</dev/null' tries one port" },
-	{ 'u', "datagrams are for send, listen, echo and relay" },
-	{ 'q', "not needed: send half-closes at the end of stdin and exits "
-	    "when the peer closes (-i DUR: an idle timeout)" },
+	{ 'u', "a command option: 'sockit send -u ...', 'sockit listen -u "
+	    "...' (also echo, relay)" },
+	{ 'q', "a send option for datagrams: 'sockit send -u -q DUR' waits "
+	    "for replies; over TCP send exits when the peer closes" },
 	{ 'C', "sockit sends stdin as it is; with -m, -d '\\r\\n' ends each "
 	    "message with CRLF" },
 	{ 's', "choosing the source address is not supported yet" },
