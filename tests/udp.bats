@@ -64,14 +64,17 @@ hex() {
 }
 
 @test "send -u waiting for replies uses no CPU" {
-	local port
-	port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	PYTHONPATH=$PEERS start_py u udp_sink.py 1
+	local peer=$PID
 	mkfifo "$T/in"
 	exec 5<>"$T/in"
-	"$SOCKIT" send -u "127.0.0.1:$port" <"$T/in" 3>&- 5>&- &
+	"$SOCKIT" send -u "$ADDR" <"$T/in" >"$T/out" 3>&- 5>&- &
 	local pid=$!
 	echo "$pid" >>"$T/pids"
-	sleep 1
+	echo hi >&5
+	# The reply is out: sockit is in its loop, waiting for more.
+	wait_for 'grep -q REPLY:hi "$T/out"'
+	wait_exit "$peer"
 	local a b
 	a=$(awk '{print $14 + $15}' /proc/$pid/stat)
 	sleep 1
