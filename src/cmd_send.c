@@ -24,8 +24,7 @@ struct send {
 	const char	*msg[64];
 	int		 nmsg;
 	int		 send_only, recv_only;
-	int64_t		 quit_ms;	/* -q: replies read after EOF */
-	int		 quit_set;
+	int64_t		 quit_ms;	/* -q; -1 = wait for the peer */
 
 	struct loop	*loop;
 	struct conn	*in, *out, *net;
@@ -72,7 +71,6 @@ send_opt(int ch, const char *arg, void *ctx, const char **why)
 	case 'N':
 		return 0;	/* half-close on EOF is the default */
 	case 'q':
-		s->quit_set = 1;
 		return parse_duration(arg, &s->quit_ms, why);
 	}
 	return 1;
@@ -296,6 +294,7 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	int		 n, fd, usage, i;
 
 	memset(&s, 0, sizeof(s));
+	s.quit_ms = -1;
 	n = cmd_parse(cmd, argc, argv, send_opt, &s, &s.co);
 	if (s.send_only && s.recv_only)
 		usage_error(cmd, "--send-only and --recv-only exclude each "
@@ -312,7 +311,7 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	/* Until -q comes for streams (issue 10), it is for datagrams. */
-	if (s.quit_set && !a.dgram)
+	if (s.quit_ms >= 0 && !a.dgram)
 		usage_error(cmd, "-q is for datagrams (-u)");
 	if (sock_target(&a, &t, &usage, err, sizeof(err)) == -1) {
 		if (usage)
@@ -326,8 +325,9 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	snprintf(err, sizeof(err), "%s", argc - n == 1 ? argv[n] : "peer");
 	log_v(1, "connected to %s", err);
 	if (a.dgram) {
+		/* Datagrams: no peer closes, so -q defaults to 0. */
 		struct dsend_opts	o = { s.msg, s.nmsg, s.send_only,
-					    s.recv_only, s.quit_ms };
+					    s.recv_only, s.quit_ms < 0 ? 0 : s.quit_ms };
 
 		return dgram_send_run(&s.co, &o, fd, err);
 	}

@@ -304,12 +304,12 @@ EOF
 }
 
 @test "unixgram: send -u to socat UNIX-RECVFROM gets its reply" {
-	socat "UNIX-RECVFROM:$T/s.sock" SYSTEM:'echo reply' 3>&- &
+	socat "UNIX-RECVFROM:$T/s.sock" SYSTEM:'read l; echo "reply to $l"' 3>&- &
 	echo $! >>"$T/pids"
 	wait_for '[ -S "$T/s.sock" ]'
 	run timeout 10 "$SOCKIT" send -q 3 "unixgram:$T/s.sock" <<<"request"
 	[ "$status" -eq 0 ]
-	[ "$output" = "reply" ]
+	[ "$output" = "reply to request" ]
 }
 
 @test "unixgram: a stale socket file is replaced, a live one refused, a file never removed" {
