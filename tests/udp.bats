@@ -348,3 +348,17 @@ EOF
 	run "$SOCKIT" send -q 1 127.0.0.1:9
 	[ "$status" -eq 2 ]
 }
+
+@test "unixgram: relay -u between unix datagram sockets; its file goes on SIGTERM" {
+	start_server e echo -u -U "$T/e.sock"
+	start_server r relay -u -U "$T/r.sock" "$T/e.sock"
+	local rpid=$PID
+	run timeout 10 "$SOCKIT" send -u -U -q 2 "$T/r.sock" <<<"through"
+	[ "$status" -eq 0 ]
+	[ "$output" = "through" ]
+	kill -TERM "$rpid"
+	wait_exit "$rpid"
+	[ "$STATUS" -eq 0 ]
+	[ ! -e "$T/r.sock" ]
+	[ -S "$T/e.sock" ]
+}
