@@ -463,9 +463,11 @@ dl_peer(struct dlisten *L, const struct sockaddr *sa, socklen_t len)
 		log_v(1, "%s: not the peer served (--once): dropped", name);
 		return NULL;
 	}
-	if ((long long)L->peers.count >= L->srv.max) {
+	/* A peer takes no descriptor: only --max-conns caps them. */
+	if (L->co->max_conns > 0 &&
+	    (long long)L->peers.count >= L->co->max_conns) {
 		log_v(1, "%s: %lld peers already (--max-conns): dropped",
-		    name, L->srv.max);
+		    name, L->co->max_conns);
 		return NULL;
 	}
 	if ((d = calloc(1, sizeof(*d))) == NULL ||

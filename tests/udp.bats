@@ -362,3 +362,22 @@ EOF
 	[ ! -e "$T/r.sock" ]
 	[ -S "$T/e.sock" ]
 }
+
+@test "listen -u --max-conns caps the peers heard; one forgotten after -i makes room" {
+	start_server l listen -u -v -L -i 1s --max-conns 1 127.0.0.1:0
+	py "$ADDR" <<'EOF2'
+import sys
+fam, sa = sockaddr(sys.argv[1])
+a = socket.socket(fam, socket.SOCK_DGRAM); a.connect(sa)
+b = socket.socket(fam, socket.SOCK_DGRAM); b.connect(sa)
+a.send(b"a1\n")
+b.send(b"b1\n")
+time.sleep(2.5)
+b.send(b"b2\n")
+EOF2
+	wait_for 'grep -q b2 "$T/l.out"'
+	grep -q 'a1' "$T/l.out"
+	! grep -q 'b1' "$T/l.out"
+	grep -q 'peers already (--max-conns): dropped' "$T/l.err"
+	grep -q 'forgotten after 1000 ms' "$T/l.err"
+}
