@@ -12,17 +12,18 @@ _sockit_opts_server='-x --max-conns --mode --allow-uid --backend --ready-fd
 	-k --keep-open'
 _sockit_opts_client='-w --wait'
 _sockit_opts_watch='--hexdump'
+_sockit_opts_dgram='-u --udp'
 _sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once
 	--progress --ack'
 _sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
-	--proxy --progress'
+	--proxy --progress -q --quit-after'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
 _sockit_opts_wall='-I --interval -c --count'
 
 # Options that take an argument.
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
 	--allow-uid --backend --ready-fd -w --wait --output-delimiter
-	-m --message -f --format -I --interval -c --count --proxy --ack'
+	-m --message -f --format -I --interval -c --count --proxy --ack -q --quit-after'
 
 _sockit_commands='listen send echo clock relay wall help'
 
@@ -32,16 +33,17 @@ _sockit_options()
 	case $1 in
 	listen)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_server $_sockit_opts_listen" \
-		    "$_sockit_opts_watch" ;;
+		    "$_sockit_opts_watch $_sockit_opts_dgram" ;;
 	send)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_client $_sockit_opts_send" \
-		    "$_sockit_opts_watch" ;;
+		    "$_sockit_opts_watch $_sockit_opts_dgram" ;;
 	echo)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server $_sockit_opts_watch" ;;
+		    "$_sockit_opts_server $_sockit_opts_watch $_sockit_opts_dgram" ;;
 	clock)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_server $_sockit_opts_clock" ;;
 	relay)	echo "$_sockit_opts_common $_sockit_opts_server" \
-		    "$_sockit_opts_client $_sockit_opts_watch --proxy" ;;
+		    "$_sockit_opts_client $_sockit_opts_watch --proxy" \
+		    "$_sockit_opts_dgram" ;;
 	wall)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_client $_sockit_opts_wall" ;;
 	esac
@@ -87,7 +89,7 @@ _sockit_address()
 	else
 		# A TCP address, a port or the start of a path.
 		path=$cur
-		COMPREPLY+=($(compgen -W 'unix: tcp: tcp4: tcp6: @' -- "$cur"))
+		COMPREPLY+=($(compgen -W 'unix: tcp: tcp4: tcp6: udp: udp4: udp6: unixgram: @' -- "$cur"))
 	fi
 	[[ $path == @* ]] && return	# abstract name: nothing to list
 

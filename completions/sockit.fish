@@ -90,6 +90,8 @@ function __sockit_address
     else if test $unix -eq 0; and not string match -qr -- '^[./~]|/' $tok
         printf '%s\t%s\n' unix: 'unix socket path' tcp: 'TCP address' \
             tcp4: 'TCP address, IPv4 only' tcp6: 'TCP address, IPv6 only' \
+            udp: 'UDP address' udp4: 'UDP address, IPv4 only' \
+            udp6: 'UDP address, IPv6 only' unixgram: 'unix datagram socket' \
             @ 'abstract unix socket'
     end
     string match -q -- '@*' $path; and return
@@ -130,6 +132,10 @@ complete -c sockit -n $all -s i -l idle-timeout -x -d 'Close a connection idle t
 complete -c sockit -n $all -s v -l verbose -d 'Log to stderr; repeat for more'
 complete -c sockit -n $all -s h -l help -d 'Print help for the command and exit'
 complete -c sockit -n $all -s V -l version -d 'Print the version and exit'
+
+# Datagrams.
+complete -c sockit -n '__sockit_using listen send echo relay' -s u -l udp -d 'Datagrams: UDP, or unix datagram with -U'
+complete -c sockit -n '__sockit_using send' -s q -l quit-after -x -d 'After the end of input, read replies this long (DURATION)'
 
 # Delimiter options.
 set -l delim '__sockit_using listen send echo clock wall'

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_dgram.h"
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
@@ -825,6 +826,12 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 
 	n = cmd_parse(cmd, argc, argv, listen_opt, L, &L->co);
 	cmd_server_address(cmd, &L->co, argc - n, argv + n, &a);
+	if (a.dgram) {
+		struct dlisten_opts	o = { L->label, L->once, L->recv_only,
+					    L->odelim_set ? &L->odelim : NULL };
+
+		return dgram_listen_run(cmd, &L->co, &o, &a);
+	}
 
 	L->sink.cap = SINK_CAP;
 	L->stdin_tty = isatty(0);
@@ -871,6 +878,6 @@ const struct cmd cmd_listen = {
 	"listen", "[options] ADDRESS",
 	"accept clients; their data to stdout, stdin to them",
 	listen_opts, NULL,
-	GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | CMD_STDIO,
+	GROUP_DGRAM | GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | CMD_STDIO,
 	listen_exec
 };

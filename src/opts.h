@@ -18,6 +18,7 @@ struct cmd;
 #define GROUP_SERVER	0x2	/* -x --mode --allow-uid --backend --ready-fd -k */
 #define GROUP_CLIENT	0x4	/* -w */
 #define GROUP_WATCH	0x8	/* --hexdump */
+#define GROUP_DGRAM	0x10	/* -u */
 /* Not options, but what checking them needs to know of the command. */
 #define CMD_STDIO	0x100	/* it reads stdin and writes stdout */
 #define CMD_PAIRS	0x200	/* a client takes two descriptors (relay) */
@@ -48,9 +49,11 @@ struct opt_spec {
 struct common {
 	int		 family;	/* AF_UNSPEC, -4, -6 */
 	int		 force_unix;	/* -U */
+	int		 dgram;		/* -u */
 	struct delim	 delim;		/* -d, -0; "\n" by default */
 	int		 delim_set;	/* -d or -0 was given */
 	int64_t		 idle_ms;	/* -i; 0 = never */
+	int		 idle_set;	/* -i was given */
 	int		 verbose;	/* -v count */
 	/* servers */
 	long long	 max_conns;	/* -x; 0 = as many as the loop holds */
