@@ -24,7 +24,8 @@
 #include "util.h"
 
 static const struct cmd	*cmds[] = {
-	&cmd_listen, &cmd_send, &cmd_echo, &cmd_clock, &cmd_relay,
+	&cmd_listen, &cmd_send, &cmd_echo, &cmd_clock, &cmd_relay, &cmd_exec,
+	&cmd_wait,
 };
 #define STDIO_PIPE_SIZE	(1024 * 1024)	/* the default pipe-max-size */
 
@@ -57,8 +58,13 @@ main_help(FILE *f)
 	fprintf(f, "usage: sockit COMMAND [options] ADDRESS...\n\n"
 	    "Commands:\n");
 	for (i = 0; i < NELEM(cmds); i++)
-		fprintf(f, "  %-7s %-28s %s\n", cmds[i]->name, cmds[i]->args,
-		    cmds[i]->summary);
+		if (strlen(cmds[i]->args) > 28)	/* summary below */
+			fprintf(f, "  %-7s %s\n  %-7s %-28s %s\n",
+			    cmds[i]->name, cmds[i]->args, "", "",
+			    cmds[i]->summary);
+		else
+			fprintf(f, "  %-7s %-28s %s\n", cmds[i]->name,
+			    cmds[i]->args, cmds[i]->summary);
 	fprintf(f, "  help    [COMMAND]\n\n"
 	    "sockit COMMAND --help tells a command's options; "
 	    "man sockit tells all.\n");
@@ -240,7 +246,7 @@ option_first(int argc, char **argv)
 	    "[options] ADDRESS'", argv[1]);
 }
 
-static void
+void
 stdio_restore(void)
 {
 	int	fd;
@@ -308,7 +314,7 @@ main(int argc, char *argv[])
 
 	if (argc < 2)
 		usage_error(NULL, "missing COMMAND (listen, send, echo, "
-		    "clock, relay)");
+		    "clock, relay, exec, wait)");
 	name = argv[1];
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
 		main_help(stdout);

@@ -24,7 +24,7 @@ struct cmd;
 /* Codes of the options with no short letter, shared and commands' own. */
 enum {
 	OPT_MODE = 256, OPT_ALLOW_UID, OPT_BACKEND, OPT_READY_FD,
-	OPT_OUTPUT_DELIM, OPT_RECV_ONLY, OPT_SEND_ONLY, OPT_UTC
+	OPT_OUTPUT_DELIM, OPT_RECV_ONLY, OPT_SEND_ONLY, OPT_UTC, OPT_CLOSED
 };
 
 /*
