@@ -307,7 +307,9 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	if (opts_check_server(&R->co, &la, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
-	if (sock_target(&ta, &R->target, &usage, err, sizeof(err)) == -1) {
+	if (sock_target(&ta, &R->target, &usage, err, sizeof(err)) == -1 ||
+	    (R->co.source != NULL && sock_source(&R->target, R->co.source,
+	    &usage, err, sizeof(err)) == -1)) {
 		if (usage)
 			usage_error(cmd, "%s", err);
 		fatal("%s", err);

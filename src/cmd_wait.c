@@ -112,7 +112,10 @@ start(struct wait *W, struct probe *p)
 	/* A name that does not resolve yet may be a host still starting. */
 	if (!p->resolved) {
 		if (sock_target(&p->a, &p->t, &usage, p->why,
-		    sizeof(p->why)) == -1) {
+		    sizeof(p->why)) == -1 || (W->co.source != NULL &&
+		    sock_source(&p->t, W->co.source, &usage, p->why,
+		    sizeof(p->why)) == -1)) {
+			sock_target_free(&p->t);
 			outcome(W, p, 0);
 			return;
 		}

@@ -47,6 +47,8 @@ static const struct opt_spec server_opts[] = {
 };
 static const struct opt_spec client_opts[] = {
 	{ "wait", 'w', required_argument, "DUR", "connect timeout" },
+	{ "source", 's', required_argument, "ADDR",
+	    "bind the local end to ADDR (HOST, PORT, HOST:PORT)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -251,6 +253,9 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 		return 0;	/* servers keep listening anyway */
 	case 'w':
 		return parse_duration(arg, &co->wait_ms, why);
+	case 's':
+		co->source = arg;
+		return 0;
 	}
 	return 1;
 }
@@ -270,16 +275,11 @@ static const struct {
 	int		 ch;
 	const char	*hint;
 } nc_hints[] = {
-	{ 'e', "running a program for each connection is not supported yet" },
-	{ 'c', "running a program for each connection is not supported yet" },
-	{ 'z', "port scans are not supported; 'sockit send -w 2 HOST:PORT "
-	    "</dev/null' tries one port" },
+	{ 'e', "a program per connection is a command: 'sockit exec "
+	    "ADDRESS -- PROGRAM'" },
+	{ 'c', "a program per connection is a command: 'sockit exec "
+	    "ADDRESS -- sh -c COMMAND'" },
 	{ 'u', "UDP is not supported yet" },
-	{ 'q', "not needed: send half-closes at the end of stdin and exits "
-	    "when the peer closes (-i DUR: an idle timeout)" },
-	{ 'C', "sockit sends stdin as it is; with -m, -d '\\r\\n' ends each "
-	    "message with CRLF" },
-	{ 's', "choosing the source address is not supported yet" },
 	{ 'n', "not needed: a numeric address is never looked up" },
 	{ 'X', "proxies are not supported yet" },
 	{ 'x', "proxies are not supported yet" },

@@ -58,6 +58,7 @@ struct common {
 	int		 per_client;	/* descriptors one client takes */
 	/* clients */
 	int64_t		 wait_ms;	/* -w; 0 = the kernel's */
+	const char	*source;	/* -s; NULL = the kernel's choice */
 };
 
 /* A command's own option: handled by its callback with the option's value. */
