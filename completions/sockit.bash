@@ -10,17 +10,20 @@ _sockit_opts_common='-4 -6 -U --unix -i --idle-timeout -v --verbose
 _sockit_opts_delim='-d --delimiter -0 --null'
 _sockit_opts_server='-x --max-conns --mode --allow-uid --backend --ready-fd
 	-k --keep-open'
-_sockit_opts_client='-w --wait'
+_sockit_opts_client='-w --wait -s --source'
 _sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once'
-_sockit_opts_send='-m --message --send-only --recv-only -N --shutdown'
+_sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
+	-z --zero-io -q --quit-after -C --crlf'
+_sockit_opts_wait='-t --timeout --closed'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
 
 # Options that take an argument.
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
 	--allow-uid --backend --ready-fd -w --wait --output-delimiter
-	-m --message -f --format -I --interval -c --count'
+	-m --message -f --format -I --interval -c --count -s --source
+	-q --quit-after -t --timeout'
 
-_sockit_commands='listen send echo clock relay help'
+_sockit_commands='listen send echo clock relay exec wait help'
 
 # Print the options of command $1.
 _sockit_options()
@@ -36,6 +39,9 @@ _sockit_options()
 		    "$_sockit_opts_server $_sockit_opts_clock" ;;
 	relay)	echo "$_sockit_opts_common $_sockit_opts_server" \
 		    "$_sockit_opts_client" ;;
+	exec)	echo "$_sockit_opts_common $_sockit_opts_server" ;;
+	wait)	echo "$_sockit_opts_common $_sockit_opts_client" \
+		    "$_sockit_opts_wait" ;;
 	esac
 }
 
@@ -140,6 +146,10 @@ _sockit()
 			continue
 		fi
 		case $w in
+		--)	# exec, wait: PROGRAM and its arguments follow.
+			COMPREPLY=($(compgen -c -- "$cur"))
+			((i == cword - 1)) || COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
 		--*=*)	;;
 		-U|--unix)	unix=1 ;;
 		-?*)	# A bundle such as -vU, or -d'\n': look at its letters.
@@ -199,7 +209,9 @@ _sockit()
 	case $cmd in
 	relay)
 		((nargs < 2)) && _sockit_address "$cur" "$unix" ;;
-	listen|send|echo|clock)
+	wait)
+		_sockit_address "$cur" "$unix" ;;
+	listen|send|echo|clock|exec)
 		if ((nargs == 0)); then
 			_sockit_address "$cur" "$unix"
 		elif ((nargs == 1)) && [[ -z $unix && $first != *[:/]* &&

@@ -58,13 +58,8 @@ main_help(FILE *f)
 	fprintf(f, "usage: sockit COMMAND [options] ADDRESS...\n\n"
 	    "Commands:\n");
 	for (i = 0; i < NELEM(cmds); i++)
-		if (strlen(cmds[i]->args) > 28)	/* summary below */
-			fprintf(f, "  %-7s %s\n  %-7s %-28s %s\n",
-			    cmds[i]->name, cmds[i]->args, "", "",
-			    cmds[i]->summary);
-		else
-			fprintf(f, "  %-7s %-28s %s\n", cmds[i]->name,
-			    cmds[i]->args, cmds[i]->summary);
+		fprintf(f, "  %-7s %-28s %s\n", cmds[i]->name, cmds[i]->args,
+		    cmds[i]->summary);
 	fprintf(f, "  help    [COMMAND]\n\n"
 	    "sockit COMMAND --help tells a command's options; "
 	    "man sockit tells all.\n");
