@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <errno.h>
@@ -38,6 +39,7 @@ struct exec {
 	struct common		 co;
 	struct server		 srv;
 	char			**prog;		/* PROGRAM ARG... */
+	char			 path[4096];	/* PROGRAM, found in PATH */
 	char			**env;		/* environ less ours, + ENV_OWN */
 	int			 nenv;		/* inherited entries */
 	char			 own[ENV_OWN][ENV_LEN];
@@ -196,7 +198,7 @@ spawn(struct exec *X, int fd)
 		r = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
 #endif
 	if (r == 0)
-		r = posix_spawnp(&pid, X->prog[0], &fa, &X->attr, X->prog,
+		r = posix_spawn(&pid, X->path, &fa, &X->attr, X->prog,
 		    X->env);
 	posix_spawn_file_actions_destroy(&fa);
 	if (r != 0) {
@@ -356,25 +358,30 @@ kill_rest(struct server *s, struct conn *c)
 }
 
 /*
- * Where is PROGRAM?  Checked once at startup, so that a typo is an
- * error at once, not a reset for every client; a program that goes
- * away later is still only that client's error.
+ * Where is PROGRAM?  Looked up in PATH once, at startup: a typo is an
+ * error at once, not a reset for every client, and no client pays for
+ * the search (execve along PATH).  A program that goes away later is
+ * only that client's error.
  */
 static int
-findable(const char *prog)
+find_program(const char *prog, char *buf, size_t len)
 {
 	const char	*path, *p, *q;
-	char		 buf[4096];
+	struct stat	 st;
 
-	if (strchr(prog, '/') != NULL)
+	if (strchr(prog, '/') != NULL) {
+		strlcpy(buf, prog, len);
 		return access(prog, X_OK);
+	}
 	if ((path = getenv("PATH")) == NULL)
 		path = "/usr/local/bin:/usr/bin:/bin";
 	for (p = path;; p = q + 1) {
 		q = strchrnul(p, ':');
-		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(q - p), p,
-		    q == p ? "" : "/", prog);
-		if (access(buf, X_OK) == 0)
+		/* An empty entry is the current directory. */
+		snprintf(buf, len, "%.*s%s%s", (int)(q - p), p,
+		    q == p ? "./" : "/", prog);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(buf, X_OK) == 0)
 			return 0;
 		if (*q == '\0')
 			break;
@@ -413,7 +420,7 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 		    "socket");
 	cmd_server_address(cmd, &X.co, dd - n, argv + n, &a);
 	X.prog = argv + dd + 1;
-	if (findable(X.prog[0]) == -1)
+	if (find_program(X.prog[0], X.path, sizeof(X.path)) == -1)
 		fatal("%s: %s", X.prog[0], errno == ENOENT &&
 		    strchr(X.prog[0], '/') == NULL ?
 		    "command not found" : strerror(errno));
