@@ -78,6 +78,8 @@ reached(struct wait *W, struct probe *p)
 
 	p->done = 1;
 	W->left--;
+	sock_target_free(&p->t);
+	p->resolved = 0;
 	log_v(1, "%s %s after %lld.%03lld s", p->arg,
 	    W->closed ? "closed" : "ready", (long long)(ms / 1000),
 	    (long long)(ms % 1000));
@@ -275,6 +277,7 @@ wait_exec(const struct cmd *cmd, int argc, char **argv)
 			timed_out(&W);
 		turn(&W, end);
 	}
+	free(W.p);
 	if (dd < argc)
 		run_program(argv + dd + 1);
 	return 0;
