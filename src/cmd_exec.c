@@ -3,15 +3,15 @@
  * itself as its stdin and stdout (ucspi-tcp's tcpserver, inetd).
  * sockit carries no byte: it accepts, spawns, closes its copy of the
  * socket and reaps.  A running child is a client of the server, held
- * in the table by a pidfd (or a placeholder descriptor), so that
- * --max-conns and the stop sequence of server.c count children.
- * Children end through SIGCHLD on the loop's self-pipe.
+ * in the table by a ticket (a descriptor of /dev/null, never watched),
+ * so that --max-conns, the descriptor budget and the stop sequence of
+ * server.c count children.  Children end through SIGCHLD on the loop's
+ * self-pipe; a pid is safe to signal until we reap it.
  */
 #include "config.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -47,7 +47,7 @@ struct exec {
 };
 
 struct child {
-	struct conn	c;		/* fd: a pidfd, only a ticket */
+	struct conn	c;		/* fd: the ticket */
 	pid_t		pid;
 };
 
@@ -208,23 +208,6 @@ spawn(struct exec *X, int fd)
 	return pid;
 }
 
-/* A descriptor that stands for the child in the server's table. */
-static int
-ticket(pid_t pid)
-{
-	int	fd;
-
-#ifdef SYS_pidfd_open
-	if ((fd = (int)syscall(SYS_pidfd_open, pid, 0)) != -1) {
-		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
-		return fd;
-	}
-#endif
-	(void)pid;
-	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	return fd;
-}
-
 /* Never called: a ticket is in the loop with no interest. */
 static void
 on_ticket(struct loop *l, int fd, int events, void *arg)
@@ -244,34 +227,28 @@ on_accept(struct server *s, int fd, const char *name)
 
 	if ((ch = malloc(sizeof(*ch))) == NULL)
 		return -1;
+	/* The child's ticket, taken first: no child we cannot count. */
 	if ((t = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
 		free(ch);
 		return -1;	/* out of descriptors: the server resets fd */
 	}
+	conn_init(&ch->c, t, name);
+	ch->c.is_sock = 0;
+	ch->pid = -1;
+	if (server_attach(s, &ch->c, on_ticket) == -1) {
+		close(t);
+		free(ch);
+		return -1;
+	}
 	if ((ch->pid = spawn(X, fd)) == -1) {
 		e = errno;
 		log_err("%s: %s: %s", name, X->prog[0], strerror(e));
-		close(t);
+		server_detach(s, &ch->c);
 		free(ch);
 		errno = e;
 		return -1;
 	}
 	close(fd);	/* the child has it; its end is the client's end */
-	/* Swap the placeholder for a pidfd where the kernel has them. */
-	if ((e = ticket(ch->pid)) != -1) {
-		close(t);
-		t = e;
-	}
-	conn_init(&ch->c, t, name);
-	ch->c.is_sock = 0;
-	if (server_attach(s, &ch->c, on_ticket) == -1) {
-		/* Cannot count it: let it run, reaped by waitpid(-1). */
-		log_v(1, "%s: pid %ld not counted: %s", name, (long)ch->pid,
-		    strerror(errno));
-		close(t);
-		free(ch);
-		return 0;
-	}
 	log_v(1, "%s: pid %ld started", name, (long)ch->pid);
 	return 0;
 }
