@@ -49,6 +49,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <netdb.h>
+#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdarg.h>
@@ -67,6 +68,7 @@
 #define MAX_SAMPLES	(50 * 1000 * 1000)	/* latency samples kept */
 #define MAX_LOGGED	10		/* errors told in detail */
 #define PROBE_SIZE	64
+#define MAX_CONNS_INFLIGHT	256	/* conns: at a time, at most */
 
 enum cstate {
 	C_NEW,		/* no socket yet */
@@ -752,6 +754,7 @@ usage(void)
 	    "       %s udppong [-c N] [-r R] [-s S] [-t SECS] ADDR\n"
 	    "       %s gen -n BYTES\n"
 	    "       %s sink [-n BYTES]\n"
+	    "       %s conns [-k] [-n N] [-p P] [-s S] [-t SECS] ADDR\n"
 	    "ADDR: HOST:PORT, [V6]:PORT, unix:PATH, @ABSTRACT (loopback only)\n",
 	    prog, prog, prog, prog, prog);
 	exit(2);
@@ -1124,6 +1127,194 @@ cmd_sink(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * conns: N connections, P at a time, each one exchange: connect, send S
+ * bytes, half-close, read the S bytes back and the end.  For servers
+ * that start a process per connection (sockit exec, tcpserver, socat
+ * fork, ncat --exec): the cost measured is the connection's, not a
+ * round trip's.  Latency is from connect() to the last byte of the
+ * reply; conns_per_s counts connections ended cleanly.
+ */
+/* conns -k: never half-close; done once the reply is in (ncat --exec
+ * ends the program at the client's half-close, before its reply). */
+static int	keep_open;
+
+struct slot {
+	int		fd;
+	int		connecting;
+	size_t		off, sent, rcvd;
+	uint64_t	t0;
+};
+
+static int
+conn_start(const struct target *t, struct slot *c, size_t off)
+{
+	memset(c, 0, sizeof(*c));
+	c->off = off;
+	c->t0 = now_ns();
+	c->fd = socket(t->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (c->fd == -1)
+		return -1;
+	if (connect(c->fd, (const struct sockaddr *)&t->ss, t->len) == -1) {
+		if (errno != EINPROGRESS && errno != EAGAIN)
+			return -1;
+		c->connecting = 1;
+	}
+	return 0;
+}
+
+/* Advance c; 1 when it ended cleanly, -1 on an error, 0 to go on. */
+static int
+conn_step(struct slot *c, size_t size, uint64_t *lat, char *why,
+    size_t whylen)
+{
+	socklen_t	len = sizeof(int);
+	ssize_t		n;
+	int		e = 0;
+
+	if (c->connecting) {
+		if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &e, &len) == -1 ||
+		    e != 0) {
+			snprintf(why, whylen, "connect: %s", strerror(e));
+			return -1;
+		}
+		c->connecting = 0;
+	}
+	while (c->sent < size) {
+		n = write(c->fd, pat + c->off + c->sent, size - c->sent);
+		if (n == -1 && errno == EAGAIN)
+			return 0;
+		if (n == -1) {
+			snprintf(why, whylen, "write: %s", strerror(errno));
+			return -1;
+		}
+		if ((c->sent += n) == size && !keep_open)
+			shutdown(c->fd, SHUT_WR);
+	}
+	for (;;) {
+		n = read(c->fd, scratch, sizeof(scratch));
+		if (n == -1 && errno == EAGAIN)
+			return 0;
+		if (n == -1) {
+			snprintf(why, whylen, "read: %s", strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		if (c->rcvd + n > size ||
+		    memcmp(scratch, pat + c->off + c->rcvd, n) != 0) {
+			snprintf(why, whylen, "wrong bytes back");
+			return -1;
+		}
+		if ((c->rcvd += n) == size) {
+			*lat = now_ns() - c->t0;
+			if (keep_open)
+				return 1;	/* no end to wait for */
+		}
+	}
+	if (c->rcvd != size) {
+		snprintf(why, whylen, "%zu bytes back of %zu", c->rcvd, size);
+		return -1;
+	}
+	return 1;
+}
+
+static int
+cmd_conns(int argc, char **argv)
+{
+	struct target	 t;
+	struct pollfd	 pfd[MAX_CONNS_INFLIGHT];
+	struct slot	 sl[MAX_CONNS_INFLIGHT];
+	uint64_t	*lat, t0, deadline, l = 0;
+	char		 why[128];
+	size_t		 size = 64, nlat = 0;
+	int		 ch, i, n = 1000, p = 8, secs = 120, started = 0;
+	int		 active = 0, errors = 0, r;
+
+	while ((ch = getopt(argc, argv, "kn:p:s:t:")) != -1) {
+		switch (ch) {
+		case 'k':
+			keep_open = 1;
+			break;
+		case 'n':
+			n = parse_num(optarg, "-n", 1, MAX_SAMPLES);
+			break;
+		case 'p':
+			p = parse_num(optarg, "-p", 1, MAX_CONNS_INFLIGHT);
+			break;
+		case 's':
+			size = parse_num(optarg, "-s", 1, IO_CHUNK);
+			break;
+		case 't':
+			secs = parse_num(optarg, "-t", 1, 3600);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc - 1)
+		usage();
+	parse_addr(argv[optind], &t);
+	pat_init(size);
+	signal(SIGPIPE, SIG_IGN);
+	if ((lat = calloc(n, sizeof(*lat))) == NULL)
+		die("out of memory");
+	t0 = now_ns();
+	deadline = t0 + (uint64_t)secs * 1000000000u;
+	for (i = 0; i < p; i++)
+		sl[i].fd = -1;
+	while (started < n || active > 0) {
+		for (i = 0; i < p && started < n; i++)
+			if (sl[i].fd == -1) {
+				if (conn_start(&t, &sl[i],
+				    (size_t)started * 7 % PAT_PERIOD) == -1) {
+					if (errors++ < MAX_LOGGED)
+						fprintf(stderr, "%s: connect: "
+						    "%s\n", prog,
+						    strerror(errno));
+					if (sl[i].fd != -1)
+						close(sl[i].fd);
+					sl[i].fd = -1;
+				} else
+					active++;
+				started++;
+			}
+		for (i = 0; i < p; i++) {
+			pfd[i].fd = sl[i].fd;
+			pfd[i].events = sl[i].connecting ||
+			    sl[i].sent < size ? POLLOUT : POLLIN;
+			pfd[i].revents = 0;
+		}
+		if (now_ns() > deadline)
+			die("conns: out of time after %zu connections", nlat);
+		if (poll(pfd, p, 1000) == -1 && errno != EINTR)
+			die("poll: %s", strerror(errno));
+		for (i = 0; i < p; i++) {
+			if (sl[i].fd == -1 || pfd[i].revents == 0)
+				continue;
+			if ((r = conn_step(&sl[i], size, &l, why,
+			    sizeof(why))) == 0)
+				continue;
+			if (r == 1)
+				lat[nlat++] = l;
+			else if (errors++ < MAX_LOGGED)
+				fprintf(stderr, "%s: %s\n", prog, why);
+			close(sl[i].fd);
+			sl[i].fd = -1;
+			active--;
+		}
+	}
+	qsort(lat, nlat, sizeof(*lat), cmp_u64);
+	printf("conns=%zu secs=%.3f conns_per_s=%.0f p50_us=%.1f "
+	    "p99_us=%.1f max_us=%.1f errors=%d\n", nlat,
+	    (now_ns() - t0) / 1e9, nlat / ((now_ns() - t0) / 1e9),
+	    percentile_us(lat, nlat, 50), percentile_us(lat, nlat, 99),
+	    percentile_us(lat, nlat, 100), errors);
+	free(lat);
+	return errors > 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1136,6 +1327,7 @@ main(int argc, char **argv)
 		{ "udppong", cmd_udppong },
 		{ "gen", cmd_gen },
 		{ "sink", cmd_sink },
+		{ "conns", cmd_conns },
 	};
 	size_t	i;
 

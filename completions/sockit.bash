@@ -10,22 +10,24 @@ _sockit_opts_common='-4 -6 -U --unix -i --idle-timeout -v --verbose
 _sockit_opts_delim='-d --delimiter -0 --null'
 _sockit_opts_server='-x --max-conns --mode --allow-uid --backend --ready-fd
 	-k --keep-open'
-_sockit_opts_client='-w --wait'
+_sockit_opts_client='-w --wait -s --source'
 _sockit_opts_watch='--hexdump'
 _sockit_opts_dgram='-u --udp'
 _sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once
 	--progress --ack'
 _sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
-	--proxy --progress -q --quit-after'
+	--proxy --progress -z --zero-io -q --quit-after -C --crlf'
+_sockit_opts_wait='-t --timeout --closed'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
 _sockit_opts_wall='-I --interval -c --count'
 
 # Options that take an argument.
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
 	--allow-uid --backend --ready-fd -w --wait --output-delimiter
-	-m --message -f --format -I --interval -c --count --proxy --ack -q --quit-after'
+	-m --message -f --format -I --interval -c --count --proxy --ack -q --quit-after
+	-s --source -t --timeout'
 
-_sockit_commands='listen send echo clock relay wall help'
+_sockit_commands='listen send echo clock relay wall exec wait help'
 
 # Print the options of command $1.
 _sockit_options()
@@ -46,6 +48,9 @@ _sockit_options()
 		    "$_sockit_opts_dgram" ;;
 	wall)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_client $_sockit_opts_wall" ;;
+	exec)	echo "$_sockit_opts_common $_sockit_opts_server" ;;
+	wait)	echo "$_sockit_opts_common $_sockit_opts_client" \
+		    "$_sockit_opts_wait" ;;
 	esac
 }
 
@@ -150,6 +155,10 @@ _sockit()
 			continue
 		fi
 		case $w in
+		--)	# exec, wait: PROGRAM and its arguments follow.
+			COMPREPLY=($(compgen -c -- "$cur"))
+			((i == cword - 1)) || COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
 		--*=*)	;;
 		-U|--unix)	unix=1 ;;
 		-?*)	# A bundle such as -vU, or -d'\n': look at its letters.
@@ -215,7 +224,9 @@ _sockit()
 		((nargs < 2)) && _sockit_address "$cur" "$unix" ;;
 	wall)	# [NAME=]ADDRESS, as many as wanted
 		[[ $cur != *=* ]] && _sockit_address "$cur" "$unix" ;;
-	listen|send|echo|clock)
+	wait)
+		_sockit_address "$cur" "$unix" ;;
+	listen|send|echo|clock|exec)
 		if ((nargs == 0)); then
 			_sockit_address "$cur" "$unix"
 		elif ((nargs == 1)) && [[ -z $unix && $first != *[:/]* &&

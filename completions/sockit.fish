@@ -24,7 +24,8 @@ function __sockit_operand_list
     set -l tokens (commandline -opc)
     set -l takes_arg -d --delimiter -i --idle-timeout -x --max-conns --mode \
         --allow-uid --backend --ready-fd -w --wait --output-delimiter \
-        -m --message -f --format -I --interval -c --count --proxy --ack
+        -m --message -f --format -I --interval -c --count --proxy --ack -s --source \
+        -q --quit-after -t --timeout
     set -l skip 0
     set -l seen_cmd 0
     for t in $tokens[2..-1]
@@ -51,10 +52,12 @@ function __sockit_wants_address
     switch $cmd
         case relay
             test $n -lt 2
-        case listen send echo clock
+        case listen send echo clock exec
             test $n -lt 1
         case wall
             true
+        case wait
+            return 0
         case '*'
             return 1
     end
@@ -105,7 +108,7 @@ function __sockit_address
     end
 end
 
-set -l __sockit_commands listen send echo clock relay wall help
+set -l __sockit_commands listen send echo clock relay wall exec wait help
 
 complete -c sockit -f
 
@@ -116,6 +119,8 @@ complete -c sockit -n 'not __sockit_command' -a echo -d 'Echo server'
 complete -c sockit -n 'not __sockit_command' -a clock -d 'Time server'
 complete -c sockit -n 'not __sockit_command' -a relay -d 'Forward each client of LISTEN to TARGET'
 complete -c sockit -n 'not __sockit_command' -a wall -d 'Table of the latest message of several servers'
+complete -c sockit -n 'not __sockit_command' -a exec -d 'Run PROGRAM for each client, on its socket'
+complete -c sockit -n 'not __sockit_command' -a wait -d 'Wait until every ADDRESS accepts a connection'
 complete -c sockit -n 'not __sockit_command' -a help -d 'Print help for sockit or a command'
 complete -c sockit -n 'not __sockit_command' -s h -l help -d 'Print help and exit'
 complete -c sockit -n 'not __sockit_command' -s V -l version -d 'Print the version and exit'
@@ -124,7 +129,7 @@ complete -c sockit -n 'not __sockit_command' -s V -l version -d 'Print the versi
 complete -c sockit -n '__sockit_using help; and test (__sockit_operands) -eq 0' -a "$__sockit_commands"
 
 # Options of every command.
-set -l all '__sockit_using listen send echo clock relay wall'
+set -l all '__sockit_using listen send echo clock relay wall exec wait'
 complete -c sockit -n $all -s 4 -d 'Use IPv4 only'
 complete -c sockit -n $all -s 6 -d 'Use IPv6 only'
 complete -c sockit -n $all -s U -l unix -d 'Address arguments are unix socket paths'
@@ -143,7 +148,7 @@ complete -c sockit -n $delim -s d -l delimiter -x -a "'\\\\n' '\\\\r\\\\n' '\\\\
 complete -c sockit -n $delim -s 0 -l null -d 'NUL-delimited messages (-d \'\\0\')'
 
 # Server options.
-set -l server '__sockit_using listen echo clock relay'
+set -l server '__sockit_using listen echo clock relay exec'
 complete -c sockit -n $server -s x -l max-conns -x -d 'Serve at most N clients at once'
 complete -c sockit -n $server -l mode -x -a '600 660 666 700 770' -d 'Octal permissions of the unix socket file'
 complete -c sockit -n $server -l allow-uid -x -a '(__fish_complete_users)' -d 'Serve only clients with this peer uid'
@@ -152,8 +157,9 @@ complete -c sockit -n $server -l ready-fd -x -d 'Write the bound address to FD o
 complete -c sockit -n $server -s k -l keep-open -d 'Keep listening (the default)'
 
 # Client options.
-set -l client '__sockit_using send relay wall'
+set -l client '__sockit_using send relay wall wait'
 complete -c sockit -n $client -s w -l wait -x -d 'Connect timeout (DURATION)'
+complete -c sockit -n $client -s s -l source -x -d 'Bind the local end to HOST, PORT or HOST:PORT'
 
 # Watching the bytes.
 set -l watch '__sockit_using listen send echo relay'
@@ -172,7 +178,14 @@ complete -c sockit -n '__sockit_using listen' -s 1 -l once -d 'Serve one client 
 complete -c sockit -n '__sockit_using send' -s m -l message -x -d 'Send TEXT followed by the delimiter'
 complete -c sockit -n '__sockit_using send' -l send-only -d 'Never read the socket; exit after sending'
 complete -c sockit -n '__sockit_using send relay' -l proxy -x -a 'socks5:// socks5h:// http://' -d 'Connect through a SOCKS5 or HTTP CONNECT proxy'
+complete -c sockit -n '__sockit_using send' -s z -l zero-io -d 'Connect and close: is each address open?'
+complete -c sockit -n '__sockit_using send' -s q -l quit-after -x -d 'After stdin EOF, read replies this long'
+complete -c sockit -n '__sockit_using send' -s C -l crlf -d 'Send each LF as CRLF'
 complete -c sockit -n '__sockit_using send' -s N -l shutdown -d 'Shut down the write side on stdin EOF (the default)'
+
+# wait
+complete -c sockit -n '__sockit_using wait' -s t -l timeout -x -d 'Give up after DURATION (default 30s; 0 = never)'
+complete -c sockit -n '__sockit_using wait' -l closed -d 'Wait until no address accepts'
 
 # clock
 complete -c sockit -n '__sockit_using clock' -s f -l format -x -d 'strftime(3) format of the time'

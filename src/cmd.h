@@ -18,7 +18,7 @@ struct cmd {
 };
 
 extern const struct cmd	cmd_listen, cmd_send, cmd_echo, cmd_clock,
-			cmd_relay, cmd_wall;
+			cmd_relay, cmd_wall, cmd_exec, cmd_wait;
 
 /* Print the command's help to stdout. */
 void	cmd_help(const struct cmd *);
@@ -39,6 +39,8 @@ void	cmd_serve_open(const struct cmd *, struct server *,
 	    const struct addr *);
 void	cmd_serve_run(struct server *);
 
+/* Put back the flags of stdin and stdout (before an exec). */
+void	stdio_restore(void);
 /* Exit 1 with "sockit: CMD: msg". */
 void	fatal(const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));

@@ -416,8 +416,9 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
 	if (R->proxy_url != NULL)
 		proxy_setup(cmd, R, &ta);
-	else if (sock_target(&ta, &R->target, &usage, err,
-	    sizeof(err)) == -1) {
+	else if (sock_target(&ta, &R->target, &usage, err, sizeof(err)) == -1 ||
+	    (R->co.source != NULL && sock_source(&R->target, R->co.source,
+	    &usage, err, sizeof(err)) == -1)) {
 		if (usage)
 			usage_error(cmd, "%s", err);
 		fatal("%s", err);

@@ -31,7 +31,11 @@ struct send {
 	const char	*proxy;		/* --proxy URL */
 	int		 progress;	/* --progress mode */
 	struct progress	 prog;
+	int		 zero_io;	/* -z */
+	int		 crlf;		/* -C */
 	int64_t		 quit_ms;	/* -q; -1 = wait for the peer */
+	struct timer	 quit;
+	int		 quit_started;
 
 	struct loop	*loop;
 	struct conn	*in, *out, *net;
@@ -49,8 +53,6 @@ static const struct opt_spec send_opts[] = {
 	{ "send-only", OPT_SEND_ONLY, no_argument, NULL,
 	    "never read the socket" },
 	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
-	{ "quit-after", 'q', required_argument, "DUR",
-	    "after the end of input, read replies that long" },
 	{ "shutdown", 'N', no_argument, NULL,
 	    "accepted for nc habits (the default)" },
 	{ "progress", OPT_PROGRESS, optional_argument, "[=always]",
@@ -59,6 +61,11 @@ static const struct opt_spec send_opts[] = {
 	{ "proxy", OPT_PROXY, required_argument, "URL",
 	    "connect through socks5://, socks5h:// or\n"
 	    "http:// [USER:PASS@]HOST[:PORT]" },
+	{ "zero-io", 'z', no_argument, NULL,
+	    "connect and close: is each ADDRESS open?" },
+	{ "quit-after", 'q', required_argument, "DUR",
+	    "after the end of stdin, read replies for DUR" },
+	{ "crlf", 'C', no_argument, NULL, "send each \\n as \\r\\n" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -88,8 +95,14 @@ send_opt(int ch, const char *arg, void *ctx, const char **why)
 		return 0;
 	case OPT_PROGRESS:
 		return progress_parse(arg, &s->progress, why);
+	case 'z':
+		s->zero_io = 1;
+		return 0;
 	case 'q':
 		return parse_duration(arg, &s->quit_ms, why);
+	case 'C':
+		s->crlf = 1;
+		return 0;
 	}
 	return 1;
 }
@@ -142,6 +155,12 @@ update(struct send *s)
 	}
 	if (s->peer_gone && s->up.done)
 		finish(s);
+	/* -q: stdin is over; replies have DUR more to come. */
+	if (s->up.done && s->quit_ms >= 0 && !timer_armed(&s->quit) &&
+	    !s->quit_started) {
+		s->quit_started = 1;
+		timer_at(s->loop, &s->quit, now_ms() + s->quit_ms);
+	}
 	if (s->send_only && s->up.done)
 		finish(s);
 }
@@ -174,6 +193,17 @@ on_idle(struct loop *l, struct timer *t)
 }
 
 static void
+on_quit(struct loop *l, struct timer *t)
+{
+	struct send	*s = container_of(t, struct send, quit);
+
+	(void)l;
+	log_v(2, "-q %lld ms after the end of input: quitting",
+	    (long long)s->quit_ms);
+	finish(s);
+}
+
+static void
 on_signal(struct loop *l, int signo, void *arg)
 {
 	struct send	*s = arg;
@@ -184,20 +214,66 @@ on_signal(struct loop *l, int signo, void *arg)
 	finish(s);
 }
 
+/* Append n bytes of p, each \n as \r\n with -C. */
+static int
+queue(struct send *s, const char *p, size_t n)
+{
+	const char	*nl;
+
+	while (s->crlf && (nl = memchr(p, '\n', n)) != NULL) {
+		if (buf_append(&s->up.buf, p, nl - p) ||
+		    buf_append(&s->up.buf, "\r\n", 2))
+			return -1;
+		s->queued += nl - p + 2;
+		n -= nl - p + 1;
+		p = nl + 1;
+	}
+	if (buf_append(&s->up.buf, p, n))
+		return -1;
+	s->queued += n;
+	return 0;
+}
+
 static int
 queue_messages(struct send *s)
 {
 	int	i;
 
-	for (i = 0; i < s->nmsg; i++) {
-		if (buf_append(&s->up.buf, s->msg[i], strlen(s->msg[i])) ||
-		    buf_append(&s->up.buf, s->co.delim.bytes, s->co.delim.len))
+	for (i = 0; i < s->nmsg; i++)
+		if (queue(s, s->msg[i], strlen(s->msg[i])) ||
+		    queue(s, s->co.delim.bytes, s->co.delim.len))
 			return -1;
-		s->queued += strlen(s->msg[i]) + s->co.delim.len;
-	}
 	chan_eof(&s->up);
 	return 0;
 }
+
+/*
+ * -C: stdin read through this transport has each \n made \r\n.  It
+ * reads at most half of what fits, so the expansion always fits.
+ */
+static ssize_t
+crlf_read(struct conn *c, void *p, size_t n)
+{
+	char	*out = p, *in, ch;
+	ssize_t	 r, i, k;
+
+	if (n < 2)
+		return read(c->fd, p, n);
+	/* Read into the upper half, expand from the front: the output
+	 * (at most 2i + 2 bytes after i) never overtakes the input. */
+	in = out + n / 2;
+	if ((r = read(c->fd, in, n / 2)) <= 0)
+		return r;
+	for (i = k = 0; i < r; i++) {
+		ch = in[i];
+		if (ch == '\n')
+			out[k++] = '\r';
+		out[k++] = ch;
+	}
+	return k;
+}
+
+static struct xport	xport_crlf;
 
 /* Last flush after the loop: bounded by the grace period. */
 static void
@@ -282,6 +358,11 @@ run(struct send *s, int fd, const char *name)
 	if (s->in == NULL || s->out == NULL || s->net == NULL)
 		fatal("%s", strerror(errno));
 	s->net->watched = 1;
+	if (s->crlf) {
+		xport_crlf = *s->in->xp;
+		xport_crlf.read = crlf_read;
+		s->in->xp = &xport_crlf;
+	}
 	s->stdin_tty = isatty(0);
 	chan_init(&s->up, s->in, s->net, NULL);
 	chan_init(&s->down, s->net, s->out, NULL);
@@ -298,6 +379,7 @@ run(struct send *s, int fd, const char *name)
 	    loop_add(s->loop, fd, on_io, s) == -1)
 		fatal("event loop: %s", strerror(errno));
 	timer_init(&s->idle, on_idle);
+	timer_init(&s->quit, on_quit);
 	if (s->co.idle_ms > 0)
 		timer_at(s->loop, &s->idle, now_ms() + s->co.idle_ms);
 	update(s);
@@ -367,6 +449,74 @@ proxy_connect(struct send *s, const struct addr *a)
 	return fd;
 }
 
+/* The length of n bytes of p once queued (-C makes \n two bytes). */
+static size_t
+grown(const struct send *s, const char *p, size_t n)
+{
+	size_t	i, len = n;
+
+	for (i = 0; s->crlf && i < n; i++)
+		len += p[i] == '\n';
+	return len;
+}
+
+/* Resolve a, and -s if given: exit 2 or 1 on failure. */
+static void
+target(const struct cmd *cmd, const struct common *co,
+    const struct addr *a, struct target *t)
+{
+	char	err[512];
+	int	usage;
+
+	if (sock_target(a, t, &usage, err, sizeof(err)) == -1 ||
+	    (co->source != NULL && sock_source(t, co->source, &usage, err,
+	    sizeof(err)) == -1)) {
+		if (usage)
+			usage_error(cmd, "%s", err);
+		fatal("%s", err);
+	}
+}
+
+/*
+ * -z: connect to each ADDRESS and close at once (nc -z).  HOST PORT
+ * is one address; otherwise every argument is one.  0 if all are open.
+ */
+static int
+zero_io(const struct cmd *cmd, const struct common *co, int argc,
+    char **argv)
+{
+	struct addr	 a;
+	struct target	 t;
+	char		 err[512];
+	int		 i, one, fd, status = 0;
+
+	if (argc == 0)
+		usage_error(cmd, "missing ADDRESS");
+	/* "HOST PORT" is one address, as everywhere, if it parses so. */
+	one = argc == 2 && opts_address(co, 0, 2, argv, &a, err,
+	    sizeof(err)) == 0;
+	for (i = 0; i < argc; i += one ? 2 : 1) {
+		if (!one && opts_address(co, 0, 1, argv + i, &a, err,
+		    sizeof(err)) == -1)
+			usage_error(cmd, "%s", err);
+		if (a.dgram)
+			usage_error(cmd, "%s: -z is for streams: a datagram "
+			    "address cannot be probed", argv[i]);
+		target(cmd, co, &a, &t);
+		fd = sock_connect(&t, co->wait_ms, err, sizeof(err));
+		sock_target_free(&t);
+		if (fd == -1) {
+			log_v(1, "%s", err);
+			status = 1;
+			continue;
+		}
+		close(fd);
+		log_v(1, "%s%s%s: open", argv[i], one ? " " : "",
+		    one ? argv[i + 1] : "");
+	}
+	return status;
+}
+
 static int
 send_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -375,7 +525,7 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	struct target	 t;
 	char		 err[512];
 	size_t		 total;
-	int		 n, fd, usage, i;
+	int		 n, fd, i;
 
 	memset(&s, 0, sizeof(s));
 	s.quit_ms = -1;
@@ -385,8 +535,14 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 		    "other");
 	if (s.nmsg > 0 && s.recv_only)
 		usage_error(cmd, "-m and --recv-only exclude each other");
+	/* UDP cannot be probed: nothing answers a connect. */
+	if (s.zero_io && (s.co.dgram || s.proxy != NULL))
+		usage_error(cmd, "-z is for streams, without --proxy");
+	if (s.zero_io)
+		return zero_io(cmd, &s.co, argc - n, argv + n);
 	for (total = 0, i = 0; i < s.nmsg; i++)
-		total += strlen(s.msg[i]) + s.co.delim.len;
+		total += grown(&s, s.msg[i], strlen(s.msg[i])) +
+		    grown(&s, s.co.delim.bytes, s.co.delim.len);
 	/* Before connecting: a refused -m must not cost the peer a client. */
 	if (total > BUF_CAP)
 		usage_error(cmd, "-m: messages too long (%zu bytes with "
@@ -394,19 +550,12 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	if (opts_address(&s.co, 0, argc - n, argv + n, &a, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
-	/* Until -q comes for streams (issue 10), it is for datagrams. */
-	if (s.quit_ms >= 0 && !a.dgram)
-		usage_error(cmd, "-q is for datagrams (-u)");
 	if (s.proxy != NULL && a.dgram)
 		usage_error(cmd, "--proxy is for streams, not datagrams");
 	if (s.proxy != NULL)
 		fd = proxy_connect(&s, &a);
 	else {
-		if (sock_target(&a, &t, &usage, err, sizeof(err)) == -1) {
-			if (usage)
-				usage_error(cmd, "%s", err);
-			fatal("%s", err);
-		}
+		target(cmd, &s.co, &a, &t);
 		fd = sock_connect(&t, s.co.wait_ms, err, sizeof(err));
 		sock_target_free(&t);
 		if (fd == -1)

@@ -663,7 +663,9 @@ src_parse(const struct cmd *cmd, struct wall *W, struct source *s,
 	if (opts_address(&W->co, 0, 1, (char **)&s->arg, &a, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
-	if (sock_target(&a, &s->t, &usage, err, sizeof(err)) == -1) {
+	if (sock_target(&a, &s->t, &usage, err, sizeof(err)) == -1 ||
+	    (W->co.source != NULL && sock_source(&s->t, W->co.source, &usage,
+	    err, sizeof(err)) == -1)) {
 		if (usage)
 			usage_error(cmd, "%s", err);
 		fatal("%s", err);

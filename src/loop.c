@@ -250,6 +250,11 @@ sig_read(struct loop *l, int fd, int events, void *arg)
 	(void)arg;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		for (i = 0; i < n; i++) {
+			/* A child's end is news, not a request to stop. */
+			if (buf[i] == SIGCHLD && l->chldfn != NULL) {
+				l->chldfn(l, SIGCHLD, l->chldarg);
+				continue;
+			}
 			sig_last = buf[i];
 			l->sigfn(l, buf[i], l->sigarg);
 		}
@@ -284,6 +289,24 @@ loop_signals(struct loop *l, loop_signal_fn *fn, void *arg)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	return 0;
+}
+
+int
+loop_children(struct loop *l, loop_signal_fn *fn, void *arg)
+{
+	struct sigaction	sa;
+
+	if (l->sigpipe[0] == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	l->chldfn = fn;
+	l->chldarg = arg;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = sig_handler;
+	sa.sa_flags = SA_NOCLDSTOP | SA_RESTART;
+	return sigaction(SIGCHLD, &sa, NULL);
 }
 
 static int64_t

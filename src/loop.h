@@ -73,6 +73,8 @@ struct loop {
 	int			 sigpipe[2];
 	loop_signal_fn		*sigfn;
 	void			*sigarg;
+	loop_signal_fn		*chldfn;	/* SIGCHLD, if asked for */
+	void			*chldarg;
 };
 
 extern const struct loop_ops	loop_select_ops, loop_epoll_ops;
@@ -104,6 +106,11 @@ void	timer_stop(struct loop *, struct timer *);
 
 /* SIGINT, SIGTERM, SIGHUP to fn; SIGPIPE ignored. */
 int	loop_signals(struct loop *, loop_signal_fn *, void *arg);
+/*
+ * After loop_signals: SIGCHLD to fn as well (children ended: reap
+ * them), apart from the stop signals.
+ */
+int	loop_children(struct loop *, loop_signal_fn *fn, void *arg);
 /* The last signal delivered to a loop's callback; 0 if none. */
 int	loop_last_signal(void);
 int	loop_run(struct loop *);

@@ -26,7 +26,7 @@
 
 static const struct cmd	*cmds[] = {
 	&cmd_listen, &cmd_send, &cmd_echo, &cmd_clock, &cmd_relay,
-	&cmd_wall,
+	&cmd_wall, &cmd_exec, &cmd_wait,
 };
 #define STDIO_PIPE_SIZE	(1024 * 1024)	/* the default pipe-max-size */
 
@@ -253,7 +253,7 @@ option_first(int argc, char **argv)
 	    "[options] ADDRESS'", argv[1]);
 }
 
-static void
+void
 stdio_restore(void)
 {
 	int	fd;
@@ -321,7 +321,7 @@ main(int argc, char *argv[])
 
 	if (argc < 2)
 		usage_error(NULL, "missing COMMAND (listen, send, echo, "
-		    "clock, relay, wall)");
+		    "clock, relay, wall, exec, wait)");
 	name = argv[1];
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
 		main_help(stdout);

@@ -57,6 +57,8 @@ static const struct opt_spec dgram_opts[] = {
 };
 static const struct opt_spec client_opts[] = {
 	{ "wait", 'w', required_argument, "DUR", "connect timeout" },
+	{ "source", 's', required_argument, "ADDR",
+	    "bind the local end to ADDR (HOST, PORT, HOST:PORT)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -278,6 +280,9 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 		co->hexdump = 1;
 		co->hexdump_file = arg;
 		return 0;
+	case 's':
+		co->source = arg;
+		return 0;
 	}
 	return 1;
 }
@@ -297,17 +302,10 @@ static const struct {
 	int		 ch;
 	const char	*hint;
 } nc_hints[] = {
-	{ 'e', "running a program for each connection is not supported yet" },
-	{ 'c', "running a program for each connection is not supported yet" },
-	{ 'z', "port scans are not supported; 'sockit send -w 2 HOST:PORT "
-	    "</dev/null' tries one port" },
-	{ 'u', "a command option: 'sockit send -u ...', 'sockit listen -u "
-	    "...' (also echo, relay)" },
-	{ 'q', "a send option for datagrams: 'sockit send -u -q DUR' waits "
-	    "for replies; over TCP send exits when the peer closes" },
-	{ 'C', "sockit sends stdin as it is; with -m, -d '\\r\\n' ends each "
-	    "message with CRLF" },
-	{ 's', "choosing the source address is not supported yet" },
+	{ 'e', "a program per connection is a command: 'sockit exec "
+	    "ADDRESS -- PROGRAM'" },
+	{ 'c', "a program per connection is a command: 'sockit exec "
+	    "ADDRESS -- sh -c COMMAND'" },
 	{ 'n', "not needed: a numeric address is never looked up" },
 	{ 'X', "use --proxy socks5://HOST:PORT, socks5h://... or "
 	    "http://HOST:PORT (CONNECT)" },

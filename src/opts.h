@@ -28,7 +28,7 @@ enum {
 	OPT_MODE = 256, OPT_ALLOW_UID, OPT_BACKEND, OPT_READY_FD,
 	OPT_OUTPUT_DELIM, OPT_RECV_ONLY, OPT_SEND_ONLY, OPT_UTC,
 	OPT_HEXDUMP, OPT_PROGRESS, OPT_PROXY,
-	OPT_ACK
+	OPT_ACK, OPT_CLOSED
 };
 
 /*
@@ -68,6 +68,7 @@ struct common {
 	/* watching */
 	int		 hexdump;	/* --hexdump given */
 	const char	*hexdump_file;	/* its FILE; NULL: stderr */
+	const char	*source;	/* -s; NULL = the kernel's choice */
 };
 
 /* A command's own option: handled by its callback with the option's value. */

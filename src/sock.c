@@ -388,6 +388,64 @@ sock_target_free(struct target *t)
 	if (t->ai != NULL)
 		freeaddrinfo(t->ai);
 	t->ai = NULL;
+	if (t->src != NULL)
+		freeaddrinfo(t->src);
+	t->src = NULL;
+}
+
+int
+sock_source(struct target *t, const char *src, int *usage, char *err,
+    size_t errlen)
+{
+	struct addr	a;
+	char		why[256];
+
+	*usage = 1;
+	if (t->addr.kind != ADDR_TCP) {
+		snprintf(err, errlen, "-s %s: a source applies to TCP", src);
+		return -1;
+	}
+	memset(&a, 0, sizeof(a));
+	a.kind = ADDR_TCP;
+	a.family = t->addr.family;
+	if (src[strspn(src, "0123456789")] == '\0')
+		strlcpy(a.port, src, sizeof(a.port));
+	else if (strchr(src, ':') == NULL) {
+		strlcpy(a.host, src, sizeof(a.host));
+		strlcpy(a.port, "0", sizeof(a.port));
+	} else if (addr_parse(src, ADDR_SERVER, t->addr.family, &a, why,
+	    sizeof(why)) == -1 || a.kind != ADDR_TCP) {
+		snprintf(err, errlen, "-s %s: %s", src, a.kind != ADDR_TCP ?
+		    "not a TCP address" : why);
+		return -1;
+	}
+	if (resolve(&a, 1, &t->src, usage, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "-s %s", why);
+		return -1;
+	}
+	*usage = 0;
+	return 0;
+}
+
+/* Bind fd to the -s address of its family, if there is one. */
+static int
+bind_source(const struct target *t, int fd, int family)
+{
+	const struct addrinfo	*ai;
+	int			 one = 1;
+
+	if (t->src == NULL)
+		return 0;
+	for (ai = t->src; ai != NULL; ai = ai->ai_next)
+		if (ai->ai_family == family)
+			break;
+	if (ai == NULL) {
+		errno = EAFNOSUPPORT;
+		return -1;
+	}
+	/* A fixed source port is free again at once after a close. */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	return bind(fd, ai->ai_addr, ai->ai_addrlen);
 }
 
 /* Candidate i of a target; -1 when there are no more. */
@@ -429,13 +487,27 @@ connect_error(const struct target *t, int i, char *err, size_t errlen)
 	snprintf(err, errlen, "connect %s: %s", name, strerror(e));
 }
 
+/* "connect NAME: source: why", for a -s address that would not bind. */
+static void
+source_error(const struct target *t, int i, char *err, size_t errlen)
+{
+	char	 what[256], *c;
+	int	 e = errno;
+
+	connect_error(t, i, what, sizeof(what));
+	if ((c = strrchr(what, ':')) != NULL)
+		*c = '\0';
+	snprintf(err, errlen, "%s: source: %s", what, e == EAFNOSUPPORT ?
+	    "no -s address of that family" : strerror(e));
+}
+
 int
 sock_connect_next(struct target *t, int *i, int *pending, char *err,
     size_t errlen)
 {
 	const struct sockaddr	*sa;
 	socklen_t		 len;
-	int			 fd, r, family;
+	int			 fd, r, family, e;
 
 	t->busy = 0;
 	for (; candidate(t, *i, &sa, &len, &family) == 0; (*i)++) {
@@ -451,6 +523,13 @@ sock_connect_next(struct target *t, int *i, int *pending, char *err,
 		if (!t->addr.dgram)
 			tune(fd, family, 1);
 		*pending = 0;
+		if (bind_source(t, fd, family) == -1) {
+			e = errno;
+			close(fd);
+			errno = e;
+			source_error(t, *i, err, errlen);
+			continue;
+		}
 		r = connect(fd, sa, len);
 		if (r == -1 && errno == EINPROGRESS) {
 			*pending = 1;

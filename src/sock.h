@@ -30,6 +30,7 @@ struct target {
 	struct sockaddr_storage	 ss;	/* unix */
 	socklen_t		 sslen;
 	int			 busy;	/* last try: a unix backlog was full */
+	struct addrinfo		*src;	/* -s: bind the local end first */
 };
 
 /*
@@ -50,6 +51,12 @@ int	sock_accept(int lfd, char *name, size_t namelen);
 int	sock_target(const struct addr *a, struct target *t, int *usage,
 	    char *err, size_t errlen);
 void	sock_target_free(struct target *t);
+/*
+ * -s: bind the local end of t's connects to src, "HOST", "PORT" or
+ * "HOST:PORT" (TCP only); after sock_target.
+ */
+int	sock_source(struct target *t, const char *src, int *usage, char *err,
+	    size_t errlen);
 /*
  * Begin a non-blocking connect to candidate *i of t.  Returns the fd with
  * *pending set when the connect is still under way, or -1 with err filled

@@ -420,3 +420,15 @@ except ConnectionResetError:
 EOF2
 	assert_output "reset"
 }
+
+@test "relay -s: connections to TARGET come from the source port (the peer reports it)" {
+	local src
+	src=$(free_port)
+	start_py srv report.py
+	local target=$ADDR
+	start_server r relay -s "127.0.0.1:$src" 127.0.0.1:0 "$target"
+	printf 'via relay\n' | timeout 20 nc -N 127.0.0.1 "$PORT" >"$T/out"
+	wait_for '[ -s "$T/srv.out" ]'
+	[ "$(sed -n 1p "$T/srv.out")" = "from 127.0.0.1:$src" ]
+	[ "$(cat "$T/out")" = hi ]
+}

@@ -5,6 +5,8 @@
 
 load test_helper
 
+bats_require_minimum_version 1.5.0
+
 @test "stdin EOF half-closes; the reply after it is still printed" {
 	random_file "$T/in.bin" 3000000
 	start_py srv counter.py
@@ -273,4 +275,73 @@ close_reported() {
 	wait_exit "$PID"
 	run cat "$T/l.out"
 	assert_output --regexp '^127\.0\.0\.1:[0-9]+ hello$'
+}
+
+@test "send -z: exit 0 when every address accepts, 1 if any does not; -v says which were open" {
+	local closed
+	closed=$(free_port)
+	start_server a echo 127.0.0.1:0
+	local open1=$ADDR
+	start_server b echo "$T/b.sock"
+	run -0 "$SOCKIT" send -z "$open1"
+	[ -z "$output" ]
+	run -0 "$SOCKIT" send -zv "$open1" "$T/b.sock"
+	assert_line "sockit: send: $open1: open"
+	assert_line "sockit: send: $T/b.sock: open"
+	run -1 "$SOCKIT" send -z -v "$open1" "127.0.0.1:$closed"
+	assert_line "sockit: send: $open1: open"
+	assert_line "sockit: send: connect 127.0.0.1:$closed: Connection refused"
+	run -1 "$SOCKIT" send -z "127.0.0.1:$closed"
+	[ -z "$output" ]
+	# nc's HOST PORT form is one address
+	run -0 "$SOCKIT" send -z 127.0.0.1 "${open1##*:}"
+}
+
+@test "send -z: the server sees a connection that closes without data" {
+	start_py srv accepted.py
+	run -0 "$SOCKIT" send -z "$ADDR" </dev/null
+	wait_exit "$PID"
+	[ "$(cat "$T/srv.out")" = accepted ]
+}
+
+@test "send -q: after stdin ends, replies are read for DURATION, then exit 0 though the peer holds on" {
+	start_py srv report.py hold
+	run -0 timeout 20 "$SOCKIT" send -q 300ms "$ADDR" <<<"question"
+	[ "$output" = hi ]
+	wait_for '[ "$(sed -n 2p "$T/srv.out")" = "$(printf "question\n" | xxd -p)" ]'
+}
+
+@test "send -C: each LF of stdin and of -m goes out as CRLF (the peer reports the bytes)" {
+	start_py srv report.py
+	printf 'a\nb\n\nc' | timeout 20 "$SOCKIT" send -C "$ADDR" >/dev/null
+	wait_exit "$PID"
+	[ "$(sed -n 2p "$T/srv.out")" = "$(printf 'a\r\nb\r\n\r\nc' | xxd -p)" ]
+	start_py srv2 report.py
+	timeout 20 "$SOCKIT" send -C -m one -m 'two' "$ADDR" >/dev/null
+	wait_exit "$PID"
+	[ "$(sed -n 2p "$T/srv2.out")" = "$(printf 'one\r\ntwo\r\n' | xxd -p)" ]
+}
+
+@test "send -C: a large stdin of newlines arrives whole, each as CRLF" {
+	start_py srv report.py
+	python3 -c 'import sys; sys.stdout.write("x\n" * 300000)' >"$T/in"
+	timeout 20 "$SOCKIT" send -C "$ADDR" <"$T/in" >/dev/null
+	wait_exit "$PID"
+	[ "$(sed -n 2p "$T/srv.out")" = "$(sed 's/$/\r/' "$T/in" | xxd -p | tr -d '\n')" ]
+}
+
+@test "send -s: the local end is bound to the source port (the peer reports it)" {
+	local src
+	src=$(free_port)
+	start_py srv report.py
+	timeout 20 "$SOCKIT" send -s "127.0.0.1:$src" -m x "$ADDR" >/dev/null
+	wait_exit "$PID"
+	[ "$(sed -n 1p "$T/srv.out")" = "from 127.0.0.1:$src" ]
+	start_py srv2 report.py
+	src=$(free_port)
+	timeout 20 "$SOCKIT" send -s "$src" -m x "$ADDR" >/dev/null
+	wait_exit "$PID"
+	[ "$(sed -n 1p "$T/srv2.out")" = "from 127.0.0.1:$src" ]
+	run -2 "$SOCKIT" send -s 127.0.0.1 "$T/a.sock"
+	[[ ${lines[0]} == *"a source applies to TCP"* ]]
 }

@@ -345,8 +345,6 @@ EOF
 	run "$SOCKIT" clock udp:127.0.0.1:0
 	[ "$status" -eq 2 ]
 	[[ $output == *"clock takes no datagrams"* ]]
-	run "$SOCKIT" send -q 1 127.0.0.1:9
-	[ "$status" -eq 2 ]
 }
 
 @test "unixgram: relay -u between unix datagram sockets; its file goes on SIGTERM" {
@@ -380,4 +378,13 @@ EOF2
 	! grep -q 'b1' "$T/l.out"
 	grep -q 'peers already (--max-conns): dropped' "$T/l.err"
 	grep -q 'forgotten after 1000 ms' "$T/l.err"
+}
+
+@test "send -z refuses datagrams: UDP cannot be probed" {
+	run "$SOCKIT" send -z -u 127.0.0.1:9
+	assert_failure 2
+	assert_output --partial "-z is for streams"
+	run "$SOCKIT" send -z udp:127.0.0.1:9
+	assert_failure 2
+	assert_output --partial "cannot be probed"
 }

@@ -1,0 +1,427 @@
+/*
+ * sockit exec: run PROGRAM for each client, with the accepted socket
+ * itself as its stdin and stdout (ucspi-tcp's tcpserver, inetd).
+ * sockit carries no byte: it accepts, spawns, closes its copy of the
+ * socket and reaps.  A running child is a client of the server, held
+ * in the table by a ticket (a descriptor of /dev/null, never watched),
+ * so that --max-conns, the descriptor budget and the stop sequence of
+ * server.c count children.  Children end through SIGCHLD on the loop's
+ * self-pipe; a pid is safe to signal until we reap it.
+ */
+#include "config.h"
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "conn.h"
+#include "log.h"
+#include "opts.h"
+#include "server.h"
+#include "util.h"
+
+extern char	**environ;
+
+#define ENV_OWN		5		/* the variables set per child */
+#define ENV_LEN		(INET6_ADDRSTRLEN + 32)
+
+struct exec {
+	struct common		 co;
+	struct server		 srv;
+	char			**prog;		/* PROGRAM ARG... */
+	char			 path[4096];	/* PROGRAM, found in PATH */
+	char			**env;		/* environ less ours, + ENV_OWN */
+	int			 nenv;		/* inherited entries */
+	char			 own[ENV_OWN][ENV_LEN];
+	posix_spawnattr_t	 attr;
+};
+
+struct child {
+	struct conn	c;		/* fd: the ticket */
+	pid_t		pid;
+};
+
+/* Names the child gets from us: an inherited one would mislead it. */
+static int
+ours(const char *e)
+{
+	static const char	*names[] = {
+		"PROTO=", "TCPREMOTEIP=", "TCPREMOTEPORT=", "TCPLOCALIP=",
+		"TCPLOCALPORT=", "TCPREMOTEHOST=", "TCPLOCALHOST=",
+		"TCPREMOTEINFO=", "UNIXREMOTEPID=", "UNIXREMOTEEUID=",
+		"UNIXREMOTEEGID="
+	};
+	size_t			 i;
+
+	for (i = 0; i < NELEM(names); i++)
+		if (strncmp(e, names[i], strlen(names[i])) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+env_setup(struct exec *X)
+{
+	size_t	n = 0, i;
+
+	while (environ[n] != NULL)
+		n++;
+	if ((X->env = calloc(n + ENV_OWN + 1, sizeof(char *))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!ours(environ[i]))
+			X->env[X->nenv++] = environ[i];
+	return 0;
+}
+
+/* IP and port of sa as ucspi writes them: IPv4 plainly, IPv6 bare. */
+static void
+ip_port(const struct sockaddr_storage *ss, socklen_t len, char *ip,
+    size_t iplen, char *port, size_t portlen)
+{
+	struct sockaddr_in		 sin;
+	const struct sockaddr_in6	*s6 = (const void *)ss;
+	const struct sockaddr		*sa = (const void *)ss;
+
+	if (ss->ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = s6->sin6_port;
+		memcpy(&sin.sin_addr, &s6->sin6_addr.s6_addr[12], 4);
+		sa = (const void *)&sin;
+		len = sizeof(sin);
+	}
+	if (getnameinfo(sa, len, ip, iplen, port, portlen,
+	    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		strlcpy(ip, "?", iplen);
+		strlcpy(port, "0", portlen);
+	}
+}
+
+/* The ucspi variables of the client on fd, after the inherited ones. */
+static void
+env_client(struct exec *X, int fd)
+{
+	struct sockaddr_storage	 ss;
+	struct ucred		 cr;
+	socklen_t		 len;
+	char			 ip[INET6_ADDRSTRLEN], port[16];
+	char			**e = X->env + X->nenv;
+	int			 i = 0, k;
+
+	if (X->srv.lis.kind == ADDR_TCP) {
+		strlcpy(X->own[i++], "PROTO=TCP", ENV_LEN);
+		len = sizeof(ss);
+		if (getpeername(fd, (struct sockaddr *)&ss, &len) == -1)
+			memset(&ss, 0, len = sizeof(ss));
+		ip_port(&ss, len, ip, sizeof(ip), port, sizeof(port));
+		snprintf(X->own[i++], ENV_LEN, "TCPREMOTEIP=%s", ip);
+		snprintf(X->own[i++], ENV_LEN, "TCPREMOTEPORT=%s", port);
+		len = sizeof(ss);
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+			memset(&ss, 0, len = sizeof(ss));
+		ip_port(&ss, len, ip, sizeof(ip), port, sizeof(port));
+		snprintf(X->own[i++], ENV_LEN, "TCPLOCALIP=%s", ip);
+		snprintf(X->own[i++], ENV_LEN, "TCPLOCALPORT=%s", port);
+	} else {
+		strlcpy(X->own[i++], "PROTO=UNIX", ENV_LEN);
+		len = sizeof(cr);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0) {
+			snprintf(X->own[i++], ENV_LEN, "UNIXREMOTEPID=%ld",
+			    (long)cr.pid);
+			snprintf(X->own[i++], ENV_LEN, "UNIXREMOTEEUID=%lu",
+			    (unsigned long)cr.uid);
+			snprintf(X->own[i++], ENV_LEN, "UNIXREMOTEEGID=%lu",
+			    (unsigned long)cr.gid);
+		}
+	}
+	for (k = 0; k < i; k++)
+		e[k] = X->own[k];
+	e[i] = NULL;
+}
+
+/*
+ * The child starts as if from a shell: every signal at its default
+ * (sockit ignores SIGPIPE and catches the stop signals) and none
+ * blocked.
+ */
+static int
+attr_setup(posix_spawnattr_t *attr)
+{
+	sigset_t	all, none;
+
+	sigfillset(&all);
+	sigemptyset(&none);
+	if (posix_spawnattr_init(attr) != 0 ||
+	    posix_spawnattr_setsigdefault(attr, &all) != 0 ||
+	    posix_spawnattr_setsigmask(attr, &none) != 0 ||
+	    posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGDEF |
+	    POSIX_SPAWN_SETSIGMASK) != 0)
+		return -1;
+	return 0;
+}
+
+/* Start PROGRAM on socket fd; the pid, or -1 with errno. */
+static pid_t
+spawn(struct exec *X, int fd)
+{
+	posix_spawn_file_actions_t	 fa;
+	pid_t				 pid;
+	int				 fl, r;
+
+	/* Ours is non-blocking; the program expects an ordinary socket. */
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+		return -1;
+	env_client(X, fd);
+	if ((r = posix_spawn_file_actions_init(&fa)) != 0) {
+		errno = r;
+		return -1;
+	}
+	r = posix_spawn_file_actions_adddup2(&fa, fd, 0);
+	if (r == 0)
+		r = posix_spawn_file_actions_adddup2(&fa, fd, 1);
+#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
+	/* Ours are close-on-exec; this also drops what sockit inherited. */
+	if (r == 0)
+		r = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+#endif
+	if (r == 0)
+		r = posix_spawn(&pid, X->path, &fa, &X->attr, X->prog,
+		    X->env);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r != 0) {
+		errno = r;
+		return -1;
+	}
+	return pid;
+}
+
+/* Never called: a ticket is in the loop with no interest. */
+static void
+on_ticket(struct loop *l, int fd, int events, void *arg)
+{
+	(void)l;
+	(void)fd;
+	(void)events;
+	(void)arg;
+}
+
+static int
+on_accept(struct server *s, int fd, const char *name)
+{
+	struct exec	*X = container_of(s, struct exec, srv);
+	struct child	*ch;
+	int		 t, e;
+
+	if ((ch = malloc(sizeof(*ch))) == NULL)
+		return -1;
+	/* The child's ticket, taken first: no child we cannot count. */
+	if ((t = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
+		free(ch);
+		return -1;	/* out of descriptors: the server resets fd */
+	}
+	conn_init(&ch->c, t, name);
+	ch->c.is_sock = 0;
+	ch->pid = -1;
+	if (server_attach(s, &ch->c, on_ticket) == -1) {
+		close(t);
+		free(ch);
+		return -1;
+	}
+	if ((ch->pid = spawn(X, fd)) == -1) {
+		e = errno;
+		log_err("%s: %s: %s", name, X->prog[0], strerror(e));
+		server_detach(s, &ch->c);
+		free(ch);
+		errno = e;
+		return -1;
+	}
+	close(fd);	/* the child has it; its end is the client's end */
+	log_v(1, "%s: pid %ld started", name, (long)ch->pid);
+	return 0;
+}
+
+static struct child *
+find(struct server *s, pid_t pid)
+{
+	struct child	*ch;
+	int		 fd;
+
+	for (fd = 0; fd < s->tab.size; fd++)
+		if (s->tab.byfd[fd] != NULL) {
+			ch = container_of(s->tab.byfd[fd], struct child, c);
+			if (ch->pid == pid)
+				return ch;
+		}
+	return NULL;
+}
+
+static void
+log_status(const char *name, pid_t pid, int st)
+{
+	if (WIFEXITED(st))
+		log_v(1, "%s: pid %ld exited %d", name, (long)pid,
+		    WEXITSTATUS(st));
+	else if (WIFSIGNALED(st))
+		log_v(1, "%s: pid %ld killed by signal %d (%s)", name,
+		    (long)pid, WTERMSIG(st), strsignal(WTERMSIG(st)));
+}
+
+/* SIGCHLD: reap every child that has ended, and uncount it. */
+static void
+on_child(struct loop *l, int signo, void *arg)
+{
+	struct server	*s = arg;
+	struct child	*ch;
+	pid_t		 pid;
+	int		 st;
+
+	(void)l;
+	(void)signo;
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if ((ch = find(s, pid)) == NULL) {
+			log_status("?", pid, st);
+			continue;
+		}
+		log_status(ch->c.name, pid, st);
+		server_detach(s, &ch->c);	/* may end a stopping loop */
+		free(ch);
+	}
+}
+
+static void
+term(struct server *s, struct conn *c)
+{
+	(void)s;
+	kill(container_of(c, struct child, c)->pid, SIGTERM);
+}
+
+/* A signal: the children are asked to end; server.c waits for them. */
+static void
+on_stop(struct server *s)
+{
+	if (s->clients > 0)
+		log_v(1, "sending SIGTERM to %d child%s", s->clients,
+		    s->clients == 1 ? "" : "ren");
+	server_each(s, term);
+}
+
+/* The grace period is over, or a second signal came: no more waiting. */
+static void
+kill_rest(struct server *s, struct conn *c)
+{
+	struct child	*ch = container_of(c, struct child, c);
+	int		 st;
+
+	log_v(1, "%s: pid %ld still running: SIGKILL", c->name,
+	    (long)ch->pid);
+	kill(ch->pid, SIGKILL);
+	if (waitpid(ch->pid, &st, 0) == ch->pid)
+		log_status(c->name, ch->pid, st);
+	server_detach(s, c);
+	free(ch);
+}
+
+/*
+ * Where is PROGRAM?  Looked up in PATH once, at startup: a typo is an
+ * error at once, not a reset for every client, and no client pays for
+ * the search (execve along PATH).  A program that goes away later is
+ * only that client's error.
+ */
+static int
+find_program(const char *prog, char *buf, size_t len)
+{
+	const char	*path, *p, *q;
+	struct stat	 st;
+
+	if (strchr(prog, '/') != NULL) {
+		strlcpy(buf, prog, len);
+		return access(prog, X_OK);
+	}
+	if ((path = getenv("PATH")) == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p = q + 1) {
+		q = strchrnul(p, ':');
+		/* An empty entry is the current directory. */
+		snprintf(buf, len, "%.*s%s%s", (int)(q - p), p,
+		    q == p ? "./" : "/", prog);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(buf, X_OK) == 0)
+			return 0;
+		if (*q == '\0')
+			break;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+/* argv up to "--" is sockit's; after it, PROGRAM and its arguments. */
+static int
+split(int argc, char **argv)
+{
+	int	i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0)
+			return i;
+	return -1;
+}
+
+static int
+exec_exec(const struct cmd *cmd, int argc, char **argv)
+{
+	struct exec	 X;
+	struct addr	 a;
+	int		 n, dd;
+
+	memset(&X, 0, sizeof(X));
+	if ((dd = split(argc, argv)) == -1)
+		dd = argc;
+	n = cmd_parse(cmd, dd, argv, NULL, NULL, &X.co);
+	if (dd == argc || dd + 1 == argc)
+		usage_error(cmd, "missing -- PROGRAM [ARG...]");
+	if (X.co.idle_ms > 0)
+		usage_error(cmd, "-i does not apply: the program owns its "
+		    "socket");
+	cmd_server_address(cmd, &X.co, dd - n, argv + n, &a);
+	X.prog = argv + dd + 1;
+	if (find_program(X.prog[0], X.path, sizeof(X.path)) == -1)
+		fatal("%s: %s", X.prog[0], errno == ENOENT &&
+		    strchr(X.prog[0], '/') == NULL ?
+		    "command not found" : strerror(errno));
+	if (env_setup(&X) == -1 || attr_setup(&X.attr) == -1)
+		fatal("%s", strerror(errno));
+	X.srv.co = &X.co;
+	X.srv.on_accept = on_accept;
+	X.srv.on_stop = on_stop;
+	cmd_serve_open(cmd, &X.srv, &a);
+	if (loop_children(X.srv.loop, on_child, &X.srv) == -1)
+		fatal("event loop: %s", strerror(errno));
+	cmd_serve_run(&X.srv);
+	server_stop_accepting(&X.srv);
+	server_each(&X.srv, kill_rest);
+	server_close(&X.srv);
+	posix_spawnattr_destroy(&X.attr);
+	free(X.env);
+	return 0;
+}
+
+const struct cmd cmd_exec = {
+	"exec", "[options] ADDRESS -- PROGRAM [ARG...]",
+	"run PROGRAM for each client, on its socket",
+	NULL, "(the client's socket is PROGRAM's stdin and stdout)",
+	GROUP_SERVER,
+	exec_exec
+};
