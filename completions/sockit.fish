@@ -24,7 +24,8 @@ function __sockit_operand_list
     set -l tokens (commandline -opc)
     set -l takes_arg -d --delimiter -i --idle-timeout -x --max-conns --mode \
         --allow-uid --backend --ready-fd -w --wait --output-delimiter \
-        -m --message -f --format -I --interval -c --count
+        -m --message -f --format -I --interval -c --count \
+        --cert --key --cacert --alpn --servername
     set -l skip 0
     set -l seen_cmd 0
     for t in $tokens[2..-1]
@@ -145,6 +146,19 @@ complete -c sockit -n $server -s k -l keep-open -d 'Keep listening (the default)
 # Client options.
 set -l client '__sockit_using send relay'
 complete -c sockit -n $client -s w -l wait -x -d 'Connect timeout (DURATION)'
+complete -c sockit -n '__sockit_using listen echo clock' -s w -l wait -x -d 'TLS handshake timeout (DURATION)'
+
+# TLS.
+set -l tls '__sockit_using listen send echo clock relay'
+complete -c sockit -n '__sockit_using listen send echo clock' -l tls -d 'Speak TLS on the address (as tls:ADDRESS)'
+complete -c sockit -n $tls -l cert -r -F -d 'Our certificate (PEM, with its chain)'
+complete -c sockit -n $tls -l key -r -F -d 'The private key of --cert (PEM)'
+complete -c sockit -n $tls -l cacert -r -F -d 'CA certificates to verify the peer (PEM)'
+complete -c sockit -n $tls -l alpn -x -a 'h2 http/1.1' -d 'ALPN protocols, comma-separated'
+complete -c sockit -n '__sockit_using send relay' -l insecure -d 'Do not verify the server certificate'
+complete -c sockit -n '__sockit_using send relay' -l servername -x -a '(__fish_print_hostnames)' -d 'Name to verify and send as SNI'
+complete -c sockit -n $server -l self-signed -d 'Make a key and certificate in memory'
+complete -c sockit -n $server -l verify-client -d 'Require a client certificate (--cacert)'
 
 # listen
 complete -c sockit -n '__sockit_using listen' -l output-delimiter -x -a "'\\\\n' '\\\\r\\\\n' '\\\\0' '\\\\t'" -d 'Write each message followed by DELIM'

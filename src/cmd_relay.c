@@ -18,6 +18,7 @@
 #include "log.h"
 #include "opts.h"
 #include "server.h"
+#include "tls.h"
 #include "util.h"
 
 struct relay {
@@ -25,6 +26,8 @@ struct relay {
 	struct server	 srv;
 	struct target	 target;
 	char		 tname[SOCK_NAME_MAX];
+	struct tls_ctx	*ttls;		/* TARGET speaks TLS; or NULL */
+	const char	*thost;		/* whom that TLS verifies */
 };
 
 struct pair {
@@ -106,6 +109,26 @@ pair_reset(struct pair *p)
 
 static void	on_tgt(struct loop *, int, int, void *);
 
+/* Connected to the target: TLS on it if asked, then bytes both ways. */
+static void
+target_up(struct pair *p)
+{
+	struct relay	*R = RELAY(p->cli.srv);
+	char		 err[512], why[256];
+
+	log_v(2, "%s: connected to %s", p->cli.name, R->tname);
+	if (R->ttls != NULL) {
+		if (tls_start(&p->tgt, R->ttls, R->thost, why,
+		    sizeof(why)) == -1) {
+			snprintf(err, sizeof(err), "%s: %s", R->tname, why);
+			pair_close(p, err);
+			return;
+		}
+		timer_at(p->cli.srv->loop, &p->timer, tls_deadline(&p->tgt));
+	}
+	settle(p);
+}
+
 /* Start (or go on to the next address of) the connect to the target. */
 static int
 pair_connect(struct pair *p, char *err, size_t errlen)
@@ -142,10 +165,8 @@ pair_connect(struct pair *p, char *err, size_t errlen)
 		if (p->deadline > 0)
 			timer_at(s->loop, &p->timer, p->deadline);
 		loop_set(s->loop, fd, LOOP_WRITE);
-	} else {
-		log_v(2, "%s: connected to %s", p->cli.name, R->tname);
-		settle(p);
-	}
+	} else
+		target_up(p);
 	return 0;
 }
 
@@ -158,8 +179,7 @@ connect_done(struct pair *p)
 	p->connecting = 0;
 	timer_stop(l, &p->timer);
 	if (sock_connect_result(p->tgt.fd) == 0) {
-		log_v(2, "%s: connected to %s", p->cli.name, p->tgt.name);
-		settle(p);
+		target_up(p);
 		return;
 	}
 	snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
@@ -187,6 +207,14 @@ on_timer(struct loop *l, struct timer *t)
 			pair_close(p, err);
 		return;
 	}
+	if (!p->connecting) {
+		if (tls_deadline(&p->tgt) == 0)
+			return;	/* the handshake was done in time */
+		snprintf(err, sizeof(err), "%s: TLS handshake timed out",
+		    p->tgt.name);
+		pair_close(p, err);
+		return;
+	}
 	snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
 	    strerror(ETIMEDOUT));
 	pair_close(p, err);
@@ -199,6 +227,14 @@ on_timer(struct loop *l, struct timer *t)
 static void
 after_io(struct pair *p)
 {
+	char	err[512];
+
+	if (tls_failure(&p->tgt) != NULL) {
+		snprintf(err, sizeof(err), "%s: %s", p->tgt.name,
+		    tls_failure(&p->tgt));
+		pair_close(p, err);
+		return;
+	}
 	if (is_reset(p->up.err) || is_reset(p->down.err)) {
 		pair_reset(p);
 		return;
@@ -281,6 +317,23 @@ on_stop(struct server *s)
 	server_each(s, drain);
 }
 
+/*
+ * TLS toward TARGET.  --cert and --key are the server's when LISTEN
+ * takes TLS too; else they are what the relay shows TARGET.
+ */
+static int
+relay_tls(struct relay *R, const struct addr *ta, int both, char *err,
+    size_t errlen)
+{
+	struct tls_opts	o = R->co.tls;
+
+	if (both)
+		o.cert = o.key = NULL;
+	R->thost = ta->kind == ADDR_TCP ? ta->host : NULL;
+	R->ttls = tls_ctx_new(&o, 0, opts_handshake_ms(&R->co), err, errlen);
+	return R->ttls != NULL ? 0 : -1;
+}
+
 static int
 relay_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -303,8 +356,11 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	if (addr_parse(argv[n + 1], flags, R->co.family, &ta, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s: %s", argv[n + 1], err);
-	if (opts_check_server(&R->co, &la, err, sizeof(err)) == -1)
+	if (opts_check_server(&R->co, &la, err, sizeof(err)) == -1 ||
+	    opts_check_tls(&R->co, la.tls, ta.tls, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
+	if (ta.tls && relay_tls(R, &ta, la.tls, err, sizeof(err)) == -1)
+		fatal("%s", err);
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
 	if (sock_target(&ta, &R->target, &usage, err, sizeof(err)) == -1) {
 		if (usage)
@@ -321,6 +377,7 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	server_each(&R->srv, cli_close);
 	server_close(&R->srv);
 	sock_target_free(&R->target);
+	tls_ctx_free(R->ttls);
 	return 0;
 }
 
@@ -328,6 +385,6 @@ const struct cmd cmd_relay = {
 	"relay", "[options] LISTEN TARGET",
 	"forward each client of LISTEN to TARGET, both ways",
 	NULL, "(-w is the connect timeout to TARGET; -x counts client pairs)",
-	GROUP_SERVER | GROUP_CLIENT | CMD_PAIRS,
+	GROUP_SERVER | GROUP_CLIENT | GROUP_TLS | CMD_PAIRS,
 	relay_exec
 };

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "opts.h"
 #include "server.h"
+#include "tls.h"
 #include "util.h"
 
 struct send {
@@ -28,6 +29,9 @@ struct send {
 	struct conn	*in, *out, *net;
 	struct chan	 up, down;	/* stdin -> net, net -> stdout */
 	struct timer	 idle;
+	struct tls_ctx	*tls;		/* the socket speaks TLS; or NULL */
+	const char	*host;		/* whom TLS verifies */
+	struct timer	 handshake;	/* its timeout */
 	int		 peer_gone;
 	size_t		 queued;	/* bytes of -m messages */
 	int		 stdin_tty;
@@ -125,6 +129,19 @@ on_idle(struct loop *l, struct timer *t)
 		return;
 	}
 	log_err("idle for %lld ms: closing", (long long)s->co.idle_ms);
+	s->status = 1;
+	finish(s);
+}
+
+static void
+on_handshake_timeout(struct loop *l, struct timer *t)
+{
+	struct send	*s = container_of(t, struct send, handshake);
+
+	(void)l;
+	if (tls_deadline(s->net) == 0)
+		return;
+	log_err("%s: TLS handshake timed out", s->net->name);
 	s->status = 1;
 	finish(s);
 }
@@ -228,6 +245,9 @@ run(struct send *s, int fd, const char *name)
 	if (s->in == NULL || s->out == NULL || s->net == NULL)
 		fatal("%s", strerror(errno));
 	s->stdin_tty = isatty(0);
+	if (s->tls != NULL && tls_start(s->net, s->tls, s->host, err,
+	    sizeof(err)) == -1)
+		fatal("%s: %s", name, err);
 	chan_init(&s->up, s->in, s->net, NULL);
 	chan_init(&s->down, s->net, s->out, NULL);
 	if (s->nmsg > 0 && queue_messages(s) == -1)
@@ -245,11 +265,23 @@ run(struct send *s, int fd, const char *name)
 	timer_init(&s->idle, on_idle);
 	if (s->co.idle_ms > 0)
 		timer_at(s->loop, &s->idle, now_ms() + s->co.idle_ms);
+	timer_init(&s->handshake, on_handshake_timeout);
+	if (s->tls != NULL)
+		timer_at(s->loop, &s->handshake, tls_deadline(s->net));
 	update(s);
 	if (loop_run(s->loop) == -1)
 		fatal("event loop: %s", strerror(errno));
 	drain(s);
-	if (s->up.err != 0)
+	if (tls_failure(s->net) != NULL) {
+		log_err("%s: %s", name, tls_failure(s->net));
+		s->status = 1;
+	} else if (tls_deadline(s->net) != 0)
+		;	/* the handshake timed out: said already */
+	else if (tls_truncated(s->net) && !s->send_only) {
+		log_err("%s: closed without a TLS close_notify: the reply "
+		    "may be cut short", name);
+		s->status = 1;
+	} else if (s->up.err != 0)
 		unsent(s, name, s->up.err, s->in->rx + s->queued - s->net->tx);
 	else if (s->peer_gone && !s->up.done && (left = left_over(s)) > 0) {
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) == -1)
@@ -266,10 +298,11 @@ run(struct send *s, int fd, const char *name)
 	log_v(1, "%s closed: %llu bytes sent, %llu received", name,
 	    (unsigned long long)s->net->tx, (unsigned long long)s->net->rx);
 	/* Unread input would make close() reset, losing what is unsent. */
-	if (s->send_only)
+	if (s->send_only && s->tls == NULL)
 		while (read(fd, conn_scratch, sizeof(conn_scratch)) > 0)
 			;
-	close(fd);
+	conn_close(s->net);
+	tls_ctx_free(s->tls);
 	loop_free(s->loop);
 	conn_free(s->in);
 	conn_free(s->out);
@@ -303,11 +336,18 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	if (opts_address(&s.co, 0, argc - n, argv + n, &a, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
+	if (opts_check_tls(&s.co, 0, a.tls, err, sizeof(err)) == -1)
+		usage_error(cmd, "%s", err);
 	if (sock_target(&a, &t, &usage, err, sizeof(err)) == -1) {
 		if (usage)
 			usage_error(cmd, "%s", err);
 		fatal("%s", err);
 	}
+	/* Certificates are read before anything connects. */
+	if (a.tls && (s.tls = tls_ctx_new(&s.co.tls, 0,
+	    opts_handshake_ms(&s.co), err, sizeof(err))) == NULL)
+		fatal("%s", err);
+	s.host = a.kind == ADDR_TCP ? a.host : NULL;
 	fd = sock_connect(&t, s.co.wait_ms, err, sizeof(err));
 	sock_target_free(&t);
 	if (fd == -1)
@@ -321,6 +361,6 @@ const struct cmd cmd_send = {
 	"send", "[options] ADDRESS",
 	"connect; stdin (or -m messages) out, replies to stdout",
 	send_opts, NULL,
-	GROUP_DELIM | GROUP_CLIENT | CMD_STDIO,
+	GROUP_DELIM | GROUP_CLIENT | GROUP_TLS | CMD_STDIO,
 	send_exec
 };
