@@ -106,13 +106,12 @@ EOF
 }
 
 @test "listen --once serves openssl s_client and exits" {
-	SERVER_STDIN=$T/resp
-	echo response >"$T/resp"
-	start_server l listen --once "${SRV[@]}" tls:127.0.0.1:0
-	run --separate-stderr timeout 20 openssl s_client -quiet -verify_return_error \
-	    -CAfile "$P/ca.pem" -connect "$ADDR" <<<"request"
+	start_server l listen --once --recv-only "${SRV[@]}" tls:127.0.0.1:0
+	# s_client ends its session at the end of its input.
+	run --separate-stderr timeout 20 openssl s_client -brief \
+	    -verify_return_error -CAfile "$P/ca.pem" -connect "$ADDR" \
+	    <<<"request"
 	assert_success
-	assert_output response
 	wait_exit "$PID"
 	[ "$STATUS" -eq 0 ]
 	run cat "$T/l.out"
@@ -174,7 +173,9 @@ EOF
 	run "$SOCKIT" send --cacert "$P/ca.pem" "tls:$ADDR" <<<"without"
 	assert_failure 1
 	refute_output --partial "without"
-	assert_output --partial "certificate required"
+	# TLS 1.3 refuses after the client's handshake: the alert, or a
+	# reset if the client's write comes first.
+	assert_output --regexp "certificate required|reset by peer"
 	# A certificate from a stranger is no better.
 	run "$SOCKIT" send --cacert "$P/ca.pem" --cert "$P/alien.pem" \
 	    --key "$P/alien.key" "tls:$ADDR" <<<"alien"
