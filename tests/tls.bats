@@ -211,7 +211,7 @@ EOF
 }
 
 @test "a client that stops mid-handshake loses its slot after -w" {
-	start_server echo echo -v -x 1 -w 1s "${SRV[@]}" tls:127.0.0.1:0
+	start_server echo echo -v -x 1 -w 3s "${SRV[@]}" tls:127.0.0.1:0
 	py "$ADDR" <<'EOF' &
 s = connect(sys.argv[1], timeout=30)
 s.sendall(b"\x16\x03\x01\x02\x00\x01")	# a ClientHello's first bytes
