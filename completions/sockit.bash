@@ -14,14 +14,17 @@ _sockit_opts_client='-w --wait'
 _sockit_opts_tls='--cert --key --cacert --alpn'
 _sockit_opts_tls_client='--insecure --servername'
 _sockit_opts_tls_server='--self-signed --verify-client'
-_sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once'
-_sockit_opts_send='-m --message --send-only --recv-only -N --shutdown'
+_sockit_opts_watch='--hexdump'
+_sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once
+	--progress'
+_sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
+	--proxy --progress'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
 
 # Options that take an argument.
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
 	--allow-uid --backend --ready-fd -w --wait --output-delimiter
-	-m --message -f --format -I --interval -c --count
+	-m --message -f --format -I --interval -c --count --proxy
 	--cert --key --cacert --alpn --servername'
 
 _sockit_commands='listen send echo clock relay help'
@@ -34,17 +37,20 @@ _sockit_options()
 	tls_server+=" $_sockit_opts_client"
 	case $1 in
 	listen)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server $_sockit_opts_listen $tls_server" ;;
+		    "$_sockit_opts_server $_sockit_opts_listen" \
+		    "$_sockit_opts_watch $tls_server" ;;
 	send)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_client $_sockit_opts_send" \
+		    "$_sockit_opts_watch" \
 		    "--tls $_sockit_opts_tls $_sockit_opts_tls_client" ;;
 	echo)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server $tls_server" ;;
+		    "$_sockit_opts_server $_sockit_opts_watch $tls_server" ;;
 	clock)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_server $_sockit_opts_clock $tls_server" ;;
 	relay)	echo "$_sockit_opts_common $_sockit_opts_server" \
-		    "$_sockit_opts_client $_sockit_opts_tls" \
-		    "$_sockit_opts_tls_client $_sockit_opts_tls_server" ;;
+		    "$_sockit_opts_client $_sockit_opts_watch --proxy" \
+		    "$_sockit_opts_tls $_sockit_opts_tls_client" \
+		    "$_sockit_opts_tls_server" ;;
 	esac
 }
 
@@ -190,6 +196,10 @@ _sockit()
 			COMPREPLY=($(compgen -u -- "$cur")) ;;
 		--mode)
 			COMPREPLY=($(compgen -W '600 660 666 700 770' -- "$cur")) ;;
+		--proxy)
+			COMPREPLY=($(compgen -W 'socks5:// socks5h:// http://' \
+			    -- "$cur"))
+			compopt -o nospace 2>/dev/null ;;
 		-d|--delimiter|--output-delimiter)
 			# The common delimiters, quoted for the shell.
 			[[ -z $cur ]] &&

@@ -24,7 +24,7 @@ function __sockit_operand_list
     set -l tokens (commandline -opc)
     set -l takes_arg -d --delimiter -i --idle-timeout -x --max-conns --mode \
         --allow-uid --backend --ready-fd -w --wait --output-delimiter \
-        -m --message -f --format -I --interval -c --count \
+        -m --message -f --format -I --interval -c --count --proxy \
         --cert --key --cacert --alpn --servername
     set -l skip 0
     set -l seen_cmd 0
@@ -160,6 +160,12 @@ complete -c sockit -n '__sockit_using send relay' -l servername -x -a '(__fish_p
 complete -c sockit -n $server -l self-signed -d 'Make a key and certificate in memory'
 complete -c sockit -n $server -l verify-client -d 'Require a client certificate (--cacert)'
 
+# Watching the bytes.
+set -l watch '__sockit_using listen send echo relay'
+complete -c sockit -n $watch -l hexdump -d 'Dump every chunk both ways to stderr or =FILE'
+
+complete -c sockit -n '__sockit_using listen send' -l progress -d 'A progress line on stderr (=always: on any stderr)'
+
 # listen
 complete -c sockit -n '__sockit_using listen' -l output-delimiter -x -a "'\\\\n' '\\\\r\\\\n' '\\\\0' '\\\\t'" -d 'Write each message followed by DELIM'
 complete -c sockit -n '__sockit_using listen' -s L -l label -d 'Start each message with the client address'
@@ -169,6 +175,7 @@ complete -c sockit -n '__sockit_using listen' -s 1 -l once -d 'Serve one client 
 # send
 complete -c sockit -n '__sockit_using send' -s m -l message -x -d 'Send TEXT followed by the delimiter'
 complete -c sockit -n '__sockit_using send' -l send-only -d 'Never read the socket; exit after sending'
+complete -c sockit -n '__sockit_using send relay' -l proxy -x -a 'socks5:// socks5h:// http://' -d 'Connect through a SOCKS5 or HTTP CONNECT proxy'
 complete -c sockit -n '__sockit_using send' -s N -l shutdown -d 'Shut down the write side on stdin EOF (the default)'
 
 # clock

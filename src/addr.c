@@ -161,6 +161,15 @@ addr_parse(const char *s, int flags, int family, struct addr *a, char *err,
 	};
 	size_t	i, n;
 
+	if ((flags & ADDR_SERVER) && (strcmp(s, "systemd") == 0 ||
+	    strncmp(s, "systemd:", 8) == 0)) {
+		memset(a, 0, sizeof(*a));
+		a->kind = ADDR_SYSTEMD;
+		if (strlcpy(a->path, s + (s[7] == ':' ? 8 : 7),
+		    sizeof(a->path)) >= sizeof(a->path))
+			return bad(err, errlen, "%s: name too long", s);
+		return 0;
+	}
 	/* TLS is a layer over any stream address. */
 	if (strncmp(s, "tls:", 4) == 0) {
 		if (strncmp(s + 4, "tls:", 4) == 0)

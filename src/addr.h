@@ -9,7 +9,9 @@
 enum addr_kind {
 	ADDR_TCP,
 	ADDR_UNIX,		/* a path in the file system */
-	ADDR_ABSTRACT		/* Linux abstract name, no file */
+	ADDR_ABSTRACT,		/* Linux abstract name, no file */
+	ADDR_SYSTEMD		/* servers: a socket systemd passed; path
+				   holds its name, "" for the only one */
 };
 
 #define ADDR_HOST_MAX	256

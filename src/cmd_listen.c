@@ -25,6 +25,7 @@
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
+#include "progress.h"
 #include "server.h"
 #include "util.h"
 
@@ -75,6 +76,10 @@ struct listen {
 	int64_t		 in_moved;	/* when stdin was last read */
 	int		 stdin_tty;
 	int		 served;	/* --once: the client came */
+	int		 progress;	/* --progress mode */
+	struct progress	 prog;
+	uint64_t	 in_bytes;	/* read from stdin */
+	uint64_t	 rx_bytes;	/* read from clients */
 	int		 status;
 };
 
@@ -89,6 +94,9 @@ static const struct opt_spec listen_opts[] = {
 	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
 	{ "once", '1', no_argument, NULL,
 	    "serve one client, exit when it leaves" },
+	{ "progress", OPT_PROGRESS, optional_argument, "[=always]",
+	    "a progress line on a terminal stderr\n"
+	    "(=always: plain lines on any stderr)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -110,6 +118,8 @@ listen_opt(int ch, const char *arg, void *ctx, const char **why)
 	case '1':
 		L->once = 1;
 		return 0;
+	case OPT_PROGRESS:
+		return progress_parse(arg, &L->progress, why);
 	}
 	return 1;
 }
@@ -202,6 +212,10 @@ sink_put(struct listen *L, struct client *cl, const char *p, size_t n,
 	if (!complete) {
 		L->owner = cl;
 		L->owner_moved = now_ms();
+		/* Others wait already: this owner has a second too. */
+		if (L->nwaiting > 0 && !timer_armed(&L->stall))
+			timer_at(L->srv.loop, &L->stall,
+			    L->owner_moved + STALL_MS);
 	} else if (L->owner == cl)
 		owner_release(L);
 }
@@ -282,6 +296,7 @@ out_drop(struct listen *L, struct client *cl)
 }
 
 static void	settle(struct listen *, struct client *);
+static void	after(struct listen *);
 
 static void
 settle_one(struct server *s, struct conn *c)
@@ -311,9 +326,11 @@ client_close(struct listen *L, struct client *cl)
 static void
 linger_over(struct loop *l, struct timer *t)
 {
+	struct listen	*L = container_of(t, struct listen, linger);
+
 	(void)l;
-	server_each(&container_of(t, struct listen, linger)->srv,
-	    settle_one);
+	server_each(&L->srv, settle_one);
+	after(L);
 }
 
 /*
@@ -459,6 +476,8 @@ client_read(struct listen *L, struct client *cl)
 	char			*p;
 
 	n = conn_read(&cl->c, &cl->in, &p);
+	if (n > 0)
+		L->rx_bytes += n;
 	if (n > 0 && p == conn_scratch) {
 		used = emit(L, cl, p, n, &fs);
 		if (used < (size_t)n) {
@@ -517,7 +536,7 @@ stdin_read(struct listen *L)
 	struct client	*cl;
 	struct conn	*c;
 	ssize_t		 n, w;
-	int		 fd;
+	int		 fd, failed = 0;
 
 	n = read(0, conn_scratch, sizeof(conn_scratch));
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
@@ -529,6 +548,7 @@ stdin_read(struct listen *L)
 		server_each(&L->srv, settle_one);
 		return;
 	}
+	L->in_bytes += n;
 	for (fd = 0; fd < L->srv.tab.size; fd++) {
 		if ((c = L->srv.tab.byfd[fd]) == NULL)
 			continue;
@@ -540,6 +560,7 @@ stdin_read(struct listen *L)
 			if (errno != EAGAIN && errno != EINTR) {
 				log_v(1, "%s: %s", c->name, strerror(errno));
 				cl->eof = cl->broken = 1;
+				failed = 1;
 				continue;
 			}
 			w = 0;
@@ -553,6 +574,8 @@ stdin_read(struct listen *L)
 		/* What it did not take waits: it must be watched for it. */
 		loop_set(L->srv.loop, fd, client_interest(L, cl));
 	}
+	if (failed)
+		server_each(&L->srv, settle_one);
 }
 
 static void
@@ -651,6 +674,15 @@ close_one(struct server *s, struct conn *c)
 	client_close(LISTEN(s), CLIENT(c));
 }
 
+static void
+count(void *arg, uint64_t *sent, uint64_t *recv, uint64_t *in)
+{
+	struct listen	*L = arg;
+
+	*sent = *in = L->in_bytes;
+	*recv = L->rx_bytes;
+}
+
 static int
 listen_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -682,7 +714,9 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 	if (loop_add(L->srv.loop, 0, on_stdio, L) == -1 ||
 	    loop_add(L->srv.loop, 1, on_stdio, L) == -1)
 		fatal("event loop: %s", strerror(errno));
+	progress_start(&L->prog, L->progress, L->srv.loop, count, L);
 	cmd_serve_run(&L->srv);
+	progress_end(&L->prog);
 	/* The grace period is over: whatever is left is dropped. */
 	server_each(&L->srv, close_one);
 	server_close(&L->srv);
@@ -695,6 +729,6 @@ const struct cmd cmd_listen = {
 	"listen", "[options] ADDRESS",
 	"accept clients; their data to stdout, stdin to them",
 	listen_opts, NULL,
-	GROUP_DELIM | GROUP_SERVER | GROUP_TLS | CMD_STDIO,
+	GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_TLS | CMD_STDIO,
 	listen_exec
 };

@@ -17,6 +17,7 @@
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
+#include "proxy.h"
 #include "server.h"
 #include "tls.h"
 #include "util.h"
@@ -24,10 +25,12 @@
 struct relay {
 	struct common	 co;
 	struct server	 srv;
-	struct target	 target;
+	struct target	 target;	/* TARGET, or the proxy to it */
 	char		 tname[SOCK_NAME_MAX];
 	struct tls_ctx	*ttls;		/* TARGET speaks TLS; or NULL */
 	const char	*thost;		/* whom that TLS verifies */
+	const char	*proxy_url;	/* --proxy */
+	struct proxy	 proxy;
 };
 
 struct pair {
@@ -37,6 +40,8 @@ struct pair {
 	int		 candidate;	/* index into the target's addresses */
 	int		 connecting;
 	int		 busy;		/* the target's backlog was full */
+	int		 handshaking;	/* with the proxy, on tgt */
+	struct proxy_hs	 hs;
 	int64_t		 deadline;	/* of the connect (-w), 0 = none */
 	struct timer	 timer;		/* the deadline, or a retry */
 };
@@ -52,10 +57,11 @@ pair_close(struct pair *p, const char *why)
 	struct relay	*R = RELAY(s);
 
 	/* A client that the target never took is reset, not ended. */
-	if (why != NULL) {
-		log_err("%s: %s", p->cli.name, why);
+	if (why != NULL || p->connecting)
 		sock_reset_on_close(p->cli.fd);
-	} else
+	if (why != NULL)
+		log_err("%s: %s", p->cli.name, why);
+	else
 		log_v(1, "%s closed: %llu bytes to %s, %llu bytes back",
 		    p->cli.name, (unsigned long long)p->cli.rx, R->tname,
 		    (unsigned long long)p->cli.tx);
@@ -109,14 +115,13 @@ pair_reset(struct pair *p)
 
 static void	on_tgt(struct loop *, int, int, void *);
 
-/* Connected to the target: TLS on it if asked, then bytes both ways. */
+/* The tunnel to the target is up: TLS on it if asked, then bytes. */
 static void
 target_up(struct pair *p)
 {
 	struct relay	*R = RELAY(p->cli.srv);
 	char		 err[512], why[256];
 
-	log_v(2, "%s: connected to %s", p->cli.name, R->tname);
 	if (R->ttls != NULL) {
 		if (tls_start(&p->tgt, R->ttls, R->thost, why,
 		    sizeof(why)) == -1) {
@@ -127,6 +132,52 @@ target_up(struct pair *p)
 		timer_at(p->cli.srv->loop, &p->timer, tls_deadline(&p->tgt));
 	}
 	settle(p);
+}
+
+/*
+ * Move the proxy's handshake on.  The client is not read until it is
+ * done: none of its bytes may reach the proxy before the tunnel is up.
+ */
+static void
+pair_handshake(struct pair *p)
+{
+	struct loop	*l = p->cli.srv->loop;
+	char		 err[512];
+	int		 r, events = 0;
+
+	r = proxy_hs_step(&p->hs, p->tgt.fd, &events, err, sizeof(err));
+	if (r == 0) {
+		loop_set(l, p->tgt.fd, events);
+		return;
+	}
+	if (r == -1) {
+		pair_close(p, err);
+		return;
+	}
+	p->handshaking = 0;
+	timer_stop(l, &p->timer);
+	log_v(2, "%s: %s: connected to %s", p->cli.name, p->hs.px->name,
+	    p->hs.px->target);
+	target_up(p);
+}
+
+/* The target (or the proxy) took the connect. */
+static void
+connected(struct pair *p)
+{
+	struct loop	*l = p->cli.srv->loop;
+
+	if (RELAY(p->cli.srv)->proxy_url != NULL) {
+		/* -w covers the handshake too. */
+		if (p->deadline > 0)
+			timer_at(l, &p->timer, p->deadline);
+		p->handshaking = 1;
+		proxy_hs_init(&p->hs, &RELAY(p->cli.srv)->proxy);
+		pair_handshake(p);
+		return;
+	}
+	log_v(2, "%s: connected to %s", p->cli.name, p->tgt.name);
+	target_up(p);
 }
 
 /* Start (or go on to the next address of) the connect to the target. */
@@ -166,7 +217,7 @@ pair_connect(struct pair *p, char *err, size_t errlen)
 			timer_at(s->loop, &p->timer, p->deadline);
 		loop_set(s->loop, fd, LOOP_WRITE);
 	} else
-		target_up(p);
+		connected(p);
 	return 0;
 }
 
@@ -179,7 +230,7 @@ connect_done(struct pair *p)
 	p->connecting = 0;
 	timer_stop(l, &p->timer);
 	if (sock_connect_result(p->tgt.fd) == 0) {
-		target_up(p);
+		connected(p);
 		return;
 	}
 	snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
@@ -207,16 +258,17 @@ on_timer(struct loop *l, struct timer *t)
 			pair_close(p, err);
 		return;
 	}
-	if (!p->connecting) {
+	if (p->handshaking)
+		snprintf(err, sizeof(err), "proxy %s: %s", p->hs.px->name,
+		    strerror(ETIMEDOUT));
+	else if (!p->connecting) {
 		if (tls_deadline(&p->tgt) == 0)
-			return;	/* the handshake was done in time */
+			return;	/* the TLS handshake was done in time */
 		snprintf(err, sizeof(err), "%s: TLS handshake timed out",
 		    p->tgt.name);
-		pair_close(p, err);
-		return;
-	}
-	snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
-	    strerror(ETIMEDOUT));
+	} else
+		snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
+		    strerror(ETIMEDOUT));
 	pair_close(p, err);
 }
 
@@ -267,6 +319,10 @@ on_tgt(struct loop *l, int fd, int events, void *arg)
 		connect_done(p);
 		return;
 	}
+	if (p->handshaking) {
+		pair_handshake(p);
+		return;
+	}
 	conn_io(&p->tgt, events);
 	after_io(p);
 }
@@ -302,7 +358,7 @@ drain(struct server *s, struct conn *c)
 	struct pair	*p = container_of(c, struct pair, cli);
 
 	(void)s;
-	if (p->connecting) {
+	if (p->connecting || p->handshaking) {
 		pair_close(p, NULL);
 		return;
 	}
@@ -334,6 +390,49 @@ relay_tls(struct relay *R, const struct addr *ta, int both, char *err,
 	return R->ttls != NULL ? 0 : -1;
 }
 
+static const struct opt_spec relay_opts[] = {
+	{ "proxy", OPT_PROXY, required_argument, "URL",
+	    "reach TARGET through socks5://, socks5h://\n"
+	    "or http:// [USER:PASS@]HOST[:PORT]" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int
+relay_opt(int ch, const char *arg, void *ctx, const char **why)
+{
+	struct relay	*R = ctx;
+
+	(void)why;
+	if (ch != OPT_PROXY)
+		return 1;
+	R->proxy_url = arg;
+	return 0;
+}
+
+/* The proxy stands in for TARGET: it is what each client connects to. */
+static void
+proxy_setup(const struct cmd *cmd, struct relay *R, const struct addr *ta)
+{
+	char	err[512];
+	int	usage;
+
+	if (proxy_parse(R->proxy_url, R->co.family, &R->proxy, err,
+	    sizeof(err)) == -1)
+		usage_error(cmd, "--proxy %s: %s", R->proxy_url, err);
+	if (proxy_target(&R->proxy, ta, R->co.family, &usage, err,
+	    sizeof(err)) == -1) {
+		if (usage)
+			usage_error(cmd, "%s", err);
+		fatal("%s", err);
+	}
+	if (sock_target(&R->proxy.addr, &R->target, &usage, err,
+	    sizeof(err)) == -1) {
+		if (usage)
+			usage_error(cmd, "--proxy %s: %s", R->proxy_url, err);
+		fatal("proxy %s: %s", R->proxy.name, err);
+	}
+}
+
 static int
 relay_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -344,7 +443,7 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	char		 err[512];
 	int		 n, usage, flags;
 
-	n = cmd_parse(cmd, argc, argv, NULL, NULL, &R->co);
+	n = cmd_parse(cmd, argc, argv, relay_opt, R, &R->co);
 	if (argc - n != 2)
 		usage_error(cmd, argc - n < 2 ? "need LISTEN and TARGET, one "
 		    "argument each" : "too many arguments: %s (LISTEN and "
@@ -362,7 +461,10 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	if (ta.tls && relay_tls(R, &ta, la.tls, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
-	if (sock_target(&ta, &R->target, &usage, err, sizeof(err)) == -1) {
+	if (R->proxy_url != NULL)
+		proxy_setup(cmd, R, &ta);
+	else if (sock_target(&ta, &R->target, &usage, err,
+	    sizeof(err)) == -1) {
 		if (usage)
 			usage_error(cmd, "%s", err);
 		fatal("%s", err);
@@ -384,7 +486,7 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_relay = {
 	"relay", "[options] LISTEN TARGET",
 	"forward each client of LISTEN to TARGET, both ways",
-	NULL, "(-w is the connect timeout to TARGET; -x counts client pairs)",
-	GROUP_SERVER | GROUP_CLIENT | GROUP_TLS | CMD_PAIRS,
+	relay_opts, "(-w is the connect timeout to TARGET; -x counts client pairs)",
+	GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | GROUP_TLS | CMD_PAIRS,
 	relay_exec
 };

@@ -5,7 +5,9 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +17,8 @@
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
+#include "progress.h"
+#include "proxy.h"
 #include "server.h"
 #include "tls.h"
 #include "util.h"
@@ -24,6 +28,9 @@ struct send {
 	const char	*msg[64];
 	int		 nmsg;
 	int		 send_only, recv_only;
+	const char	*proxy;		/* --proxy URL */
+	int		 progress;	/* --progress mode */
+	struct progress	 prog;
 
 	struct loop	*loop;
 	struct conn	*in, *out, *net;
@@ -46,6 +53,12 @@ static const struct opt_spec send_opts[] = {
 	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
 	{ "shutdown", 'N', no_argument, NULL,
 	    "accepted for nc habits (the default)" },
+	{ "progress", OPT_PROGRESS, optional_argument, "[=always]",
+	    "a progress line on a terminal stderr\n"
+	    "(=always: plain lines on any stderr)" },
+	{ "proxy", OPT_PROXY, required_argument, "URL",
+	    "connect through socks5://, socks5h:// or\n"
+	    "http:// [USER:PASS@]HOST[:PORT]" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -70,6 +83,11 @@ send_opt(int ch, const char *arg, void *ctx, const char **why)
 		return 0;
 	case 'N':
 		return 0;	/* half-close on EOF is the default */
+	case OPT_PROXY:
+		s->proxy = arg;
+		return 0;
+	case OPT_PROGRESS:
+		return progress_parse(arg, &s->progress, why);
 	}
 	return 1;
 }
@@ -78,6 +96,25 @@ static void
 finish(struct send *s)
 {
 	loop_stop(s->loop);
+}
+
+/*
+ * The peer's data has ended: so does stdout's.  A pipe's reader (ssh
+ * running us as its ProxyCommand) sees EOF only once the pipe closes;
+ * a socket was shut down by its chan already.
+ */
+static void
+end_stdout(struct send *s)
+{
+	struct stat	st;
+	int		fd;
+
+	if (s->down.err != 0 || fstat(1, &st) == -1 || !S_ISFIFO(st.st_mode))
+		return;
+	if ((fd = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
+		return;
+	dup2(fd, 1);
+	close(fd);
 }
 
 /* After every event: interest from buffer state, and are we done? */
@@ -97,6 +134,7 @@ update(struct send *s)
 	if (s->down.done && !s->peer_gone) {
 		s->peer_gone = 1;
 		log_v(2, "peer closed");
+		end_stdout(s);
 		if (s->stdin_tty || sock_hung_up(s->net->fd))
 			finish(s);
 	}
@@ -226,6 +264,16 @@ left_over(struct send *s)
 	return n;
 }
 
+static void
+count(void *arg, uint64_t *sent, uint64_t *recv, uint64_t *in)
+{
+	struct send	*s = arg;
+
+	*sent = s->net->tx;
+	*recv = s->net->rx;
+	*in = s->in->rx;
+}
+
 static int
 run(struct send *s, int fd, const char *name)
 {
@@ -244,6 +292,7 @@ run(struct send *s, int fd, const char *name)
 	s->net = conn_new(fd, name);
 	if (s->in == NULL || s->out == NULL || s->net == NULL)
 		fatal("%s", strerror(errno));
+	s->net->watched = 1;
 	s->stdin_tty = isatty(0);
 	if (s->tls != NULL && tls_start(s->net, s->tls, s->host, err,
 	    sizeof(err)) == -1)
@@ -269,9 +318,11 @@ run(struct send *s, int fd, const char *name)
 	if (s->tls != NULL)
 		timer_at(s->loop, &s->handshake, tls_deadline(s->net));
 	update(s);
+	progress_start(&s->prog, s->progress, s->loop, count, s);
 	if (loop_run(s->loop) == -1)
 		fatal("event loop: %s", strerror(errno));
 	drain(s);
+	progress_end(&s->prog);
 	if (tls_failure(s->net) != NULL) {
 		log_err("%s: %s", name, tls_failure(s->net));
 		s->status = 1;
@@ -310,6 +361,39 @@ run(struct send *s, int fd, const char *name)
 	return s->status;
 }
 
+/* Connect to a through the proxy; -w covers the handshake too. */
+static int
+proxy_connect(struct send *s, const struct addr *a)
+{
+	struct proxy	px;
+	struct target	t;
+	char		err[512];
+	int64_t		deadline = s->co.wait_ms ? now_ms() + s->co.wait_ms : 0;
+	int		fd, usage;
+
+	if (proxy_parse(s->proxy, s->co.family, &px, err, sizeof(err)) == -1)
+		usage_error(&cmd_send, "--proxy %s: %s", s->proxy, err);
+	if (proxy_target(&px, a, s->co.family, &usage, err,
+	    sizeof(err)) == -1) {
+		if (usage)
+			usage_error(&cmd_send, "%s", err);
+		fatal("%s", err);
+	}
+	if (sock_target(&px.addr, &t, &usage, err, sizeof(err)) == -1) {
+		if (usage)
+			usage_error(&cmd_send, "--proxy %s: %s", s->proxy, err);
+		fatal("proxy %s: %s", px.name, err);
+	}
+	fd = sock_connect(&t, s->co.wait_ms, err, sizeof(err));
+	sock_target_free(&t);
+	if (fd == -1)
+		fatal("proxy %s: %s", px.name, err);
+	if (proxy_handshake(&px, fd, deadline, err, sizeof(err)) == -1)
+		fatal("%s", err);
+	log_v(1, "proxy %s: connected to %s", px.name, px.target);
+	return fd;
+}
+
 static int
 send_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -338,20 +422,24 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 		usage_error(cmd, "%s", err);
 	if (opts_check_tls(&s.co, 0, a.tls, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
-	if (sock_target(&a, &t, &usage, err, sizeof(err)) == -1) {
-		if (usage)
-			usage_error(cmd, "%s", err);
-		fatal("%s", err);
-	}
 	/* Certificates are read before anything connects. */
 	if (a.tls && (s.tls = tls_ctx_new(&s.co.tls, 0,
 	    opts_handshake_ms(&s.co), err, sizeof(err))) == NULL)
 		fatal("%s", err);
 	s.host = a.kind == ADDR_TCP ? a.host : NULL;
-	fd = sock_connect(&t, s.co.wait_ms, err, sizeof(err));
-	sock_target_free(&t);
-	if (fd == -1)
-		fatal("%s", err);
+	if (s.proxy != NULL)
+		fd = proxy_connect(&s, &a);
+	else {
+		if (sock_target(&a, &t, &usage, err, sizeof(err)) == -1) {
+			if (usage)
+				usage_error(cmd, "%s", err);
+			fatal("%s", err);
+		}
+		fd = sock_connect(&t, s.co.wait_ms, err, sizeof(err));
+		sock_target_free(&t);
+		if (fd == -1)
+			fatal("%s", err);
+	}
 	snprintf(err, sizeof(err), "%s", argc - n == 1 ? argv[n] : "peer");
 	log_v(1, "connected to %s", err);
 	return run(&s, fd, err);
@@ -361,6 +449,6 @@ const struct cmd cmd_send = {
 	"send", "[options] ADDRESS",
 	"connect; stdin (or -m messages) out, replies to stdout",
 	send_opts, NULL,
-	GROUP_DELIM | GROUP_CLIENT | GROUP_TLS | CMD_STDIO,
+	GROUP_DELIM | GROUP_CLIENT | GROUP_WATCH | GROUP_TLS | CMD_STDIO,
 	send_exec
 };

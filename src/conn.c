@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "dump.h"
 #include "log.h"
 #include "util.h"
 
@@ -118,6 +119,7 @@ conn_init(struct conn *c, int fd, const char *name)
 	memset(c, 0, sizeof(*c));
 	c->fd = fd;
 	c->is_sock = 1;
+	c->watched = 1;
 	c->xp = &xport_plain;
 	strlcpy(c->name, name, sizeof(c->name));
 	c->active = now_ms();
@@ -132,6 +134,7 @@ conn_new(int fd, const char *name)
 		return NULL;
 	conn_init(c, fd, name);
 	c->is_sock = sock_is_socket(fd);
+	c->watched = 0;		/* stdio; a command marks its peers */
 	return c;
 }
 
@@ -147,6 +150,8 @@ conn_write(struct conn *c, const void *p, size_t n)
 	ssize_t	w;
 
 	if ((w = c->xp->write(c, p, n)) > 0) {
+		if (dump_sink != NULL && c->watched)
+			dump_chunk(DUMP_SENT, c->name, c->tx, p, w);
 		c->tx += w;
 		c->active = now_ms();
 		log_v(2, "%s: %zd bytes out", c->name, w);
@@ -185,6 +190,8 @@ conn_read(struct conn *c, struct buf *b, char **p)
 			b->len += n;
 	}
 	if (n > 0) {
+		if (dump_sink != NULL && c->watched)
+			dump_chunk(DUMP_RECV, c->name, c->rx, *p, n);
 		c->rx += n;
 		c->active = now_ms();
 		log_v(2, "%s: %zd bytes in", c->name, n);

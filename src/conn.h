@@ -53,6 +53,7 @@ extern const struct xport	xport_plain;
 struct conn {
 	int			 fd;
 	int			 is_sock;
+	int			 watched;	/* a peer: --hexdump shows it */
 	const struct xport	*xp;
 	void			*xpd;			/* the transport's */
 	char			 name[SOCK_NAME_MAX];	/* peer, for logs */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "dump.h"
 #include "log.h"
 #include "loop.h"
 #include "opts.h"
@@ -115,6 +116,8 @@ cmd_parse(const struct cmd *c, int argc, char **argv, opt_fn *fn, void *ctx,
 	if (n < 0)
 		usage_error(c, "%s", err);
 	log_init(c->name, co->verbose);
+	if (co->hexdump && dump_open(co->hexdump_file, err, sizeof(err)) == -1)
+		fatal("%s", err);
 	return n;
 }
 

@@ -45,6 +45,11 @@ static const struct opt_spec server_opts[] = {
 	    "accepted for nc habits (the default)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
+static const struct opt_spec watch_opts[] = {
+	{ "hexdump", OPT_HEXDUMP, optional_argument, "[=FILE]",
+	    "dump every chunk both ways to stderr or FILE" },
+	{ NULL, 0, 0, NULL, NULL }
+};
 static const struct opt_spec client_opts[] = {
 	{ "wait", 'w', required_argument, "DUR", "connect timeout" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -104,6 +109,8 @@ tables(const struct cmd *cmd, const struct opt_spec **t)
 		t[n++] = server_opts;
 	if (cmd->flags & GROUP_CLIENT)
 		t[n++] = client_opts;
+	if (cmd->flags & GROUP_WATCH)
+		t[n++] = watch_opts;
 	if (cmd->flags & GROUP_TLS) {
 		/* relay has two addresses: tls: says which. */
 		if (!(cmd->flags & CMD_PAIRS))
@@ -165,7 +172,8 @@ help_line(FILE *f, const struct opt_spec *o)
 		n += snprintf(label + n, sizeof(label) - n, "%s--%s",
 		    o->ch < 256 ? ", " : "    ", o->name);
 	if (o->argname != NULL)
-		snprintf(label + n, sizeof(label) - n, " %s", o->argname);
+		snprintf(label + n, sizeof(label) - n, "%s%s",
+		    o->argname[0] == '[' ? "" : " ", o->argname);
 	fprintf(f, "%-*s  ", HELP_COLUMN - 2, label);
 	/* A help text of several lines goes on under the first. */
 	for (; *p != '\0'; p++) {
@@ -343,6 +351,14 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 		return 0;	/* servers keep listening anyway */
 	case 'w':
 		return parse_duration(arg, &co->wait_ms, why);
+	case OPT_HEXDUMP:
+		if (arg != NULL && *arg == '\0') {
+			*why = "an empty FILE (--hexdump alone: stderr)";
+			return -1;
+		}
+		co->hexdump = 1;
+		co->hexdump_file = arg;
+		return 0;
 	}
 	return tls_opt(&co->tls, ch, arg);
 }
@@ -373,8 +389,10 @@ static const struct {
 	    "message with CRLF" },
 	{ 's', "choosing the source address is not supported yet" },
 	{ 'n', "not needed: a numeric address is never looked up" },
-	{ 'X', "proxies are not supported yet" },
-	{ 'x', "proxies are not supported yet" },
+	{ 'X', "use --proxy socks5://HOST:PORT, socks5h://... or "
+	    "http://HOST:PORT (CONNECT)" },
+	{ 'x', "use --proxy socks5://HOST:PORT, socks5h://... or "
+	    "http://HOST:PORT (CONNECT)" },
 };
 
 const char *

@@ -18,7 +18,8 @@ struct cmd;
 #define GROUP_DELIM	0x1	/* -d -0 */
 #define GROUP_SERVER	0x2	/* -x --mode --allow-uid --backend --ready-fd -k */
 #define GROUP_CLIENT	0x4	/* -w */
-#define GROUP_TLS	0x8	/* --tls --cert ...; with GROUP_SERVER, -w */
+#define GROUP_WATCH	0x8	/* --hexdump */
+#define GROUP_TLS	0x10	/* --tls --cert ...; with GROUP_SERVER, -w */
 /* Not options, but what checking them needs to know of the command. */
 #define CMD_STDIO	0x100	/* it reads stdin and writes stdout */
 #define CMD_PAIRS	0x200	/* a client takes two descriptors (relay) */
@@ -27,6 +28,7 @@ struct cmd;
 enum {
 	OPT_MODE = 256, OPT_ALLOW_UID, OPT_BACKEND, OPT_READY_FD,
 	OPT_OUTPUT_DELIM, OPT_RECV_ONLY, OPT_SEND_ONLY, OPT_UTC,
+	OPT_HEXDUMP, OPT_PROGRESS, OPT_PROXY,
 	OPT_TLS, OPT_CERT, OPT_KEY, OPT_CACERT, OPT_INSECURE, OPT_SERVERNAME,
 	OPT_SELF_SIGNED, OPT_VERIFY_CLIENT, OPT_ALPN
 };
@@ -39,7 +41,8 @@ struct opt_spec {
 	const char	*name;		/* long name; NULL: short only */
 	int		 ch;		/* short letter, or an OPT_* code */
 	int		 has_arg;	/* no_argument, required_argument */
-	const char	*argname;	/* "DUR" in the help; NULL: none */
+	const char	*argname;	/* "DUR" in the help; NULL: none;
+					   "[=X]": an optional value */
 	const char	*help;		/* NULL: on the line of the one before */
 };
 
@@ -62,6 +65,9 @@ struct common {
 	int		 per_client;	/* descriptors one client takes */
 	/* clients */
 	int64_t		 wait_ms;	/* -w; 0 = the kernel's */
+	/* watching */
+	int		 hexdump;	/* --hexdump given */
+	const char	*hexdump_file;	/* its FILE; NULL: stderr */
 	struct tls_opts	 tls;
 };
 

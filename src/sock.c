@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "sock.h"
+#include "systemd.h"
 #include "util.h"
 
 /* Unix socket files this process made, removed at exit if still ours. */
@@ -294,6 +295,8 @@ sock_listen(const struct addr *a, int mode, struct listener *l, int *usage,
 	l->fd = -1;
 	l->kind = a->kind;
 	*usage = 0;
+	if (a->kind == ADDR_SYSTEMD)
+		return systemd_listener(a->path, l, err, errlen);
 	return a->kind == ADDR_TCP ? listen_tcp(a, l, usage, err, errlen) :
 	    listen_unix(a, mode, l, err, errlen);
 }

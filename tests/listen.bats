@@ -540,3 +540,43 @@ EOF2
 	assert_success
 	assert_output "3100000 b not cut"
 }
+
+@test "--once: the client leaves while stdin keeps flowing: listen exits then" {
+	run env PYTHONPATH="$PEERS" python3 "$PEERS/listen_stdin.py" "$SOCKIT" once-gone
+	assert_success
+	assert_output "exited 0"
+}
+
+@test "stdin written while no client is connected waits for the next client" {
+	run env PYTHONPATH="$PEERS" python3 "$PEERS/listen_stdin.py" "$SOCKIT" next-client
+	assert_success
+	assert_output "for the next client"
+}
+
+@test "the stall limit holds for clients still queued when the sink passes on" {
+	start_server l listen --recv-only -v 127.0.0.1:0
+	run py "$ADDR" "$T/l.out" <<'EOF2'
+def out():
+    return open(sys.argv[2], "rb").read()
+def until(cond, what):
+    t0 = time.monotonic()
+    while not cond():
+        if time.monotonic() - t0 > 20:
+            fail("timed out: " + what)
+        time.sleep(0.02)
+idle = connect(sys.argv[1])          # two clients or more: no lone pass-through
+w1 = connect(sys.argv[1]); w1.sendall(b"a" * 200000)   # held: no delimiter yet
+x = connect(sys.argv[1]); x.sendall(b"x" * 300000)     # a full buffer: owns the sink
+until(lambda: out().count(b"x") >= 200000, "x's first piece")
+w1.sendall(b"a" * 100000)            # w1's buffer fills: it queues behind x
+time.sleep(0.3)
+w2 = connect(sys.argv[1]); w2.sendall(b"hello\n")     # queues behind w1
+# x is cut after a second; w1 takes the sink and stalls in turn; it too
+# may hold w2 back for a second only
+until(lambda: b"hello\n" in out(), "w2's line")
+print("hello out")
+EOF2
+	assert_success
+	assert_output "hello out"
+	[ "$(grep -c 'while others wait: cut' "$T/l.err")" -ge 2 ]
+}

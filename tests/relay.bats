@@ -406,3 +406,17 @@ EOF
 	assert_failure 1
 	grep -q "connect .*t.sock: Resource temporarily unavailable" "$T/r.err"
 }
+
+@test "relay -i ending a client whose target never took it resets the client" {
+	start_py b busy_unix.py "$T/t.sock" "$T/never"
+	start_server r relay -i 300ms -w 20 127.0.0.1:0 "unix:$T/t.sock"
+	run py "$ADDR" <<'EOF2'
+s = connect(sys.argv[1])
+try:
+    b = s.recv(10)
+    print("closed with %r" % b)
+except ConnectionResetError:
+    print("reset")
+EOF2
+	assert_output "reset"
+}

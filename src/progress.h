@@ -1,0 +1,40 @@
+/*
+ * --progress: a line on stderr with the bytes so far, the rate and the
+ * time, and a percentage and ETA when stdin is a regular file; redrawn
+ * in place at most 4 times a second on a terminal, or written as plain
+ * lines (no more often, only when something moved) with =always.
+ */
+#ifndef SOCKIT_PROGRESS_H
+#define SOCKIT_PROGRESS_H
+
+#include <stdint.h>
+
+#include "loop.h"
+
+#define PROGRESS_OFF	0
+#define PROGRESS_TTY	1	/* --progress: only on a terminal */
+#define PROGRESS_ALWAYS	2	/* --progress=always */
+
+/* The counts now: bytes sent, received, and read of stdin. */
+typedef void	progress_fn(void *arg, uint64_t *sent, uint64_t *recv,
+		    uint64_t *in);
+
+struct progress {
+	int		 on;
+	int		 tty;
+	int64_t		 start;
+	uint64_t	 total;		/* left of stdin at start; 0: unknown */
+	uint64_t	 moved;		/* sent + received at the last line */
+	struct timer	 timer;
+	progress_fn	*count;
+	void		*arg;
+};
+
+/* The value of --progress[=always]. */
+int	progress_parse(const char *arg, int *mode, const char **why);
+void	progress_start(struct progress *, int mode, struct loop *,
+	    progress_fn *, void *arg);
+/* The last line. */
+void	progress_end(struct progress *);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * --proxy: reach a TCP target through a SOCKS5 (RFC 1928, with RFC 1929
+ * username/password) or HTTP CONNECT proxy.  The handshake is a small
+ * state machine over a non-blocking socket, so that a server's loop can
+ * drive one per client; proxy_handshake drives it with poll() for a
+ * client.  It reads no byte past the proxy's reply: what follows is the
+ * target's.  Returns errors; never exits.
+ */
+#ifndef SOCKIT_PROXY_H
+#define SOCKIT_PROXY_H
+
+#include <sys/types.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+enum proxy_kind { PROXY_SOCKS5, PROXY_SOCKS5H, PROXY_HTTP };
+
+#define PROXY_CRED_MAX	255	/* RFC 1929's limit, for either */
+#define PROXY_REQ_MAX	1024
+
+struct proxy {
+	enum proxy_kind	 kind;
+	struct addr	 addr;		/* of the proxy itself */
+	char		 name[ADDR_HOST_MAX + 64];	/* URL, no password */
+	char		 user[PROXY_CRED_MAX + 1];
+	char		 pass[PROXY_CRED_MAX + 1];
+	int		 auth;		/* user:password@ was given */
+	char		 target[ADDR_HOST_MAX + 16];	/* host:port, for errors */
+	unsigned char	 req[PROXY_REQ_MAX];	/* CONNECT, ready to send */
+	size_t		 reqlen;
+};
+
+struct proxy_hs {
+	const struct proxy	*px;
+	int			 state;
+	unsigned char		 out[PROXY_REQ_MAX];
+	size_t			 outoff, outlen;
+	unsigned char		 in[1024];
+	size_t			 inlen, need;
+};
+
+/* Parse URL (every failure is a usage error). */
+int	proxy_parse(const char *url, int family, struct proxy *,
+	    char *err, size_t errlen);
+/*
+ * Make the CONNECT request for TCP target a.  socks5:// resolves the
+ * name here (it blocks); socks5h:// and http:// leave it to the proxy.
+ * *usage is set when a cannot go through a proxy at all.
+ */
+int	proxy_target(struct proxy *, const struct addr *a, int family,
+	    int *usage, char *err, size_t errlen);
+
+void	proxy_hs_init(struct proxy_hs *, const struct proxy *);
+/*
+ * Move the handshake on fd as far as it goes without blocking: 1 when
+ * done, 0 when it waits for *events (LOOP_READ or LOOP_WRITE), -1 with
+ * err filled on failure.
+ */
+int	proxy_hs_step(struct proxy_hs *, int fd, int *events, char *err,
+	    size_t errlen);
+/* The whole handshake, until deadline (now_ms() scale; 0 = none). */
+int	proxy_handshake(const struct proxy *, int fd, int64_t deadline,
+	    char *err, size_t errlen);
+
+#endif
