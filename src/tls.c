@@ -42,6 +42,9 @@ struct tls {
 	int		 rd_want, wr_want;	/* a read or write waits for */
 	int		 sd_pending;	/* close_notify still to send */
 	int		 sd_want;
+	int		 more;		/* a read filled its buffer: read on */
+	int		 rd_done;	/* after the bytes a read returned: */
+	int		 rd_errno;	/* the end (0) or this error */
 	int		 failed;	/* no more SSL calls but SSL_free */
 	int		 truncated;
 	char		 why[256];	/* of a failed handshake */
@@ -267,6 +270,9 @@ tls_ctx_new(const struct tls_opts *o, int server, int64_t hs_ms, char *err,
 	/* Buffers move between writes; idle connections free theirs. */
 	SSL_CTX_set_mode(t->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+	/* Bulk data in few reads; tls_read drains what is read ahead. */
+	SSL_CTX_set_read_ahead(t->ctx, 1);
+	SSL_CTX_set_default_read_buffer_len(t->ctx, 64 * 1024);
 	SSL_CTX_set_session_id_context(t->ctx, (const unsigned char *)"sockit",
 	    6);
 	if (o->cert != NULL && load_pair(t->ctx, o, err, errlen) == -1)
@@ -421,8 +427,11 @@ tls_want(const struct conn *c, int mask)
 		out |= s->wr_want ? s->wr_want : LOOP_WRITE;
 	if (s->sd_pending)
 		out |= s->sd_want;
-	/* Decrypted bytes wait inside the library: be called at once. */
-	if ((mask & LOOP_READ) && SSL_pending(s->ssl) > 0)
+	/*
+	 * Records may wait inside the library, where the descriptor does
+	 * not show them: be called at once (the socket is writable).
+	 */
+	if ((mask & LOOP_READ) && (s->more || s->rd_done))
 		out |= LOOP_WRITE;
 	return out;
 }
@@ -464,28 +473,50 @@ io_error(struct conn *c, int *want, const char *what)
 	return -1;
 }
 
+/*
+ * As many records as fit in n, not one (16 KiB) a call: bulk data then
+ * goes on in large writes, and with read-ahead in few reads.  An end
+ * met after some bytes is kept for the next call.
+ */
 static ssize_t
 tls_read(struct conn *c, void *p, size_t n)
 {
 	struct tls	*s = TLS(c);
-	size_t		 got;
-	int		 r;
+	size_t		 got, total;
+	ssize_t		 r;
 
 	if ((r = tls_advance(c)) != 1) {
 		if (r == 0)
 			errno = EAGAIN;
 		return -1;
 	}
+	if (s->rd_done) {
+		s->rd_done = 0;
+		errno = s->rd_errno;
+		return s->rd_errno == 0 ? 0 : -1;
+	}
 	if (s->failed) {
 		errno = EPROTO;
 		return -1;
 	}
-	s->rd_want = 0;
-	ERR_clear_error();
-	errno = 0;
-	if (SSL_read_ex(s->ssl, p, n, &got) == 1)
-		return got;
-	return io_error(c, &s->rd_want, "TLS read");
+	s->rd_want = s->more = 0;
+	for (total = 0; total < n; total += got) {
+		ERR_clear_error();
+		errno = 0;
+		if (SSL_read_ex(s->ssl, (char *)p + total, n - total,
+		    &got) == 1)
+			continue;
+		r = io_error(c, &s->rd_want, "TLS read");
+		if (total == 0)
+			return r;
+		if (r == 0 || errno != EAGAIN) {
+			s->rd_done = 1;
+			s->rd_errno = r == 0 ? 0 : errno;
+		}
+		break;
+	}
+	s->more = total == n;
+	return total;
 }
 
 static ssize_t
