@@ -16,6 +16,12 @@
  *	got a byte.  "held=N served=K" goes to FD (or stdout) once all
  *	are up, like sockit's --ready-fd; a summary goes to stdout at
  *	the end (min_bytes_in: what the least served connection got).
+ *   loadgen udppong [-c N] [-r R] [-s S] [-t SECS] ADDR
+ *	The same over UDP: N connected UDP sockets, each doing R rounds of
+ *	"send one S-byte datagram, wait for the same datagram back", every
+ *	byte checked; a datagram not answered in 500 ms is sent again
+ *	(counted as retries=).  Prints clients= rounds= size=
+ *	round_trips= secs= rtt_per_s= retries= errors=.
  *   loadgen gen -n BYTES	a patterned stream of BYTES to stdout
  *   loadgen sink [-n BYTES]	read stdin, check the pattern, print bytes=
  *
@@ -743,10 +749,11 @@ usage(void)
 	fprintf(stderr,
 	    "usage: %s pingpong [-c N] [-r R] [-s S] [-p P] [-t SECS] ADDR\n"
 	    "       %s hold [-c N] [-r SECS] [-e] [-R] [-f FD] [-p P] ADDR\n"
+	    "       %s udppong [-c N] [-r R] [-s S] [-t SECS] ADDR\n"
 	    "       %s gen -n BYTES\n"
 	    "       %s sink [-n BYTES]\n"
 	    "ADDR: HOST:PORT, [V6]:PORT, unix:PATH, @ABSTRACT (loopback only)\n",
-	    prog, prog, prog, prog);
+	    prog, prog, prog, prog, prog);
 	exit(2);
 }
 
@@ -853,6 +860,109 @@ cmd_pingpong(int argc, char **argv)
 		fprintf(stderr, "%s: stopped by signal %d\n", prog,
 		    (int)got_signal);
 	return r.errors > 0 || got_signal ? 1 : 0;
+}
+
+/* One udppong client: the round in flight and when it was sent. */
+struct uclient {
+	int		fd;
+	uint32_t	round;
+	uint64_t	sent_at;
+};
+
+static size_t
+udp_off(int i, uint32_t round)
+{
+	return ((size_t)i * 7919 + (size_t)round * 131) % PAT_PERIOD;
+}
+
+static void
+udp_send(struct uclient *c, int i, size_t size)
+{
+	if (send(c->fd, pat + udp_off(i, c->round), size, MSG_DONTWAIT) == -1 &&
+	    errno != EAGAIN && errno != ECONNREFUSED && errno != ENOBUFS)
+		die("udppong: send: %s", strerror(errno));
+	c->sent_at = now_ns();
+}
+
+static int
+cmd_udppong(int argc, char **argv)
+{
+	struct opts		 o;
+	struct target		 t;
+	struct uclient		*cl;
+	struct epoll_event	 ev, evs[MAX_EVENTS];
+	uint64_t		 t0, t1, deadline, retries = 0, trips = 0;
+	int			 ep, i, k, n, done = 0, errors = 0;
+	ssize_t			 got;
+
+	parse_opts(argc, argv, 0, &o);
+	parse_addr(o.addr, &t);
+	pat_init(o.size);
+	raise_nofile();
+	if ((cl = calloc(o.n, sizeof(*cl))) == NULL ||
+	    (ep = epoll_create1(0)) == -1)
+		die("udppong: %s", strerror(errno));
+	for (i = 0; i < o.n; i++) {
+		cl[i].fd = socket(t.family, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+		if (cl[i].fd == -1 || connect(cl[i].fd,
+		    (struct sockaddr *)&t.ss, t.len) == -1)
+			die("udppong: client %d: %s", i, strerror(errno));
+		ev.events = EPOLLIN;
+		ev.data.u32 = i;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, cl[i].fd, &ev) == -1)
+			die("udppong: epoll: %s", strerror(errno));
+	}
+	t0 = now_ns();
+	deadline = t0 + (uint64_t)(o.secs * 1e9);
+	for (i = 0; i < o.n; i++)
+		udp_send(&cl[i], i, o.size);
+	while (done < o.n && !got_signal && now_ns() < deadline) {
+		n = epoll_wait(ep, evs, MAX_EVENTS, 100);
+		for (k = 0; k < n; k++) {
+			i = evs[k].data.u32;
+			while ((got = recv(cl[i].fd, scratch, sizeof(scratch),
+			    0)) >= 0 || errno == ECONNREFUSED) {
+				if (got < 0 || cl[i].round >= o.rounds)
+					continue;
+				/* A late answer to a resent round: not ours. */
+				if ((size_t)got != o.size || memcmp(scratch,
+				    pat + udp_off(i, cl[i].round), o.size) != 0) {
+					if ((size_t)got == o.size && cl[i].round > 0 &&
+					    memcmp(scratch, pat + udp_off(i,
+					    cl[i].round - 1), o.size) == 0)
+						continue;
+					if (errors++ < MAX_LOGGED)
+						fprintf(stderr, "%s: client %d round "
+						    "%u: wrong datagram of %zd "
+						    "bytes\n", prog, i,
+						    cl[i].round, got);
+					continue;
+				}
+				trips++;
+				if (++cl[i].round == o.rounds)
+					done++;
+				else
+					udp_send(&cl[i], i, o.size);
+			}
+		}
+		/* Lost on the way (a full queue): send that round again. */
+		t1 = now_ns();
+		for (i = 0; i < o.n; i++)
+			if (cl[i].round < o.rounds &&
+			    t1 - cl[i].sent_at > 500000000u) {
+				retries++;
+				udp_send(&cl[i], i, o.size);
+			}
+	}
+	t1 = now_ns();
+	if (done < o.n && errors++ < MAX_LOGGED)
+		fprintf(stderr, "%s: udppong: %d of %d clients not done\n",
+		    prog, o.n - done, o.n);
+	printf("clients=%d rounds=%u size=%zu round_trips=%" PRIu64
+	    " secs=%.3f rtt_per_s=%.0f retries=%" PRIu64 " errors=%d\n",
+	    o.n, o.rounds, o.size, trips, (t1 - t0) / 1e9,
+	    trips / ((t1 - t0) / 1e9), retries, errors);
+	return errors > 0 ? 1 : 0;
 }
 
 /* Tell the script we are up: one line to fd, then close it. */
@@ -1023,6 +1133,7 @@ main(int argc, char **argv)
 	} cmds[] = {
 		{ "pingpong", cmd_pingpong },
 		{ "hold", cmd_hold },
+		{ "udppong", cmd_udppong },
 		{ "gen", cmd_gen },
 		{ "sink", cmd_sink },
 	};

@@ -15,19 +15,21 @@ _sockit_opts_tls='--cert --key --cacert --alpn'
 _sockit_opts_tls_client='--insecure --servername'
 _sockit_opts_tls_server='--self-signed --verify-client'
 _sockit_opts_watch='--hexdump'
+_sockit_opts_dgram='-u --udp'
 _sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once
-	--progress'
+	--progress --ack'
 _sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
-	--proxy --progress'
+	--proxy --progress -q --quit-after'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
+_sockit_opts_wall='-I --interval -c --count'
 
 # Options that take an argument.
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
 	--allow-uid --backend --ready-fd -w --wait --output-delimiter
-	-m --message -f --format -I --interval -c --count --proxy
+	-m --message -f --format -I --interval -c --count --proxy --ack -q --quit-after
 	--cert --key --cacert --alpn --servername'
 
-_sockit_commands='listen send echo clock relay help'
+_sockit_commands='listen send echo clock relay wall help'
 
 # Print the options of command $1.
 _sockit_options()
@@ -38,19 +40,22 @@ _sockit_options()
 	case $1 in
 	listen)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_server $_sockit_opts_listen" \
-		    "$_sockit_opts_watch $tls_server" ;;
+		    "$_sockit_opts_watch $_sockit_opts_dgram $tls_server" ;;
 	send)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_client $_sockit_opts_send" \
-		    "$_sockit_opts_watch" \
+		    "$_sockit_opts_watch $_sockit_opts_dgram" \
 		    "--tls $_sockit_opts_tls $_sockit_opts_tls_client" ;;
 	echo)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server $_sockit_opts_watch $tls_server" ;;
+		    "$_sockit_opts_server $_sockit_opts_watch $_sockit_opts_dgram" \
+		    "$tls_server" ;;
 	clock)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_server $_sockit_opts_clock $tls_server" ;;
 	relay)	echo "$_sockit_opts_common $_sockit_opts_server" \
 		    "$_sockit_opts_client $_sockit_opts_watch --proxy" \
-		    "$_sockit_opts_tls $_sockit_opts_tls_client" \
+		    "$_sockit_opts_dgram $_sockit_opts_tls $_sockit_opts_tls_client" \
 		    "$_sockit_opts_tls_server" ;;
+	wall)	echo "$_sockit_opts_common $_sockit_opts_delim" \
+		    "$_sockit_opts_client $_sockit_opts_wall" ;;
 	esac
 }
 
@@ -94,7 +99,7 @@ _sockit_address()
 	else
 		# A TCP address, a port or the start of a path.
 		path=$cur
-		COMPREPLY+=($(compgen -W 'unix: tcp: tcp4: tcp6: @' -- "$cur"))
+		COMPREPLY+=($(compgen -W 'unix: tcp: tcp4: tcp6: udp: udp4: udp6: unixgram: @' -- "$cur"))
 	fi
 	[[ $path == @* ]] && return	# abstract name: nothing to list
 
@@ -218,6 +223,8 @@ _sockit()
 	case $cmd in
 	relay)
 		((nargs < 2)) && _sockit_address "$cur" "$unix" ;;
+	wall)	# [NAME=]ADDRESS, as many as wanted
+		[[ $cur != *=* ]] && _sockit_address "$cur" "$unix" ;;
 	listen|send|echo|clock)
 		if ((nargs == 0)); then
 			_sockit_address "$cur" "$unix"

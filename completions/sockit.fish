@@ -24,7 +24,7 @@ function __sockit_operand_list
     set -l tokens (commandline -opc)
     set -l takes_arg -d --delimiter -i --idle-timeout -x --max-conns --mode \
         --allow-uid --backend --ready-fd -w --wait --output-delimiter \
-        -m --message -f --format -I --interval -c --count --proxy \
+        -m --message -f --format -I --interval -c --count --proxy --ack \
         --cert --key --cacert --alpn --servername
     set -l skip 0
     set -l seen_cmd 0
@@ -54,6 +54,8 @@ function __sockit_wants_address
             test $n -lt 2
         case listen send echo clock
             test $n -lt 1
+        case wall
+            true
         case '*'
             return 1
     end
@@ -89,6 +91,8 @@ function __sockit_address
     else if test $unix -eq 0; and not string match -qr -- '^[./~]|/' $tok
         printf '%s\t%s\n' unix: 'unix socket path' tcp: 'TCP address' \
             tcp4: 'TCP address, IPv4 only' tcp6: 'TCP address, IPv6 only' \
+            udp: 'UDP address' udp4: 'UDP address, IPv4 only' \
+            udp6: 'UDP address, IPv6 only' unixgram: 'unix datagram socket' \
             @ 'abstract unix socket'
     end
     string match -q -- '@*' $path; and return
@@ -102,7 +106,7 @@ function __sockit_address
     end
 end
 
-set -l __sockit_commands listen send echo clock relay help
+set -l __sockit_commands listen send echo clock relay wall help
 
 complete -c sockit -f
 
@@ -112,6 +116,7 @@ complete -c sockit -n 'not __sockit_command' -a send -d 'Connect; stdin or messa
 complete -c sockit -n 'not __sockit_command' -a echo -d 'Echo server'
 complete -c sockit -n 'not __sockit_command' -a clock -d 'Time server'
 complete -c sockit -n 'not __sockit_command' -a relay -d 'Forward each client of LISTEN to TARGET'
+complete -c sockit -n 'not __sockit_command' -a wall -d 'Table of the latest message of several servers'
 complete -c sockit -n 'not __sockit_command' -a help -d 'Print help for sockit or a command'
 complete -c sockit -n 'not __sockit_command' -s h -l help -d 'Print help and exit'
 complete -c sockit -n 'not __sockit_command' -s V -l version -d 'Print the version and exit'
@@ -120,7 +125,7 @@ complete -c sockit -n 'not __sockit_command' -s V -l version -d 'Print the versi
 complete -c sockit -n '__sockit_using help; and test (__sockit_operands) -eq 0' -a "$__sockit_commands"
 
 # Options of every command.
-set -l all '__sockit_using listen send echo clock relay'
+set -l all '__sockit_using listen send echo clock relay wall'
 complete -c sockit -n $all -s 4 -d 'Use IPv4 only'
 complete -c sockit -n $all -s 6 -d 'Use IPv6 only'
 complete -c sockit -n $all -s U -l unix -d 'Address arguments are unix socket paths'
@@ -129,8 +134,12 @@ complete -c sockit -n $all -s v -l verbose -d 'Log to stderr; repeat for more'
 complete -c sockit -n $all -s h -l help -d 'Print help for the command and exit'
 complete -c sockit -n $all -s V -l version -d 'Print the version and exit'
 
+# Datagrams.
+complete -c sockit -n '__sockit_using listen send echo relay' -s u -l udp -d 'Datagrams: UDP, or unix datagram with -U'
+complete -c sockit -n '__sockit_using send' -s q -l quit-after -x -d 'After the end of input, read replies this long (DURATION)'
+
 # Delimiter options.
-set -l delim '__sockit_using listen send echo clock'
+set -l delim '__sockit_using listen send echo clock wall'
 complete -c sockit -n $delim -s d -l delimiter -x -a "'\\\\n' '\\\\r\\\\n' '\\\\0' '\\\\t'" -d 'Message delimiter'
 complete -c sockit -n $delim -s 0 -l null -d 'NUL-delimited messages (-d \'\\0\')'
 
@@ -144,7 +153,7 @@ complete -c sockit -n $server -l ready-fd -x -d 'Write the bound address to FD o
 complete -c sockit -n $server -s k -l keep-open -d 'Keep listening (the default)'
 
 # Client options.
-set -l client '__sockit_using send relay'
+set -l client '__sockit_using send relay wall'
 complete -c sockit -n $client -s w -l wait -x -d 'Connect timeout (DURATION)'
 complete -c sockit -n '__sockit_using listen echo clock' -s w -l wait -x -d 'TLS handshake timeout (DURATION)'
 
@@ -170,6 +179,7 @@ complete -c sockit -n '__sockit_using listen send' -l progress -d 'A progress li
 complete -c sockit -n '__sockit_using listen' -l output-delimiter -x -a "'\\\\n' '\\\\r\\\\n' '\\\\0' '\\\\t'" -d 'Write each message followed by DELIM'
 complete -c sockit -n '__sockit_using listen' -s L -l label -d 'Start each message with the client address'
 complete -c sockit -n '__sockit_using listen send' -l recv-only -d 'Never read stdin'
+complete -c sockit -n '__sockit_using listen' -l ack -x -d 'Send TEXT and the delimiter back for each message written'
 complete -c sockit -n '__sockit_using listen' -s 1 -l once -d 'Serve one client and exit when it leaves'
 
 # send
@@ -187,3 +197,7 @@ complete -c sockit -n '__sockit_using clock' -s c -l count -x -d 'Close each cli
 # Addresses, and the port of HOST PORT.
 complete -c sockit -n __sockit_wants_address -a '(__sockit_address)'
 complete -c sockit -n __sockit_wants_port -a '(__sockit_ports)'
+
+# wall
+complete -c sockit -n '__sockit_using wall' -s I -l interval -x -d 'One row every DURATION'
+complete -c sockit -n '__sockit_using wall' -s c -l count -x -d 'Exit after N rows'

@@ -63,7 +63,8 @@ parse_port(const char *s, int flags, struct addr *a, char *err,
 		if (port == 0 && !(flags & ADDR_SERVER))
 			return bad(err, errlen, "%s",
 			    "port 0 is only for servers (any free port)");
-	} else if (getservbyname(s, "tcp") == NULL)
+	} else if (getservbyname(s, flags & ADDR_DGRAM ? "udp" : "tcp") ==
+	    NULL)
 		return bad(err, errlen, "port %s: not a number or a known "
 		    "service name", s);
 	strlcpy(a->port, s, sizeof(a->port));
@@ -80,7 +81,7 @@ parse_bare(const char *s, int flags, struct addr *a, char *err,
 {
 	if (s[strspn(s, "0123456789")] == '\0' ||
 	    (!isdigit((unsigned char)*s) && strchr(s, '.') == NULL &&
-	    getservbyname(s, "tcp") != NULL))
+	    getservbyname(s, flags & ADDR_DGRAM ? "udp" : "tcp") != NULL))
 		return parse_port(s, flags, a, err, errlen);
 	if (strchr(s, '.') != NULL)
 		return bad(err, errlen, "%s", MISSING_PORT);
@@ -149,15 +150,18 @@ parse_tcp(const char *s, int flags, struct addr *a, char *err,
 	return parse_port(colon + 1, flags, a, err, errlen);
 }
 
-int
-addr_parse(const char *s, int flags, int family, struct addr *a, char *err,
+static int
+parse_any(const char *s, int flags, int family, struct addr *a, char *err,
     size_t errlen)
 {
 	static const struct {
 		const char	*prefix;
 		int		 family;
+		int		 dgram;
 	} tcp[] = {
-		{ "tcp:", AF_UNSPEC }, { "tcp4:", AF_INET }, { "tcp6:", AF_INET6 },
+		{ "tcp:", AF_UNSPEC, 0 }, { "tcp4:", AF_INET, 0 },
+		{ "tcp6:", AF_INET6, 0 }, { "udp:", AF_UNSPEC, 1 },
+		{ "udp4:", AF_INET, 1 }, { "udp6:", AF_INET6, 1 },
 	};
 	size_t	i, n;
 
@@ -176,6 +180,9 @@ addr_parse(const char *s, int flags, int family, struct addr *a, char *err,
 			return bad(err, errlen, "%s", "tls: given twice");
 		if (addr_parse(s + 4, flags, family, a, err, errlen) == -1)
 			return -1;
+		if (a->dgram)
+			return bad(err, errlen, "%s",
+			    "TLS is for streams, not datagrams");
 		a->tls = 1;
 		return 0;
 	}
@@ -183,6 +190,12 @@ addr_parse(const char *s, int flags, int family, struct addr *a, char *err,
 		return parse_unix(s, a, err, errlen);
 	if (strncmp(s, "unix:", 5) == 0)
 		return parse_unix(s + 5, a, err, errlen);
+	if (strncmp(s, "unixgram:", 9) == 0) {
+		if (parse_unix(s + 9, a, err, errlen) == -1)
+			return -1;
+		a->dgram = 1;
+		return 0;
+	}
 	if (*s == '@')
 		return parse_unix(s, a, err, errlen);
 	memset(a, 0, sizeof(*a));
@@ -196,11 +209,28 @@ addr_parse(const char *s, int flags, int family, struct addr *a, char *err,
 			return bad(err, errlen, "%s contradicts -4/-6", s);
 		if (tcp[i].family != AF_UNSPEC)
 			a->family = tcp[i].family;
-		return parse_tcp(s + n, flags, a, err, errlen);
+		a->dgram = tcp[i].dgram;
+		return parse_tcp(s + n, flags | (a->dgram ? ADDR_DGRAM : 0),
+		    a, err, errlen);
 	}
 	if (strchr(s, '/') != NULL)
 		return parse_unix(s, a, err, errlen);
 	return parse_tcp(s, flags, a, err, errlen);
+}
+
+int
+addr_parse(const char *s, int flags, int family, struct addr *a, char *err,
+    size_t errlen)
+{
+	if ((flags & ADDR_DGRAM) && !(flags & ADDR_FORCE_UNIX) &&
+	    strncmp(s, "tcp", 3) == 0 && strchr(s, ':') != NULL &&
+	    strchr(s, ':') - s <= 4)
+		return bad(err, errlen, "%s is TCP; -u asks for datagrams", s);
+	if (parse_any(s, flags, family, a, err, errlen) == -1)
+		return -1;
+	if (flags & ADDR_DGRAM)
+		a->dgram = 1;
+	return 0;
 }
 
 int
@@ -214,6 +244,7 @@ addr_parse_pair(const char *host, const char *port, int flags, int family,
 	a->family = family;
 	if (*host == '\0')
 		return bad(err, errlen, "%s", "empty host");
+	a->dgram = (flags & ADDR_DGRAM) != 0;
 	if (parse_host(host, strlen(host), 1, a, err, errlen) == -1)
 		return -1;
 	return parse_port(port, flags, a, err, errlen);

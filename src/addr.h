@@ -26,11 +26,13 @@ struct addr {
 	char		port[ADDR_PORT_MAX];
 	char		path[ADDR_PATH_MAX + 1];	/* unix path, abstract name */
 	int		tls;		/* tls: before it */
+	int		dgram;		/* datagrams: UDP, unix SOCK_DGRAM */
 };
 
 /* How an argument is read. */
 #define ADDR_FORCE_UNIX	0x01	/* -U: the argument is a unix path */
 #define ADDR_SERVER	0x02	/* port 0 allowed, empty host = wildcard */
+#define ADDR_DGRAM	0x04	/* -u: datagrams, whatever the form */
 
 /*
  * Parse one argument.  family is AF_UNSPEC, or AF_INET/AF_INET6 from -4/-6.

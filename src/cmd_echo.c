@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_dgram.h"
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
@@ -106,6 +107,8 @@ echo_exec(const struct cmd *cmd, int argc, char **argv)
 	memset(&E, 0, sizeof(E));
 	n = cmd_parse(cmd, argc, argv, NULL, NULL, &E.co);
 	cmd_server_address(cmd, &E.co, argc - n, argv + n, &a);
+	if (a.dgram)
+		return dgram_echo_run(cmd, &E.co, &a);
 	E.srv.co = &E.co;
 	E.srv.on_accept = on_accept;
 	E.srv.on_stop = on_stop;
@@ -121,6 +124,6 @@ const struct cmd cmd_echo = {
 	"echo", "[options] ADDRESS",
 	"echo server: every client gets its own bytes back",
 	NULL, "(with -d or -0, replies go a whole message at a time)",
-	GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_TLS,
+	GROUP_DGRAM | GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_TLS,
 	echo_exec
 };

@@ -10,6 +10,14 @@
  * until it has stalled for a second while others wait: then its message
  * is cut.  Clients held back by the sink wait in a queue, in order, and
  * go on when it is free again.
+ *
+ * --ack: a message that reached stdout is acknowledged to its client
+ * through the same out buffer as stdin's broadcast.  An ack is owed
+ * from the moment its message is in the sink, and due once stdout has
+ * taken every byte up to the message's end (ack_mark, counted in
+ * stdout's tx).  Owed acks are a counter, not bytes: at most a buffer
+ * of them is written into out, and a client whose acks wait unsent
+ * beyond that is not read until it takes some.
  */
 #include "config.h"
 
@@ -22,6 +30,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_dgram.h"
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
@@ -40,6 +49,8 @@
 
 /* Room for a full client buffer and a label on top of what waits. */
 #define SINK_CAP	(2 * BUF_CAP + SOCK_NAME_MAX + DELIM_MAX + 16)
+/* --ack TEXT at most, after escapes. */
+#define ACK_MAX		1024
 
 struct client {
 	struct conn		 c;
@@ -54,12 +65,19 @@ struct client {
 	int			 wshut;	/* its write side is shut down */
 	int			 broken; /* a write to it failed */
 	int			 idle;	/* -i ran out: close once emptied */
+	uint64_t		 acks;	/* --ack: owed, not yet in out */
+	uint64_t		 ack_mark; /* stdout tx that makes them due */
+	TAILQ_ENTRY(client)	 ackq;
+	int			 in_ackq;
 };
 
 struct listen {
 	struct common	 co;
 	struct delim	 odelim;
 	int		 odelim_set, label, recv_only, once;
+	const char	*ack;		/* --ack TEXT, as given */
+	char		 ackmsg[ACK_MAX + DELIM_MAX]; /* TEXT, delimiter */
+	size_t		 acklen;
 
 	struct server	 srv;
 	struct conn	*out;		/* stdout */
@@ -68,6 +86,8 @@ struct listen {
 	int64_t		 owner_moved;	/* when it last put a piece */
 	TAILQ_HEAD(, client) waiting;
 	int		 nwaiting;
+	TAILQ_HEAD(, client) acking;	/* clients owed acks */
+	uint64_t	 acks_sent;
 	int		 released;	/* the sink is free: waiters go on */
 	int		 nbehind;	/* clients with stdin still to send */
 	struct timer	 stall;		/* the owner stalled */
@@ -97,6 +117,9 @@ static const struct opt_spec listen_opts[] = {
 	{ "progress", OPT_PROGRESS, optional_argument, "[=always]",
 	    "a progress line on a terminal stderr\n"
 	    "(=always: plain lines on any stderr)" },
+	{ "ack", OPT_ACK, required_argument, "TEXT",
+	    "send TEXT and the delimiter back for each\n"
+	    "message once it is on stdout" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -120,6 +143,9 @@ listen_opt(int ch, const char *arg, void *ctx, const char **why)
 		return 0;
 	case OPT_PROGRESS:
 		return progress_parse(arg, &L->progress, why);
+	case OPT_ACK:
+		L->ack = arg;
+		return 0;
 	}
 	return 1;
 }
@@ -184,6 +210,45 @@ owner_release(struct listen *L)
 }
 
 /*
+ * --ack: k messages of cl just went into the sink; their acks are due
+ * once stdout has taken the sink up to here.
+ */
+static void
+ack_owe(struct listen *L, struct client *cl, uint64_t k)
+{
+	cl->acks += k;
+	cl->ack_mark = L->out->tx + L->sink.len;
+	if (!cl->in_ackq) {
+		TAILQ_INSERT_TAIL(&L->acking, cl, ackq);
+		cl->in_ackq = 1;
+	}
+}
+
+static void
+ackq_del(struct listen *L, struct client *cl)
+{
+	if (!cl->in_ackq)
+		return;
+	TAILQ_REMOVE(&L->acking, cl, ackq);
+	cl->in_ackq = 0;
+}
+
+/* Whole messages in p[0..n): each delimiter ends one. */
+static uint64_t
+count_msgs(const struct delim *d, const char *p, size_t n)
+{
+	uint64_t	k = 0;
+	size_t		e;
+
+	while ((e = frame_next(d, p, n)) > 0) {
+		k++;
+		p += e;
+		n -= e;
+	}
+	return k;
+}
+
+/*
  * One message, or a piece of one, into the sink.  With -L or
  * --output-delimiter every message ends with the (output) delimiter,
  * even one that came without it, so that lines never run together.
@@ -193,8 +258,12 @@ sink_put(struct listen *L, struct client *cl, const char *p, size_t n,
     int complete)
 {
 	const struct delim	*d = &L->co.delim;
+	uint64_t		 k = 0;
 	int			 has_delim;
 
+	/* Pieces never split a delimiter (see emit): none is missed. */
+	if (L->ack != NULL && complete)
+		k = count_msgs(d, p, n);
 	if (L->label && !cl->midmsg) {
 		sink_add(L, cl->c.name, strlen(cl->c.name));
 		sink_add(L, " ", 1);
@@ -208,6 +277,8 @@ sink_put(struct listen *L, struct client *cl, const char *p, size_t n,
 		sink_add(L, L->odelim.bytes, L->odelim.len);
 	else if (complete && L->label && !has_delim)
 		sink_add(L, d->bytes, d->len);
+	if (k > 0)
+		ack_owe(L, cl, k);
 	cl->midmsg = !complete;
 	if (!complete) {
 		L->owner = cl;
@@ -236,7 +307,7 @@ emit(struct listen *L, struct client *cl, const char *p, size_t n,
 
 	/* A piece never ends where a delimiter may be starting, or the
 	 * next read could complete one that labels would not see. */
-	hold = plain ? 0 : d->len - 1;
+	hold = plain && L->ack == NULL ? 0 : d->len - 1;
 	while (used < n && sink_open_for(L, cl)) {
 		whole = frame_scan(d, fs, p, n);
 		if (whole > used) {
@@ -314,6 +385,7 @@ client_close(struct listen *L, struct client *cl)
 	if (L->owner == cl)
 		owner_release(L);
 	waitq_del(L, cl);
+	ackq_del(L, cl);
 	out_drop(L, cl);
 	buf_free(&cl->in);
 	server_detach(&L->srv, c);
@@ -345,8 +417,13 @@ stdin_done_with(struct listen *L, struct client *cl)
 	int64_t	moved;
 
 	if (L->srv.stopping)	/* what waits for it still goes: grace */
-		return cl->out.len == 0 || cl->broken;
-	if (L->in_eof || L->stdin_tty || cl->broken || cl->idle)
+		return (cl->out.len == 0 && cl->acks == 0) || cl->broken;
+	if (cl->broken || cl->idle)
+		return 1;
+	/* Its acks are owed to it, whatever stdin does. */
+	if (L->ack != NULL && !cl->wshut && (cl->acks > 0 || cl->out.len > 0))
+		return 0;
+	if (L->in_eof || L->stdin_tty)
 		return 1;
 	if (cl->out.len > 0)
 		return 0;
@@ -366,8 +443,10 @@ client_interest(const struct listen *L, const struct client *cl)
 {
 	int	mask = 0;
 
+	/* Acks it does not take stop its messages: memory stays bounded. */
 	if (!cl->eof && !L->srv.stopping && cl->in.len < BUF_CAP &&
-	    sink_open_for(L, cl))
+	    sink_open_for(L, cl) &&
+	    (cl->acks == 0 || buf_room(&cl->out) >= L->acklen))
 		mask |= LOOP_READ;
 	if (cl->out.len > 0)
 		mask |= LOOP_WRITE;
@@ -378,6 +457,40 @@ static int
 client_want(const struct listen *L, const struct client *cl)
 {
 	return conn_want(&cl->c, client_interest(L, cl));
+}
+
+static void	client_write(struct listen *, struct client *);
+
+/*
+ * Due acks into the client's out, as many as a buffer holds; the rest
+ * wait for it to take them.  Returns how many went.
+ */
+static uint64_t
+ack_send(struct listen *L, struct client *cl)
+{
+	uint64_t	sent = 0;
+	int		had = cl->out.len > 0;
+
+	if (cl->wshut || cl->broken)
+		cl->acks = 0;
+	else if (L->out->tx >= cl->ack_mark) {
+		while (cl->acks > 0 &&
+		    buf_append(&cl->out, L->ackmsg, L->acklen) == 0) {
+			cl->acks--;
+			sent++;
+		}
+		if (!had && cl->out.len > 0)
+			L->nbehind++;
+		client_write(L, cl);
+	}
+	L->acks_sent += sent;
+	if (cl->acks == 0)
+		ackq_del(L, cl);
+	else if (!cl->in_ackq) {
+		TAILQ_INSERT_TAIL(&L->acking, cl, ackq);
+		cl->in_ackq = 1;
+	}
+	return sent;
 }
 
 /* Emit what the client holds; close it once it has nothing left. */
@@ -393,6 +506,8 @@ settle(struct listen *L, struct client *cl)
 		buf_consume(&cl->in, used);
 		frame_consumed(&cl->scan, used);
 	}
+	if (cl->acks > 0)
+		ack_send(L, cl);
 	done = (cl->eof || L->srv.stopping) && cl->in.len == 0;
 	/* A message cut off by its client's end: end it, free the sink. */
 	if (done && cl->midmsg) {
@@ -406,7 +521,7 @@ settle(struct listen *L, struct client *cl)
 	 * so a person typing on the other end is heard until they end.
 	 */
 	if (L->once && L->in_eof && cl->fed && !cl->wshut &&
-	    cl->out.len == 0) {
+	    cl->out.len == 0 && cl->acks == 0) {
 		conn_shutdown(&cl->c);
 		cl->wshut = 1;
 	}
@@ -446,6 +561,33 @@ release(struct listen *L)
 	}
 }
 
+/*
+ * Stdout took more: acks that came due go to their clients.  Each client
+ * owed some is looked at once; 1 if any ack went.
+ */
+static int
+acks_due(struct listen *L)
+{
+	struct client	*cl;
+	uint64_t	 before = L->acks_sent;
+	int		 n;
+
+	for (n = 0, cl = TAILQ_FIRST(&L->acking); cl != NULL;
+	    cl = TAILQ_NEXT(cl, ackq))
+		n++;
+	while (n-- > 0 && (cl = TAILQ_FIRST(&L->acking)) != NULL) {
+		/* To the tail: settle may put it back, or close it. */
+		ackq_del(L, cl);
+		if (L->out->tx < cl->ack_mark) {
+			TAILQ_INSERT_TAIL(&L->acking, cl, ackq);
+			cl->in_ackq = 1;
+			continue;
+		}
+		settle(L, cl);
+	}
+	return L->acks_sent != before;
+}
+
 static int
 stdin_interest(const struct listen *L)
 {
@@ -459,7 +601,9 @@ stdin_interest(const struct listen *L)
 static void
 after(struct listen *L)
 {
-	release(L);
+	do
+		release(L);
+	while (acks_due(L) || L->released);
 	loop_set(L->srv.loop, 0, stdin_interest(L));
 	loop_set(L->srv.loop, 1, L->sink.len > 0 ? LOOP_WRITE : 0);
 	if (L->sink.len == 0 && L->srv.clients == 0 &&
@@ -690,15 +834,33 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 	static struct listen	 L_;
 	struct listen		*L = &L_;
 	struct addr	 a;
+	const char	*why;
 	int		 n;
 
 	n = cmd_parse(cmd, argc, argv, listen_opt, L, &L->co);
 	cmd_server_address(cmd, &L->co, argc - n, argv + n, &a);
+	if (a.dgram) {
+		struct dlisten_opts	o = { L->label, L->once, L->recv_only,
+					    L->odelim_set ? &L->odelim : NULL };
+
+		return dgram_listen_run(cmd, &L->co, &o, &a);
+	}
 
 	L->sink.cap = SINK_CAP;
 	L->stdin_tty = isatty(0);
 	L->in_eof = L->recv_only;
 	TAILQ_INIT(&L->waiting);
+	TAILQ_INIT(&L->acking);
+	if (L->ack != NULL) {
+		if (unescape(L->ack, L->ackmsg, ACK_MAX, &L->acklen,
+		    &why) == -1)
+			usage_error(cmd, "--ack %.64s: %s%s", L->ack, why,
+			    strcmp(why, "too long") == 0 ?
+			    " (at most 1024 bytes)" : "");
+		memcpy(L->ackmsg + L->acklen, L->co.delim.bytes,
+		    L->co.delim.len);
+		L->acklen += L->co.delim.len;
+	}
 	timer_init(&L->stall, stall_over);
 	timer_init(&L->linger, linger_over);
 	if ((L->out = conn_new(1, "stdout")) == NULL)
@@ -729,6 +891,7 @@ const struct cmd cmd_listen = {
 	"listen", "[options] ADDRESS",
 	"accept clients; their data to stdout, stdin to them",
 	listen_opts, NULL,
-	GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_TLS | CMD_STDIO,
+	GROUP_DGRAM | GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_TLS |
+	    CMD_STDIO,
 	listen_exec
 };

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_dgram.h"
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
@@ -448,7 +449,8 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 		usage_error(cmd, argc - n < 2 ? "need LISTEN and TARGET, one "
 		    "argument each" : "too many arguments: %s (LISTEN and "
 		    "TARGET are one argument each: HOST:PORT)", argv[n + 2]);
-	flags = R->co.force_unix ? ADDR_FORCE_UNIX : 0;
+	flags = (R->co.force_unix ? ADDR_FORCE_UNIX : 0) |
+	    (R->co.dgram ? ADDR_DGRAM : 0);
 	if (addr_parse(argv[n], flags | ADDR_SERVER, R->co.family, &la, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s: %s", argv[n], err);
@@ -458,6 +460,12 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	if (opts_check_server(&R->co, &la, err, sizeof(err)) == -1 ||
 	    opts_check_tls(&R->co, la.tls, ta.tls, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
+	/* A datagram has no stream to go into, nor a stream a datagram. */
+	if (la.dgram != ta.dgram)
+		usage_error(cmd, "%s is %s but %s is %s: both or neither "
+		    "must be datagrams", argv[n], la.dgram ? "datagrams" :
+		    "a stream", argv[n + 1], ta.dgram ? "datagrams" :
+		    "a stream");
 	if (ta.tls && relay_tls(R, &ta, la.tls, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
@@ -468,6 +476,11 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 		if (usage)
 			usage_error(cmd, "%s", err);
 		fatal("%s", err);
+	}
+	if (la.dgram) {
+		n = dgram_relay_run(cmd, &R->co, &la, &R->target, R->tname);
+		sock_target_free(&R->target);
+		return n;
 	}
 	R->srv.co = &R->co;
 	R->srv.per_client = 2;
@@ -487,6 +500,7 @@ const struct cmd cmd_relay = {
 	"relay", "[options] LISTEN TARGET",
 	"forward each client of LISTEN to TARGET, both ways",
 	relay_opts, "(-w is the connect timeout to TARGET; -x counts client pairs)",
-	GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | GROUP_TLS | CMD_PAIRS,
+	GROUP_DGRAM | GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | GROUP_TLS |
+	    CMD_PAIRS,
 	relay_exec
 };

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_dgram.h"
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
@@ -31,6 +32,7 @@ struct send {
 	const char	*proxy;		/* --proxy URL */
 	int		 progress;	/* --progress mode */
 	struct progress	 prog;
+	int64_t		 quit_ms;	/* -q; -1 = wait for the peer */
 
 	struct loop	*loop;
 	struct conn	*in, *out, *net;
@@ -51,6 +53,8 @@ static const struct opt_spec send_opts[] = {
 	{ "send-only", OPT_SEND_ONLY, no_argument, NULL,
 	    "never read the socket" },
 	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
+	{ "quit-after", 'q', required_argument, "DUR",
+	    "after the end of input, read replies that long" },
 	{ "shutdown", 'N', no_argument, NULL,
 	    "accepted for nc habits (the default)" },
 	{ "progress", OPT_PROGRESS, optional_argument, "[=always]",
@@ -88,6 +92,8 @@ send_opt(int ch, const char *arg, void *ctx, const char **why)
 		return 0;
 	case OPT_PROGRESS:
 		return progress_parse(arg, &s->progress, why);
+	case 'q':
+		return parse_duration(arg, &s->quit_ms, why);
 	}
 	return 1;
 }
@@ -405,6 +411,7 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	int		 n, fd, usage, i;
 
 	memset(&s, 0, sizeof(s));
+	s.quit_ms = -1;
 	n = cmd_parse(cmd, argc, argv, send_opt, &s, &s.co);
 	if (s.send_only && s.recv_only)
 		usage_error(cmd, "--send-only and --recv-only exclude each "
@@ -420,6 +427,11 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	if (opts_address(&s.co, 0, argc - n, argv + n, &a, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
+	/* Until -q comes for streams (issue 10), it is for datagrams. */
+	if (s.quit_ms >= 0 && !a.dgram)
+		usage_error(cmd, "-q is for datagrams (-u)");
+	if (s.proxy != NULL && a.dgram)
+		usage_error(cmd, "--proxy is for streams, not datagrams");
 	if (opts_check_tls(&s.co, 0, a.tls, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	/* Certificates are read before anything connects. */
@@ -442,6 +454,13 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	}
 	snprintf(err, sizeof(err), "%s", argc - n == 1 ? argv[n] : "peer");
 	log_v(1, "connected to %s", err);
+	if (a.dgram) {
+		/* Datagrams: no peer closes, so -q defaults to 0. */
+		struct dsend_opts	o = { s.msg, s.nmsg, s.send_only,
+					    s.recv_only, s.quit_ms < 0 ? 0 : s.quit_ms };
+
+		return dgram_send_run(&s.co, &o, fd, err);
+	}
 	return run(&s, fd, err);
 }
 
@@ -449,6 +468,7 @@ const struct cmd cmd_send = {
 	"send", "[options] ADDRESS",
 	"connect; stdin (or -m messages) out, replies to stdout",
 	send_opts, NULL,
-	GROUP_DELIM | GROUP_CLIENT | GROUP_WATCH | GROUP_TLS | CMD_STDIO,
+	GROUP_DGRAM | GROUP_DELIM | GROUP_CLIENT | GROUP_WATCH | GROUP_TLS |
+	    CMD_STDIO,
 	send_exec
 };

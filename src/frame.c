@@ -17,19 +17,19 @@ hexval(char c)
 }
 
 int
-delim_parse(const char *s, struct delim *d, const char **why)
+unescape(const char *s, char *out, size_t cap, size_t *len, const char **why)
 {
 	size_t	n = 0;
 	int	hi, lo;
 	char	c;
 
 	while (*s != '\0') {
-		if (n == DELIM_MAX) {
-			*why = "too long (at most 16 bytes)";
+		if (n == cap) {
+			*why = "too long";
 			return -1;
 		}
 		if (*s != '\\') {
-			d->bytes[n++] = *s++;
+			out[n++] = *s++;
 			continue;
 		}
 		switch (s[1]) {
@@ -43,15 +43,29 @@ delim_parse(const char *s, struct delim *d, const char **why)
 				*why = "\\x needs two hex digits";
 				return -1;
 			}
-			d->bytes[n++] = (char)(hi << 4 | lo);
+			out[n++] = (char)(hi << 4 | lo);
 			s += 4;
 			continue;
 		default:
 			*why = "unknown escape (use \\n \\r \\t \\0 \\\\ \\xHH)";
 			return -1;
 		}
-		d->bytes[n++] = c;
+		out[n++] = c;
 		s += 2;
+	}
+	*len = n;
+	return 0;
+}
+
+int
+delim_parse(const char *s, struct delim *d, const char **why)
+{
+	size_t	n;
+
+	if (unescape(s, d->bytes, DELIM_MAX, &n, why) == -1) {
+		if (strcmp(*why, "too long") == 0)
+			*why = "too long (at most 16 bytes)";
+		return -1;
 	}
 	if (n == 0) {
 		*why = "empty";

@@ -11,6 +11,12 @@ struct delim {
 	size_t	len;
 };
 
+/*
+ * Text with the escapes of -d (\n \r \t \0 \\ \xHH) -> at most cap
+ * bytes at out, *len of them; -1 with *why on error ("too long").
+ */
+int	unescape(const char *s, char *out, size_t cap, size_t *len,
+	    const char **why);
 /* "\r\n", "\0", "\x1e", ";" -> bytes; -1 with *why on error. */
 int	delim_parse(const char *s, struct delim *d, const char **why);
 /*

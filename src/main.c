@@ -26,6 +26,7 @@
 
 static const struct cmd	*cmds[] = {
 	&cmd_listen, &cmd_send, &cmd_echo, &cmd_clock, &cmd_relay,
+	&cmd_wall,
 };
 #define STDIO_PIPE_SIZE	(1024 * 1024)	/* the default pipe-max-size */
 
@@ -35,12 +36,18 @@ static int		 stdio_flags[2] = { -1, -1 };
 static const char address_help[] =
 "ADDRESS: PORT, HOST:PORT, [IPV6]:PORT, tcp4:..., tcp6:..., unix:PATH,\n"
 "a PATH with a '/', @ABSTRACT; or HOST PORT; tls: before any for TLS.\n"
+"Datagrams: udp:..., udp4:..., udp6:..., unixgram:PATH, or -u.\n"
 "DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
 /* relay: LISTEN TARGET leaves no room for HOST PORT. */
 static const char relay_address_help[] =
 "LISTEN, TARGET: one argument each: PORT, HOST:PORT, [IPV6]:PORT,\n"
-"tcp4:..., tcp6:..., unix:PATH, a PATH with a '/', @ABSTRACT;\n"
-"tls: before either for TLS on that side.\n"
+"tcp4:..., tcp6:..., unix:PATH, a PATH with a '/', @ABSTRACT; tls: before\n"
+"either for TLS on that side; with -u or udp:..., unixgram:PATH both sides\n"
+"are datagrams.  DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
+/* wall: many ADDRESSes, each one argument. */
+static const char wall_address_help[] =
+"ADDRESS: PORT, HOST:PORT, [IPV6]:PORT, tcp4:..., tcp6:..., unix:PATH,\n"
+"a PATH with a '/', @ABSTRACT; NAME= before it heads its column.\n"
 "DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
 
 void
@@ -49,7 +56,8 @@ cmd_help(const struct cmd *c)
 	printf("usage: sockit %s %s\n%s.\n\nOptions:\n", c->name, c->args,
 	    c->summary);
 	opts_help(stdout, c);
-	printf("\n%s", c == &cmd_relay ? relay_address_help : address_help);
+	printf("\n%s", c == &cmd_relay ? relay_address_help :
+	    c == &cmd_wall ? wall_address_help : address_help);
 }
 
 static void
@@ -131,6 +139,8 @@ cmd_server_address(const struct cmd *c, const struct common *co, int argc,
 	    opts_check_server(co, a, err, sizeof(err)) == -1 ||
 	    opts_check_tls(co, a->tls, 0, err, sizeof(err)) == -1)
 		usage_error(c, "%s", err);
+	if (a->dgram && !(c->flags & GROUP_DGRAM))
+		usage_error(c, "%s: %s takes no datagrams", argv[0], c->name);
 }
 
 void
@@ -318,7 +328,7 @@ main(int argc, char *argv[])
 
 	if (argc < 2)
 		usage_error(NULL, "missing COMMAND (listen, send, echo, "
-		    "clock, relay)");
+		    "clock, relay, wall)");
 	name = argv[1];
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
 		main_help(stdout);

@@ -50,6 +50,11 @@ static const struct opt_spec watch_opts[] = {
 	    "dump every chunk both ways to stderr or FILE" },
 	{ NULL, 0, 0, NULL, NULL }
 };
+static const struct opt_spec dgram_opts[] = {
+	{ "udp", 'u', no_argument, NULL,
+	    "datagrams: UDP, or unix datagram with -U" },
+	{ NULL, 0, 0, NULL, NULL }
+};
 static const struct opt_spec client_opts[] = {
 	{ "wait", 'w', required_argument, "DUR", "connect timeout" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -103,6 +108,8 @@ tables(const struct cmd *cmd, const struct opt_spec **t)
 
 	if (cmd->opts != NULL)
 		t[n++] = cmd->opts;
+	if (cmd->flags & GROUP_DGRAM)
+		t[n++] = dgram_opts;
 	if (cmd->flags & GROUP_DELIM)
 		t[n++] = delim_opts;
 	if (cmd->flags & GROUP_SERVER)
@@ -309,7 +316,11 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 	case 'U':
 		co->force_unix = 1;
 		return 0;
+	case 'u':
+		co->dgram = 1;
+		return 0;
 	case 'i':
+		co->idle_set = 1;
 		return parse_duration(arg, &co->idle_ms, why);
 	case 'v':
 		co->verbose++;
@@ -382,9 +393,10 @@ static const struct {
 	{ 'c', "running a program for each connection is not supported yet" },
 	{ 'z', "port scans are not supported; 'sockit send -w 2 HOST:PORT "
 	    "</dev/null' tries one port" },
-	{ 'u', "UDP is not supported yet" },
-	{ 'q', "not needed: send half-closes at the end of stdin and exits "
-	    "when the peer closes (-i DUR: an idle timeout)" },
+	{ 'u', "a command option: 'sockit send -u ...', 'sockit listen -u "
+	    "...' (also echo, relay)" },
+	{ 'q', "a send option for datagrams: 'sockit send -u -q DUR' waits "
+	    "for replies; over TCP send exits when the peer closes" },
 	{ 'C', "sockit sends stdin as it is; with -m, -d '\\r\\n' ends each "
 	    "message with CRLF" },
 	{ 's', "choosing the source address is not supported yet" },
@@ -536,7 +548,7 @@ opts_address(const struct common *co, int server, int argc, char **argv,
     struct addr *a, char *err, size_t errlen)
 {
 	int	flags = (co->force_unix ? ADDR_FORCE_UNIX : 0) |
-		    (server ? ADDR_SERVER : 0);
+		    (server ? ADDR_SERVER : 0) | (co->dgram ? ADDR_DGRAM : 0);
 	char	why[256];
 
 	if (argc == 0) {
@@ -560,6 +572,10 @@ opts_address(const struct common *co, int server, int argc, char **argv,
 	    co->family, a, why, sizeof(why))) == -1) {
 		snprintf(err, errlen, "%s%s%s: %s", argv[0],
 		    argc == 2 ? " " : "", argc == 2 ? argv[1] : "", why);
+		return -1;
+	}
+	if (co->tls.on && a->dgram) {
+		snprintf(err, errlen, "--tls is for streams, not datagrams");
 		return -1;
 	}
 	if (co->tls.on)
@@ -633,6 +649,11 @@ opts_check_server(const struct common *co, const struct addr *a, char *err,
 
 	if (co->mode >= 0 && a->kind != ADDR_UNIX) {
 		snprintf(err, errlen, "--mode applies to a unix socket file");
+		return -1;
+	}
+	if (co->nallow_uid > 0 && a->dgram) {
+		snprintf(err, errlen, "--allow-uid applies to stream sockets "
+		    "(a datagram has no peer credentials)");
 		return -1;
 	}
 	if (co->nallow_uid > 0 && a->kind == ADDR_TCP) {

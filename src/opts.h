@@ -19,7 +19,8 @@ struct cmd;
 #define GROUP_SERVER	0x2	/* -x --mode --allow-uid --backend --ready-fd -k */
 #define GROUP_CLIENT	0x4	/* -w */
 #define GROUP_WATCH	0x8	/* --hexdump */
-#define GROUP_TLS	0x10	/* --tls --cert ...; with GROUP_SERVER, -w */
+#define GROUP_DGRAM	0x10	/* -u */
+#define GROUP_TLS	0x20	/* --tls --cert ...; with GROUP_SERVER, -w */
 /* Not options, but what checking them needs to know of the command. */
 #define CMD_STDIO	0x100	/* it reads stdin and writes stdout */
 #define CMD_PAIRS	0x200	/* a client takes two descriptors (relay) */
@@ -29,6 +30,7 @@ enum {
 	OPT_MODE = 256, OPT_ALLOW_UID, OPT_BACKEND, OPT_READY_FD,
 	OPT_OUTPUT_DELIM, OPT_RECV_ONLY, OPT_SEND_ONLY, OPT_UTC,
 	OPT_HEXDUMP, OPT_PROGRESS, OPT_PROXY,
+	OPT_ACK,
 	OPT_TLS, OPT_CERT, OPT_KEY, OPT_CACERT, OPT_INSECURE, OPT_SERVERNAME,
 	OPT_SELF_SIGNED, OPT_VERIFY_CLIENT, OPT_ALPN
 };
@@ -51,9 +53,11 @@ struct opt_spec {
 struct common {
 	int		 family;	/* AF_UNSPEC, -4, -6 */
 	int		 force_unix;	/* -U */
+	int		 dgram;		/* -u */
 	struct delim	 delim;		/* -d, -0; "\n" by default */
 	int		 delim_set;	/* -d or -0 was given */
 	int64_t		 idle_ms;	/* -i; 0 = never */
+	int		 idle_set;	/* -i was given */
 	int		 verbose;	/* -v count */
 	/* servers */
 	long long	 max_conns;	/* -x; 0 = as many as the loop holds */

@@ -322,7 +322,8 @@ server_open(struct server *s, const struct addr *a, int *usage, char *err,
 		snprintf(err, errlen, "event loop: %s", strerror(errno));
 		return -1;
 	}
-	return watch(s, s->lis.fd, on_listener, err, errlen);
+	return watch(s, s->lis.fd, s->on_packet != NULL ? s->on_packet :
+	    on_listener, err, errlen);
 }
 
 int

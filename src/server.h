@@ -43,6 +43,11 @@ struct server {
 	int			(*on_full)(struct server *);
 	/* Stopping, and the last client is gone (NULL: stop the loop). */
 	void			(*on_drained)(struct server *);
+	/*
+	 * A datagram server: its socket's readiness comes here (arg: the
+	 * server) instead of to accept().
+	 */
+	loop_io_fn		*on_packet;
 };
 
 /* Listen on a and set up the loop; *usage tells a user error. */

@@ -47,6 +47,18 @@ unix_sockaddr(const struct addr *a, struct sockaddr_storage *ss)
 /* What a unix socket we connect may hold in flight: see tune(). */
 #define UNIX_SNDBUF	(1024 * 1024)
 
+/* Room for bursts of datagrams; the kernel caps it at rmem_max. */
+#define DGRAM_SOCKBUF	(4 * 1024 * 1024)
+
+static void
+tune_dgram(int fd)
+{
+	int	n = DGRAM_SOCKBUF;
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &n, sizeof(n));
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &n, sizeof(n));
+}
+
 static void
 tune(int fd, int family, int connected)
 {
@@ -71,7 +83,7 @@ tune(int fd, int family, int connected)
  * (stale); refuse anything else.  Never follows a symlink.
  */
 static int
-unix_clear_stale(const char *path, const struct sockaddr_storage *ss,
+unix_clear_stale(const char *path, int type, const struct sockaddr_storage *ss,
     socklen_t sslen, char *err, size_t errlen)
 {
 	struct stat	st;
@@ -86,7 +98,8 @@ unix_clear_stale(const char *path, const struct sockaddr_storage *ss,
 		snprintf(err, errlen, "%s: exists and is not a socket", path);
 		return -1;
 	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	/* A datagram socket is probed with one: the types do not connect. */
+	if ((fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1)
 		return fail(err, errlen, "socket");
 	r = connect(fd, (const struct sockaddr *)ss, sslen);
@@ -113,13 +126,14 @@ listen_unix_locked(const struct addr *a, int mode, struct listener *l, char *err
 	socklen_t		sslen = unix_sockaddr(a, &ss);
 	struct stat		st;
 	mode_t			old;
-	int			fd, r;
+	int			fd, r, type;
 	size_t			i;
 
+	type = a->dgram ? SOCK_DGRAM : SOCK_STREAM;
 	if (a->kind == ADDR_UNIX &&
-	    unix_clear_stale(a->path, &ss, sslen, err, errlen) == -1)
+	    unix_clear_stale(a->path, type, &ss, sslen, err, errlen) == -1)
 		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return fail(err, errlen, "socket");
 	/* The umask sets the mode at creation: no window with a wider one. */
@@ -141,9 +155,12 @@ listen_unix_locked(const struct addr *a, int mode, struct listener *l, char *err
 	/*
 	 * listen() before the directory lock is let go: a server that
 	 * looked between bind and listen would find ECONNREFUSED, take our
-	 * new file for a stale one and unlink it.
+	 * new file for a stale one and unlink it.  A datagram socket is
+	 * live from its bind.
 	 */
-	if (listen(fd, SOMAXCONN) == -1) {
+	if (a->dgram)
+		tune_dgram(fd);
+	else if (listen(fd, SOMAXCONN) == -1) {
 		fail(err, errlen, "listen");
 		close(fd);
 		return -1;
@@ -215,7 +232,9 @@ listen_tcp_one(const struct addrinfo *ai, int dualstack, struct listener *l,
 	    SOCK_CLOEXEC, ai->ai_protocol);
 	if (fd == -1)
 		return fail(err, errlen, "socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	/* For UDP it would let a second server share the port. */
+	if (ai->ai_socktype == SOCK_STREAM)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	/* An IPv6 wildcard serves IPv4 too unless -6 asked otherwise. */
 	if (ai->ai_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
@@ -227,7 +246,9 @@ listen_tcp_one(const struct addrinfo *ai, int dualstack, struct listener *l,
 		close(fd);
 		return -1;
 	}
-	if (listen(fd, SOMAXCONN) == -1) {
+	if (ai->ai_socktype == SOCK_DGRAM)
+		tune_dgram(fd);
+	else if (listen(fd, SOMAXCONN) == -1) {
 		fail(err, errlen, "listen");
 		close(fd);
 		return -1;
@@ -249,7 +270,7 @@ resolve(const struct addr *a, int passive, struct addrinfo **res,
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = a->family;
-	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_socktype = a->dgram ? SOCK_DGRAM : SOCK_STREAM;
 	hints.ai_flags = passive ? AI_PASSIVE : 0;
 	if (*host == '\0')
 		host = passive ? NULL : "localhost";
@@ -418,11 +439,17 @@ sock_connect_next(struct target *t, int *i, int *pending, char *err,
 
 	t->busy = 0;
 	for (; candidate(t, *i, &sa, &len, &family) == 0; (*i)++) {
-		fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+		fd = socket(family, (t->addr.dgram ? SOCK_DGRAM : SOCK_STREAM) |
+		    SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 		if (fd == -1)
 			return fail(err, errlen, "socket");
-		tune(fd, family, 1);
+		if (t->addr.dgram && sock_dgram_client(fd, family) == -1) {
+			fail(err, errlen, "bind");
+			close(fd);
+			return -1;
+		}
+		if (!t->addr.dgram)
+			tune(fd, family, 1);
 		*pending = 0;
 		r = connect(fd, sa, len);
 		if (r == -1 && errno == EINPROGRESS) {
@@ -441,6 +468,21 @@ sock_connect_next(struct target *t, int *i, int *pending, char *err,
 		close(fd);
 	}
 	return -1;
+}
+
+int
+sock_dgram_client(int fd, int family)
+{
+	sa_family_t	af = AF_UNIX;
+
+	tune_dgram(fd);
+	/*
+	 * A unix datagram socket that is not bound has no address to be
+	 * answered at: autobind gives it a fresh abstract one.
+	 */
+	if (family == AF_UNIX)
+		return bind(fd, (struct sockaddr *)&af, sizeof(af));
+	return 0;
 }
 
 int

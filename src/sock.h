@@ -57,6 +57,11 @@ void	sock_target_free(struct target *t);
  */
 int	sock_connect_next(struct target *t, int *i, int *pending, char *err,
 	    size_t errlen);
+/*
+ * Make a new datagram socket a client: larger buffers, and for unix an
+ * autobound abstract address, so that replies can reach it.
+ */
+int	sock_dgram_client(int fd, int family);
 /* After writability of a pending connect: 0, or -1 with errno set. */
 int	sock_connect_result(int fd);
 /* Connect with a timeout in ms (0 = none), trying every candidate. */

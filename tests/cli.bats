@@ -251,6 +251,8 @@ top_fails() {
 		top_fails "sockit: -$o: " "" "-$o" host 80
 		# a hint, not just the name of the option
 		[ "${#lines[0]}" -gt 30 ]
+		# send takes -u (datagrams) and -q (wait for replies)
+		case $o in u|q) continue ;; esac
 		usage_fails send "unknown option -$o: " "-$o" host 80
 		[ "${#lines[0]}" -gt 50 ]
 	done

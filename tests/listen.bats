@@ -580,3 +580,92 @@ EOF2
 	assert_output "hello out"
 	[ "$(grep -c 'while others wait: cut' "$T/l.err")" -ge 2 ]
 }
+
+@test "--ack: sockit send -m a -m b over TCP gets two acknowledgements" {
+	start_server l listen --ack OK 127.0.0.1:0
+	run "$SOCKIT" send -m a -m b "$ADDR"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(printf 'OK\nOK')" ]
+	wait_for '[ "$(cat "$T/l.out")" = "$(printf "a\nb")" ]'
+}
+
+@test "--ack with -0 on a unix socket: NUL-ended acks, escapes in TEXT" {
+	start_server l listen -0 --ack 'got\tit' "$T/a.sock"
+	"$SOCKIT" send -0 -m one -m two -m three "$T/a.sock" >"$T/acks"
+	[ "$(od -An -c "$T/acks" | tr -s ' ')" = \
+	    "$(printf 'got\tit\0got\tit\0got\tit\0' | od -An -c | tr -s ' ')" ]
+	wait_for '[ "$(tr "\0" , <"$T/l.out")" = "one,two,three," ]'
+}
+
+@test "--ack with -d '\\r\\n': nc gets one ack per whole message, none for a last piece" {
+	start_server l listen -d '\r\n' --ack '+OK' 127.0.0.1:0
+	printf 'x\r\ny\r\nno end' | nc -N 127.0.0.1 "$PORT" >"$T/acks"
+	[ "$(cat "$T/acks")" = "$(printf '+OK\r\n+OK\r\n')" ]
+	wait_for '[ "$(cat "$T/l.out")" = "$(printf "x\r\ny\r\nno end")" ]'
+}
+
+@test "--ack: each ack comes after its message is on stdout, one at a time" {
+	start_server l listen --ack ack "$T/a.sock"
+	py "$T/a.sock" "$T/l.out" <<'PY'
+s = connect(sys.argv[1])
+for i in range(20):
+    s.sendall(b"m%d\n" % i)
+    assert recv_exactly(s, 4) == b"ack\n", i
+    # stdout already holds it: the ack was not sent before the write
+    with open(sys.argv[2], "rb") as f:
+        assert f.read().endswith(b"m%d\n" % i), i
+s.close()
+PY
+}
+
+@test "--ack: a client that never reads its acks is paused, not buffered without bound" {
+	start_server l listen --recv-only --ack 'acknowledged, thank you' 127.0.0.1:0
+	py "$ADDR" <<'PY'
+s = connect(sys.argv[1])
+s.settimeout(3)
+sent, chunk = 0, b"\n" * 65536
+try:
+    while sent < 256 << 20:
+        sent += s.send(chunk)
+except socket.timeout:
+    pass
+# 256 MiB of one-byte messages would be 6 GiB of acks: it had to stop
+assert sent < 64 << 20, sent
+PY
+	# (under make check-valgrind the RSS is valgrind's own)
+	if [ -z "${VG_LOG_DIR:-}" ]; then
+		rss=$(awk '/VmRSS/ { print $2 }' "/proc/$PID/status")
+		[ "$rss" -lt 40000 ]
+	fi
+}
+
+@test "--ack: a bad escape or a TEXT over 1024 bytes is a usage error" {
+	run "$SOCKIT" listen --ack 'a\q' 127.0.0.1:0
+	[ "$status" -eq 2 ]
+	assert_output --partial "--ack a\\q: unknown escape"
+	run "$SOCKIT" listen --ack "$(head -c 1025 /dev/zero | tr '\0' x)" 127.0.0.1:0
+	[ "$status" -eq 2 ]
+	assert_output --partial "at most 1024 bytes"
+}
+
+@test "--ack: a client that reads its acks late still gets every one" {
+	start_server l listen --recv-only --ack 'acknowledged, thank you' 127.0.0.1:0
+	py "$ADDR" <<'PY'
+s = connect(sys.argv[1], timeout=30)
+N = 1 << 20
+done = threading.Event()
+def writer():
+    s.sendall(b"\n" * N)    # far more acks than any buffer holds
+    done.set()
+threading.Thread(target=writer, daemon=True).start()
+# Nothing read for a while: the server pauses this client meanwhile.
+done.wait(2)
+got = b""
+while len(got) < N * 24:
+    b = s.recv(1 << 20)
+    if not b:
+        break
+    got += b
+assert got == b"acknowledged, thank you\n" * N, len(got)
+PY
+}
