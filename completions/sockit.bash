@@ -11,6 +11,9 @@ _sockit_opts_delim='-d --delimiter -0 --null'
 _sockit_opts_server='-x --max-conns --mode --allow-uid --backend --ready-fd
 	-k --keep-open'
 _sockit_opts_client='-w --wait -s --source'
+_sockit_opts_tls='--cert --key --cacert --alpn'
+_sockit_opts_tls_client='--insecure --servername'
+_sockit_opts_tls_server='--self-signed --verify-client'
 _sockit_opts_watch='--hexdump'
 _sockit_opts_dgram='-u --udp'
 _sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once
@@ -25,27 +28,33 @@ _sockit_opts_wall='-I --interval -c --count'
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
 	--allow-uid --backend --ready-fd -w --wait --output-delimiter
 	-m --message -f --format -I --interval -c --count --proxy --ack -q --quit-after
-	-s --source -t --timeout'
+	-s --source -t --timeout --cert --key --cacert --alpn --servername'
 
 _sockit_commands='listen send echo clock relay wall exec wait help'
 
 # Print the options of command $1.
 _sockit_options()
 {
+	# A TLS server's -w is its handshake timeout.
+	local tls_server="--tls $_sockit_opts_tls $_sockit_opts_tls_server"
+	tls_server+=" -w --wait"	# the handshake timeout
 	case $1 in
 	listen)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_server $_sockit_opts_listen" \
-		    "$_sockit_opts_watch $_sockit_opts_dgram" ;;
+		    "$_sockit_opts_watch $_sockit_opts_dgram $tls_server" ;;
 	send)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_client $_sockit_opts_send" \
-		    "$_sockit_opts_watch $_sockit_opts_dgram" ;;
+		    "$_sockit_opts_watch $_sockit_opts_dgram" \
+		    "--tls $_sockit_opts_tls $_sockit_opts_tls_client" ;;
 	echo)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server $_sockit_opts_watch $_sockit_opts_dgram" ;;
+		    "$_sockit_opts_server $_sockit_opts_watch $_sockit_opts_dgram" \
+		    "$tls_server" ;;
 	clock)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server $_sockit_opts_clock" ;;
+		    "$_sockit_opts_server $_sockit_opts_clock $tls_server" ;;
 	relay)	echo "$_sockit_opts_common $_sockit_opts_server" \
 		    "$_sockit_opts_client $_sockit_opts_watch --proxy" \
-		    "$_sockit_opts_dgram" ;;
+		    "$_sockit_opts_dgram $_sockit_opts_tls $_sockit_opts_tls_client" \
+		    "$_sockit_opts_tls_server" ;;
 	wall)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_client $_sockit_opts_wall" ;;
 	exec)	echo "$_sockit_opts_common $_sockit_opts_server" ;;

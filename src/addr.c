@@ -174,6 +174,18 @@ parse_any(const char *s, int flags, int family, struct addr *a, char *err,
 			return bad(err, errlen, "%s: name too long", s);
 		return 0;
 	}
+	/* TLS is a layer over any stream address. */
+	if (strncmp(s, "tls:", 4) == 0) {
+		if (strncmp(s + 4, "tls:", 4) == 0)
+			return bad(err, errlen, "%s", "tls: given twice");
+		if (addr_parse(s + 4, flags, family, a, err, errlen) == -1)
+			return -1;
+		if (a->dgram)
+			return bad(err, errlen, "%s",
+			    "TLS is for streams, not datagrams");
+		a->tls = 1;
+		return 0;
+	}
 	if (flags & ADDR_FORCE_UNIX)
 		return parse_unix(s, a, err, errlen);
 	if (strncmp(s, "unix:", 5) == 0)

@@ -25,6 +25,7 @@ struct addr {
 	char		host[ADDR_HOST_MAX];	/* "" = wildcard/localhost */
 	char		port[ADDR_PORT_MAX];
 	char		path[ADDR_PATH_MAX + 1];	/* unix path, abstract name */
+	int		tls;		/* tls: before it */
 	int		dgram;		/* datagrams: UDP, unix SOCK_DGRAM */
 };
 

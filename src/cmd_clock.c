@@ -20,6 +20,7 @@
 #include "log.h"
 #include "opts.h"
 #include "server.h"
+#include "tls.h"
 #include "util.h"
 
 #define TICK_MAX	1024	/* bytes of a formatted time, less the NUL */
@@ -128,9 +129,15 @@ cclient_close(struct server *s, struct conn *c)
 }
 
 static int
-interest(const struct cclient *k)
+wants(const struct cclient *k)
 {
 	return (k->eof ? 0 : LOOP_READ) | (k->restlen > 0 ? LOOP_WRITE : 0);
+}
+
+static int
+interest(const struct cclient *k)
+{
+	return conn_want(&k->c, wants(k));
 }
 
 /*
@@ -186,8 +193,10 @@ put(struct clock *K, struct cclient *k, const char *p, size_t n)
 			return -1;
 		}
 	} else if (k->rest == NULL || p != k->rest + k->restoff) {
-		if (w == 0 && k->rest == NULL)
-			return 0;	/* not a byte taken: the tick is missed */
+		/* Not a byte taken: the tick is missed, but the first
+		 * waits for the TLS handshake. */
+		if (w == 0 && k->rest == NULL && tls_deadline(&k->c) == 0)
+			return 0;
 		if ((k->rest = malloc(n - w)) == NULL) {
 			cclient_end(&K->srv, &k->c, strerror(errno));
 			return -1;
@@ -214,17 +223,26 @@ on_client(struct loop *l, int fd, int events, void *arg)
 
 	(void)l;
 	(void)fd;
+	if ((events = conn_ready(&k->c, events, wants(k))) == -1) {
+		cclient_end(&K->srv, &k->c, "TLS handshake failed");
+		return;
+	}
 	if (events & LOOP_WRITE &&
 	    put(K, k, k->rest + k->restoff, k->restlen) == -1)
 		return;
 	if (events & LOOP_READ) {
 		/* What a client says is ignored. */
 		n = conn_read(&k->c, &none, &p);
-		if (n == 0)
+		if (n == 0) {
 			input_ended(K, k);
-		else if (n == -1 && errno != EAGAIN && errno != EINTR)
+			return;
+		}
+		if (n == -1 && errno != EAGAIN && errno != EINTR) {
 			cclient_end(&K->srv, &k->c, strerror(errno));
+			return;
+		}
 	}
+	loop_set(K->srv.loop, k->c.fd, interest(k));
 }
 
 static void
@@ -320,6 +338,6 @@ const struct cmd cmd_clock = {
 	"clock", "[options] ADDRESS",
 	"every client gets the time each interval",
 	clock_opts, NULL,
-	GROUP_DELIM | GROUP_SERVER,
+	GROUP_DELIM | GROUP_SERVER | GROUP_TLS,
 	clock_exec
 };

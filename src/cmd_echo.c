@@ -124,6 +124,6 @@ const struct cmd cmd_echo = {
 	"echo", "[options] ADDRESS",
 	"echo server: every client gets its own bytes back",
 	NULL, "(with -d or -0, replies go a whole message at a time)",
-	GROUP_DGRAM | GROUP_DELIM | GROUP_SERVER | GROUP_WATCH,
+	GROUP_DGRAM | GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_TLS,
 	echo_exec
 };

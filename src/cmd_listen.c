@@ -453,6 +453,12 @@ client_interest(const struct listen *L, const struct client *cl)
 	return mask;
 }
 
+static int
+client_want(const struct listen *L, const struct client *cl)
+{
+	return conn_want(&cl->c, client_interest(L, cl));
+}
+
 static void	client_write(struct listen *, struct client *);
 
 /*
@@ -525,7 +531,7 @@ settle(struct listen *L, struct client *cl)
 	}
 	if (!sink_open_for(L, cl) && (cl->in.len > 0 || !cl->eof))
 		waitq_add(L, cl);
-	loop_set(L->srv.loop, cl->c.fd, client_interest(L, cl));
+	loop_set(L->srv.loop, cl->c.fd, client_want(L, cl));
 }
 
 /*
@@ -652,6 +658,13 @@ on_client(struct loop *l, int fd, int events, void *arg)
 
 	(void)l;
 	(void)fd;
+	events = conn_ready(&cl->c, events, client_interest(L, cl));
+	if (events == -1) {
+		/* A failed TLS handshake: nothing came, nothing goes. */
+		cl->eof = cl->broken = 1;
+		out_drop(L, cl);
+		events = 0;
+	}
 	if (events & LOOP_WRITE)
 		client_write(L, cl);
 	if (events & LOOP_READ)
@@ -878,6 +891,7 @@ const struct cmd cmd_listen = {
 	"listen", "[options] ADDRESS",
 	"accept clients; their data to stdout, stdin to them",
 	listen_opts, NULL,
-	GROUP_DGRAM | GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | CMD_STDIO,
+	GROUP_DGRAM | GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_TLS |
+	    CMD_STDIO,
 	listen_exec
 };

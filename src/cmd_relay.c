@@ -20,6 +20,7 @@
 #include "opts.h"
 #include "proxy.h"
 #include "server.h"
+#include "tls.h"
 #include "util.h"
 
 struct relay {
@@ -27,6 +28,8 @@ struct relay {
 	struct server	 srv;
 	struct target	 target;	/* TARGET, or the proxy to it */
 	char		 tname[SOCK_NAME_MAX];
+	struct tls_ctx	*ttls;		/* TARGET speaks TLS; or NULL */
+	const char	*thost;		/* whom that TLS verifies */
 	const char	*proxy_url;	/* --proxy */
 	struct proxy	 proxy;
 };
@@ -113,6 +116,25 @@ pair_reset(struct pair *p)
 
 static void	on_tgt(struct loop *, int, int, void *);
 
+/* The tunnel to the target is up: TLS on it if asked, then bytes. */
+static void
+target_up(struct pair *p)
+{
+	struct relay	*R = RELAY(p->cli.srv);
+	char		 err[512], why[256];
+
+	if (R->ttls != NULL) {
+		if (tls_start(&p->tgt, R->ttls, R->thost, why,
+		    sizeof(why)) == -1) {
+			snprintf(err, sizeof(err), "%s: %s", R->tname, why);
+			pair_close(p, err);
+			return;
+		}
+		timer_at(p->cli.srv->loop, &p->timer, tls_deadline(&p->tgt));
+	}
+	settle(p);
+}
+
 /*
  * Move the proxy's handshake on.  The client is not read until it is
  * done: none of its bytes may reach the proxy before the tunnel is up.
@@ -137,7 +159,7 @@ pair_handshake(struct pair *p)
 	timer_stop(l, &p->timer);
 	log_v(2, "%s: %s: connected to %s", p->cli.name, p->hs.px->name,
 	    p->hs.px->target);
-	settle(p);
+	target_up(p);
 }
 
 /* The target (or the proxy) took the connect. */
@@ -156,7 +178,7 @@ connected(struct pair *p)
 		return;
 	}
 	log_v(2, "%s: connected to %s", p->cli.name, p->tgt.name);
-	settle(p);
+	target_up(p);
 }
 
 /* Start (or go on to the next address of) the connect to the target. */
@@ -240,7 +262,12 @@ on_timer(struct loop *l, struct timer *t)
 	if (p->handshaking)
 		snprintf(err, sizeof(err), "proxy %s: %s", p->hs.px->name,
 		    strerror(ETIMEDOUT));
-	else
+	else if (!p->connecting) {
+		if (tls_deadline(&p->tgt) == 0)
+			return;	/* the TLS handshake was done in time */
+		snprintf(err, sizeof(err), "%s: TLS handshake timed out",
+		    p->tgt.name);
+	} else
 		snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
 		    strerror(ETIMEDOUT));
 	pair_close(p, err);
@@ -253,6 +280,14 @@ on_timer(struct loop *l, struct timer *t)
 static void
 after_io(struct pair *p)
 {
+	char	err[512];
+
+	if (tls_failure(&p->tgt) != NULL) {
+		snprintf(err, sizeof(err), "%s: %s", p->tgt.name,
+		    tls_failure(&p->tgt));
+		pair_close(p, err);
+		return;
+	}
 	if (is_reset(p->up.err) || is_reset(p->down.err)) {
 		pair_reset(p);
 		return;
@@ -339,6 +374,23 @@ on_stop(struct server *s)
 	server_each(s, drain);
 }
 
+/*
+ * TLS toward TARGET.  --cert and --key are the server's when LISTEN
+ * takes TLS too; else they are what the relay shows TARGET.
+ */
+static int
+relay_tls(struct relay *R, const struct addr *ta, int both, char *err,
+    size_t errlen)
+{
+	struct tls_opts	o = R->co.tls;
+
+	if (both)
+		o.cert = o.key = NULL;
+	R->thost = ta->kind == ADDR_TCP ? ta->host : NULL;
+	R->ttls = tls_ctx_new(&o, 0, opts_handshake_ms(&R->co), err, errlen);
+	return R->ttls != NULL ? 0 : -1;
+}
+
 static const struct opt_spec relay_opts[] = {
 	{ "proxy", OPT_PROXY, required_argument, "URL",
 	    "reach TARGET through socks5://, socks5h://\n"
@@ -405,7 +457,8 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	if (addr_parse(argv[n + 1], flags, R->co.family, &ta, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s: %s", argv[n + 1], err);
-	if (opts_check_server(&R->co, &la, err, sizeof(err)) == -1)
+	if (opts_check_server(&R->co, &la, err, sizeof(err)) == -1 ||
+	    opts_check_tls(&R->co, la.tls, ta.tls, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	/* A datagram has no stream to go into, nor a stream a datagram. */
 	if (la.dgram != ta.dgram)
@@ -413,6 +466,8 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 		    "must be datagrams", argv[n], la.dgram ? "datagrams" :
 		    "a stream", argv[n + 1], ta.dgram ? "datagrams" :
 		    "a stream");
+	if (ta.tls && relay_tls(R, &ta, la.tls, err, sizeof(err)) == -1)
+		fatal("%s", err);
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
 	if (R->proxy_url != NULL)
 		proxy_setup(cmd, R, &ta);
@@ -438,6 +493,7 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	server_each(&R->srv, cli_close);
 	server_close(&R->srv);
 	sock_target_free(&R->target);
+	tls_ctx_free(R->ttls);
 	return 0;
 }
 
@@ -445,6 +501,7 @@ const struct cmd cmd_relay = {
 	"relay", "[options] LISTEN TARGET",
 	"forward each client of LISTEN to TARGET, both ways",
 	relay_opts, "(-w is the connect timeout to TARGET; -x counts client pairs)",
-	GROUP_DGRAM | GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | CMD_PAIRS,
+	GROUP_DGRAM | GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | GROUP_TLS |
+	    CMD_PAIRS,
 	relay_exec
 };

@@ -21,6 +21,7 @@
 #include "progress.h"
 #include "proxy.h"
 #include "server.h"
+#include "tls.h"
 #include "util.h"
 
 struct send {
@@ -41,6 +42,9 @@ struct send {
 	struct conn	*in, *out, *net;
 	struct chan	 up, down;	/* stdin -> net, net -> stdout */
 	struct timer	 idle;
+	struct tls_ctx	*tls;		/* the socket speaks TLS; or NULL */
+	const char	*host;		/* whom TLS verifies */
+	struct timer	 handshake;	/* its timeout */
 	int		 peer_gone;
 	size_t		 queued;	/* bytes of -m messages */
 	int		 stdin_tty;
@@ -200,6 +204,19 @@ on_quit(struct loop *l, struct timer *t)
 	(void)l;
 	log_v(2, "-q %lld ms after the end of input: quitting",
 	    (long long)s->quit_ms);
+	finish(s);
+}
+
+static void
+on_handshake_timeout(struct loop *l, struct timer *t)
+{
+	struct send	*s = container_of(t, struct send, handshake);
+
+	(void)l;
+	if (tls_deadline(s->net) == 0)
+		return;
+	log_err("%s: TLS handshake timed out", s->net->name);
+	s->status = 1;
 	finish(s);
 }
 
@@ -364,6 +381,9 @@ run(struct send *s, int fd, const char *name)
 		s->in->xp = &xport_crlf;
 	}
 	s->stdin_tty = isatty(0);
+	if (s->tls != NULL && tls_start(s->net, s->tls, s->host, err,
+	    sizeof(err)) == -1)
+		fatal("%s: %s", name, err);
 	chan_init(&s->up, s->in, s->net, NULL);
 	chan_init(&s->down, s->net, s->out, NULL);
 	if (s->nmsg > 0 && queue_messages(s) == -1)
@@ -382,13 +402,25 @@ run(struct send *s, int fd, const char *name)
 	timer_init(&s->quit, on_quit);
 	if (s->co.idle_ms > 0)
 		timer_at(s->loop, &s->idle, now_ms() + s->co.idle_ms);
+	timer_init(&s->handshake, on_handshake_timeout);
+	if (s->tls != NULL)
+		timer_at(s->loop, &s->handshake, tls_deadline(s->net));
 	update(s);
 	progress_start(&s->prog, s->progress, s->loop, count, s);
 	if (loop_run(s->loop) == -1)
 		fatal("event loop: %s", strerror(errno));
 	drain(s);
 	progress_end(&s->prog);
-	if (s->up.err != 0)
+	if (tls_failure(s->net) != NULL) {
+		log_err("%s: %s", name, tls_failure(s->net));
+		s->status = 1;
+	} else if (tls_deadline(s->net) != 0)
+		;	/* the handshake timed out: said already */
+	else if (tls_truncated(s->net) && !s->send_only) {
+		log_err("%s: closed without a TLS close_notify: the reply "
+		    "may be cut short", name);
+		s->status = 1;
+	} else if (s->up.err != 0)
 		unsent(s, name, s->up.err, s->in->rx + s->queued - s->net->tx);
 	else if (s->peer_gone && !s->up.done && (left = left_over(s)) > 0) {
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) == -1)
@@ -405,10 +437,11 @@ run(struct send *s, int fd, const char *name)
 	log_v(1, "%s closed: %llu bytes sent, %llu received", name,
 	    (unsigned long long)s->net->tx, (unsigned long long)s->net->rx);
 	/* Unread input would make close() reset, losing what is unsent. */
-	if (s->send_only)
+	if (s->send_only && s->tls == NULL)
 		while (read(fd, conn_scratch, sizeof(conn_scratch)) > 0)
 			;
-	close(fd);
+	conn_close(s->net);
+	tls_ctx_free(s->tls);
 	loop_free(s->loop);
 	conn_free(s->in);
 	conn_free(s->out);
@@ -552,6 +585,13 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 		usage_error(cmd, "%s", err);
 	if (s.proxy != NULL && a.dgram)
 		usage_error(cmd, "--proxy is for streams, not datagrams");
+	if (opts_check_tls(&s.co, 0, a.tls, err, sizeof(err)) == -1)
+		usage_error(cmd, "%s", err);
+	/* Certificates are read before anything connects. */
+	if (a.tls && (s.tls = tls_ctx_new(&s.co.tls, 0,
+	    opts_handshake_ms(&s.co), err, sizeof(err))) == NULL)
+		fatal("%s", err);
+	s.host = a.kind == ADDR_TCP ? a.host : NULL;
 	if (s.proxy != NULL)
 		fd = proxy_connect(&s, &a);
 	else {
@@ -577,6 +617,7 @@ const struct cmd cmd_send = {
 	"send", "[options] ADDRESS",
 	"connect; stdin (or -m messages) out, replies to stdout",
 	send_opts, NULL,
-	GROUP_DGRAM | GROUP_DELIM | GROUP_CLIENT | GROUP_WATCH | CMD_STDIO,
+	GROUP_DGRAM | GROUP_DELIM | GROUP_CLIENT | GROUP_WATCH | GROUP_TLS |
+	    CMD_STDIO,
 	send_exec
 };

@@ -109,7 +109,8 @@ plain_close(struct conn *c)
 }
 
 const struct xport xport_plain = {
-	"plain", plain_read, plain_write, plain_shutdown, plain_close
+	"plain", plain_read, plain_write, plain_shutdown, plain_close, NULL,
+	NULL
 };
 
 void
@@ -217,7 +218,7 @@ chan_ready(struct chan *ch)
 	const struct buf	*b = &ch->buf;
 	size_t			 hold;
 
-	if (ch->frame == NULL || ch->eof)
+	if (ch->frame == NULL || ch->eof || b->len == 0)
 		return b->len;
 	if (b->len < BUF_CAP)
 		return frame_scan(ch->frame, &ch->scan, b->data + b->off,
@@ -231,8 +232,8 @@ chan_ready(struct chan *ch)
 	return b->len > hold ? b->len - hold : b->len;
 }
 
-int
-conn_interest(const struct conn *c)
+static int
+chan_mask(const struct conn *c)
 {
 	int	mask = 0;
 
@@ -244,9 +245,42 @@ conn_interest(const struct conn *c)
 	return mask;
 }
 
+int
+conn_want(const struct conn *c, int mask)
+{
+	return c->xp->want != NULL ? c->xp->want(c, mask) : mask;
+}
+
+int
+conn_interest(const struct conn *c)
+{
+	return conn_want(c, chan_mask(c));
+}
+
+int
+conn_ready(struct conn *c, int events, int mask)
+{
+	int	r;
+
+	if (c->xp->advance == NULL)
+		return events;
+	if ((r = c->xp->advance(c)) != 1)
+		return r;
+	return mask;
+}
+
 void
 conn_io(struct conn *c, int events)
 {
+	events = conn_ready(c, events, chan_mask(c));
+	if (events == -1) {
+		/* A failed handshake: neither way carries anything. */
+		if (c->rchan != NULL)
+			chan_abort(c->rchan, errno);
+		if (c->wchan != NULL && c->wchan != c->rchan)
+			chan_abort(c->wchan, errno);
+		return;
+	}
 	if (events & LOOP_WRITE && c->wchan != NULL)
 		chan_write(c->wchan);
 	if (events & LOOP_READ && c->rchan != NULL)

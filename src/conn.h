@@ -31,9 +31,13 @@ struct chan;
 struct server;
 
 /*
- * How a conn moves bytes: a plain descriptor today, TLS next.  read and
- * write return as read(2) and write(2) do (-1 with errno EAGAIN when
- * nothing can move now); shutdown ends our sending side.
+ * How a conn moves bytes: a plain descriptor, or TLS.  read and write
+ * return as read(2) and write(2) do (-1 with errno EAGAIN when nothing
+ * can move now); shutdown ends our sending side.  want turns what the
+ * user of the conn wants (LOOP_READ, LOOP_WRITE) into what to wait for,
+ * with the transport's own needs; advance does the transport's own work
+ * (a handshake): 1 done, 0 not yet, -1 failed with errno.  Both NULL
+ * for a plain descriptor.
  */
 struct xport {
 	const char	*name;
@@ -41,6 +45,8 @@ struct xport {
 	ssize_t	(*write)(struct conn *, const void *, size_t);
 	void	(*shutdown)(struct conn *);
 	void	(*close)(struct conn *);
+	int	(*want)(const struct conn *, int mask);
+	int	(*advance)(struct conn *);
 };
 extern const struct xport	xport_plain;
 
@@ -49,6 +55,7 @@ struct conn {
 	int			 is_sock;
 	int			 watched;	/* a peer: --hexdump shows it */
 	const struct xport	*xp;
+	void			*xpd;			/* the transport's */
 	char			 name[SOCK_NAME_MAX];	/* peer, for logs */
 	uint64_t		 rx, tx;		/* bytes read, written */
 	int64_t			 active;		/* last traffic, ms */
@@ -87,6 +94,14 @@ struct conn	*conn_new(int fd, const char *name);
 void	conn_free(struct conn *);
 /* Read/write interest of c from the state of its chans. */
 int	conn_interest(const struct conn *);
+/* What to wait for, for a user of c that wants mask. */
+int	conn_want(const struct conn *, int mask);
+/*
+ * c is ready (events) and its user wants mask: do the transport's own
+ * work, and return what to try now: events for a plain conn, mask for
+ * TLS; 0 while a handshake goes on; -1 if it failed (errno set).
+ */
+int	conn_ready(struct conn *, int events, int mask);
 /* c is ready (LOOP_READ, LOOP_WRITE): write out, then read in. */
 void	conn_io(struct conn *, int events);
 /* Through the transport, counting bytes and traffic time. */

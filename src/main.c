@@ -35,13 +35,15 @@ static int		 stdio_flags[2] = { -1, -1 };
 
 static const char address_help[] =
 "ADDRESS: PORT, HOST:PORT, [IPV6]:PORT, tcp4:..., tcp6:..., unix:PATH,\n"
-"a PATH with a '/', @ABSTRACT; or HOST PORT.  Datagrams: udp:..., udp4:...,\n"
-"udp6:..., unixgram:PATH, or -u.  DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
+"a PATH with a '/', @ABSTRACT; or HOST PORT; tls: before any for TLS.\n"
+"Datagrams: udp:..., udp4:..., udp6:..., unixgram:PATH, or -u.\n"
+"DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
 /* relay: LISTEN TARGET leaves no room for HOST PORT. */
 static const char relay_address_help[] =
 "LISTEN, TARGET: one argument each: PORT, HOST:PORT, [IPV6]:PORT,\n"
-"tcp4:..., tcp6:..., unix:PATH, a PATH with a '/', @ABSTRACT; with -u or\n"
-"udp:..., unixgram:PATH both sides are datagrams.  DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
+"tcp4:..., tcp6:..., unix:PATH, a PATH with a '/', @ABSTRACT; tls: before\n"
+"either for TLS on that side; with -u or udp:..., unixgram:PATH both sides\n"
+"are datagrams.  DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
 /* wall: many ADDRESSes, each one argument. */
 static const char wall_address_help[] =
 "ADDRESS: PORT, HOST:PORT, [IPV6]:PORT, tcp4:..., tcp6:..., unix:PATH,\n"
@@ -134,7 +136,8 @@ cmd_server_address(const struct cmd *c, const struct common *co, int argc,
 	char	err[512];
 
 	if (opts_address(co, 1, argc, argv, a, err, sizeof(err)) == -1 ||
-	    opts_check_server(co, a, err, sizeof(err)) == -1)
+	    opts_check_server(co, a, err, sizeof(err)) == -1 ||
+	    opts_check_tls(co, a->tls, 0, err, sizeof(err)) == -1)
 		usage_error(c, "%s", err);
 	if (a->dgram && !(c->flags & GROUP_DGRAM))
 		usage_error(c, "%s: %s takes no datagrams", argv[0], c->name);
@@ -146,6 +149,10 @@ cmd_serve_open(const struct cmd *c, struct server *s, const struct addr *a)
 	char	err[512];
 	int	usage;
 
+	/* Certificates are read before anything listens. */
+	if (a->tls && (s->tls = tls_ctx_new(&s->co->tls, 1,
+	    opts_handshake_ms(s->co), err, sizeof(err))) == NULL)
+		fatal("%s", err);
 	if (server_open(s, a, &usage, err, sizeof(err)) == -1) {
 		if (usage)
 			usage_error(c, "%s", err);

@@ -62,7 +62,44 @@ static const struct opt_spec client_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-#define LONG_MAX_OPTS	40
+/* TLS: what every side takes, then a client's, then a server's. */
+static const struct opt_spec tls_on_opts[] = {
+	{ "tls", OPT_TLS, no_argument, NULL, "TLS on ADDRESS (as tls:ADDRESS)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+static const struct opt_spec tls_opts[] = {
+	{ "cert", OPT_CERT, required_argument, "FILE",
+	    "TLS: our certificate (PEM, with its chain)" },
+	{ "key", OPT_KEY, required_argument, "FILE",
+	    "TLS: the key of --cert (PEM)" },
+	{ "cacert", OPT_CACERT, required_argument, "FILE",
+	    "TLS: trust these CAs (PEM) to verify the peer" },
+	{ "alpn", OPT_ALPN, required_argument, "LIST",
+	    "TLS: offer/accept these protocols (h2,http/1.1)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+static const struct opt_spec tls_client_opts[] = {
+	{ "insecure", OPT_INSECURE, no_argument, NULL,
+	    "TLS: do not verify the server (says so)" },
+	{ "servername", OPT_SERVERNAME, required_argument, "NAME",
+	    "TLS: the name to verify and send (SNI)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+static const struct opt_spec tls_server_opts[] = {
+	{ "self-signed", OPT_SELF_SIGNED, no_argument, NULL,
+	    "TLS: make a key and certificate in memory" },
+	{ "verify-client", OPT_VERIFY_CLIENT, no_argument, NULL,
+	    "TLS: require a client certificate (--cacert)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+static const struct opt_spec tls_wait_opts[] = {
+	{ "wait", 'w', required_argument, "DUR",
+	    "TLS handshake timeout (default 10s)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+#define LONG_MAX_OPTS	56
+#define TABLES_MAX	10
 #define HELP_COLUMN	28	/* where the help text of a line starts */
 
 /* The tables a command takes, in the order --help lists them. */
@@ -83,6 +120,18 @@ tables(const struct cmd *cmd, const struct opt_spec **t)
 		t[n++] = client_opts;
 	if (cmd->flags & GROUP_WATCH)
 		t[n++] = watch_opts;
+	if (cmd->flags & GROUP_TLS) {
+		/* relay has two addresses: tls: says which. */
+		if (!(cmd->flags & CMD_PAIRS))
+			t[n++] = tls_on_opts;
+		t[n++] = tls_opts;
+		if (cmd->flags & GROUP_CLIENT)
+			t[n++] = tls_client_opts;
+		if (cmd->flags & GROUP_SERVER)
+			t[n++] = tls_server_opts;
+		if (!(cmd->flags & GROUP_CLIENT))
+			t[n++] = tls_wait_opts;
+	}
 	t[n++] = base_opts;
 	return n;
 }
@@ -92,7 +141,7 @@ static void
 build(const struct cmd *cmd, struct option *longs, char *shorts,
     size_t slen)
 {
-	const struct opt_spec	*t[6], *o;
+	const struct opt_spec	*t[TABLES_MAX], *o;
 	int			 i, n, nt = tables(cmd, t);
 	size_t			 k = 0;
 
@@ -147,7 +196,7 @@ help_line(FILE *f, const struct opt_spec *o)
 void
 opts_help(FILE *f, const struct cmd *cmd)
 {
-	const struct opt_spec	*t[6], *o;
+	const struct opt_spec	*t[TABLES_MAX], *o;
 	int			 i, nt = tables(cmd, t);
 
 	if (cmd->opts == NULL && cmd->note != NULL)
@@ -209,6 +258,49 @@ parse_ready_fd(const char *s, int *fd, const char **why)
 		return -1;
 	}
 	*fd = (int)v;
+	return 0;
+}
+
+static int
+tls_opt(struct tls_opts *o, int ch, const char *arg)
+{
+	static const char *const names[] = { "--tls", "--cert", "--key",
+	    "--cacert", "--insecure", "--servername", "--self-signed",
+	    "--verify-client", "--alpn" };
+
+	if (ch < OPT_TLS || ch > OPT_ALPN)
+		return 1;
+	if (o->given == NULL && ch != OPT_TLS)
+		o->given = names[ch - OPT_TLS];
+	switch (ch) {
+	case OPT_TLS:
+		o->on = 1;
+		break;
+	case OPT_CERT:
+		o->cert = arg;
+		break;
+	case OPT_KEY:
+		o->key = arg;
+		break;
+	case OPT_CACERT:
+		o->cacert = arg;
+		break;
+	case OPT_INSECURE:
+		o->insecure = 1;
+		break;
+	case OPT_SERVERNAME:
+		o->servername = arg;
+		break;
+	case OPT_SELF_SIGNED:
+		o->self_signed = 1;
+		break;
+	case OPT_VERIFY_CLIENT:
+		o->verify_client = 1;
+		break;
+	case OPT_ALPN:
+		o->alpn = arg;
+		break;
+	}
 	return 0;
 }
 
@@ -284,7 +376,7 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 		co->source = arg;
 		return 0;
 	}
-	return 1;
+	return tls_opt(&co->tls, ch, arg);
 }
 
 /* "-i" or "--idle-timeout", as the user typed it (idx: the long one). */
@@ -480,7 +572,71 @@ opts_address(const struct common *co, int server, int argc, char **argv,
 		    argc == 2 ? " " : "", argc == 2 ? argv[1] : "", why);
 		return -1;
 	}
+	if (co->tls.on && a->dgram) {
+		snprintf(err, errlen, "--tls is for streams, not datagrams");
+		return -1;
+	}
+	if (co->tls.on)
+		a->tls = 1;
 	return 0;
+}
+
+static int
+alpn_ok(const char *list)
+{
+	const char	*p = list, *e;
+	size_t		 n;
+
+	do {
+		e = strchr(p, ',');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (n == 0 || n > 255)
+			return 0;
+		p += n + 1;
+	} while (e != NULL);
+	return strlen(list) < 255;
+}
+
+int
+opts_check_tls(const struct common *co, int server, int client, char *err,
+    size_t errlen)
+{
+	const struct tls_opts	*o = &co->tls;
+	const char		*why = NULL;
+
+	if (!server && !client) {
+		if (o->given != NULL)
+			snprintf(err, errlen, "%s: needs a tls: address (or "
+			    "--tls)", o->given);
+		return o->given != NULL ? -1 : 0;
+	}
+	if ((o->cert == NULL) != (o->key == NULL))
+		why = "--cert and --key go together";
+	else if (server && o->cert != NULL && o->self_signed)
+		why = "--cert and --self-signed exclude each other";
+	else if (server && o->cert == NULL && !o->self_signed)
+		why = "a TLS server needs --cert and --key, or --self-signed";
+	else if (o->verify_client && o->cacert == NULL)
+		why = "--verify-client needs --cacert FILE (the CAs to trust)";
+	else if (!server && (o->verify_client || o->self_signed))
+		why = o->self_signed ? "--self-signed: applies to a TLS server"
+		    : "--verify-client: applies to a TLS server";
+	else if (!client && (o->insecure || o->servername != NULL))
+		why = o->insecure ? "--insecure: applies to a TLS client" :
+		    "--servername: applies to a TLS client";
+	else if (o->alpn != NULL && !alpn_ok(o->alpn))
+		why = "--alpn: a comma-separated list of names of 1 to 255 "
+		    "bytes";
+	if (why == NULL)
+		return 0;
+	snprintf(err, errlen, "%s", why);
+	return -1;
+}
+
+int64_t
+opts_handshake_ms(const struct common *co)
+{
+	return co->wait_ms > 0 ? co->wait_ms : TLS_HANDSHAKE_MS;
 }
 
 int

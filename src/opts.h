@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "frame.h"
 #include "loop.h"
+#include "tls.h"
 
 struct cmd;
 
@@ -19,6 +20,7 @@ struct cmd;
 #define GROUP_CLIENT	0x4	/* -w */
 #define GROUP_WATCH	0x8	/* --hexdump */
 #define GROUP_DGRAM	0x10	/* -u */
+#define GROUP_TLS	0x20	/* --tls --cert ...; with GROUP_SERVER, -w */
 /* Not options, but what checking them needs to know of the command. */
 #define CMD_STDIO	0x100	/* it reads stdin and writes stdout */
 #define CMD_PAIRS	0x200	/* a client takes two descriptors (relay) */
@@ -28,7 +30,9 @@ enum {
 	OPT_MODE = 256, OPT_ALLOW_UID, OPT_BACKEND, OPT_READY_FD,
 	OPT_OUTPUT_DELIM, OPT_RECV_ONLY, OPT_SEND_ONLY, OPT_UTC,
 	OPT_HEXDUMP, OPT_PROGRESS, OPT_PROXY,
-	OPT_ACK, OPT_CLOSED
+	OPT_ACK, OPT_CLOSED,
+	OPT_TLS, OPT_CERT, OPT_KEY, OPT_CACERT, OPT_INSECURE, OPT_SERVERNAME,
+	OPT_SELF_SIGNED, OPT_VERIFY_CLIENT, OPT_ALPN
 };
 
 /*
@@ -69,6 +73,7 @@ struct common {
 	int		 hexdump;	/* --hexdump given */
 	const char	*hexdump_file;	/* its FILE; NULL: stderr */
 	const char	*source;	/* -s; NULL = the kernel's choice */
+	struct tls_opts	 tls;
 };
 
 /* A command's own option: handled by its callback with the option's value. */
@@ -88,6 +93,14 @@ const char *opts_nc_hint(const struct cmd *, int ch);
 /* ADDRESS or HOST PORT from the operands, checked against co. */
 int	opts_address(const struct common *co, int server, int argc,
 	    char **argv, struct addr *a, char *err, size_t errlen);
+/*
+ * The TLS options against the roles TLS has: a server (server != 0), a
+ * client, both (relay) or none.
+ */
+int	opts_check_tls(const struct common *co, int server, int client,
+	    char *err, size_t errlen);
+/* How long a TLS handshake may take: -w, or TLS_HANDSHAKE_MS. */
+int64_t	opts_handshake_ms(const struct common *co);
 /* Checks that need the address: --mode and --allow-uid want unix. */
 int	opts_check_server(const struct common *co, const struct addr *a,
 	    char *err, size_t errlen);

@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "server.h"
+#include "tls.h"
 #include "util.h"
 
 /* Descriptors a server holds besides its clients. */
@@ -168,14 +169,35 @@ on_listener(struct loop *l, int lfd, int events, void *arg)
 	}
 }
 
+/* When c's timer is due: its TLS handshake's end, or -i; 0: never. */
+static int64_t
+due(const struct server *s, const struct conn *c)
+{
+	int64_t	hs = tls_deadline(c), idle = 0;
+
+	if (s->co->idle_ms > 0 && s->on_idle != NULL)
+		idle = c->active + s->co->idle_ms;
+	if (hs != 0 && (idle == 0 || hs < idle))
+		return hs;
+	return idle;
+}
+
 static void
 on_idle(struct loop *l, struct timer *t)
 {
 	struct conn	*c = container_of(t, struct conn, idle);
 	struct server	*s = c->srv;
-	int64_t		 end = c->active + s->co->idle_ms;
+	int64_t		 end = due(s, c), hs = tls_deadline(c);
 
+	/* A client that never finishes its handshake must not keep a slot. */
+	if (hs != 0 && hs <= now_ms()) {
+		log_v(1, "%s: TLS handshake timed out: closing", c->name);
+		s->on_idle(s, c);
+		return;
+	}
 	/* Traffic moved the end on: sleep until then, not per byte. */
+	if (end == 0)
+		return;
 	if (end > now_ms()) {
 		timer_at(l, t, end);
 		return;
@@ -188,22 +210,33 @@ on_idle(struct loop *l, struct timer *t)
 int
 server_attach(struct server *s, struct conn *c, loop_io_fn *fn)
 {
-	if (conntab_put(&s->tab, c) == -1)
+	char	err[256];
+
+	if (s->tls != NULL && tls_start(c, s->tls, NULL, err,
+	    sizeof(err)) == -1) {
+		log_v(1, "%s: %s", c->name, err);
+		errno = ENOMEM;
 		return -1;
+	}
+	if (conntab_put(&s->tab, c) == -1)
+		goto fail;
 	if (loop_add(s->loop, c->fd, fn, c) == -1) {
 		conntab_del(&s->tab, c);
-		return -1;
+		goto fail;
 	}
 	c->srv = s;
 	timer_init(&c->idle, on_idle);
-	if (s->co->idle_ms > 0 && s->on_idle != NULL &&
-	    timer_at(s->loop, &c->idle, c->active + s->co->idle_ms) == -1) {
+	if (due(s, c) != 0 && s->on_idle != NULL &&
+	    timer_at(s->loop, &c->idle, due(s, c)) == -1) {
 		loop_del(s->loop, c->fd);
 		conntab_del(&s->tab, c);
-		return -1;
+		goto fail;
 	}
 	s->clients++;
 	return 0;
+fail:
+	tls_free(c);	/* the caller closes the descriptor */
+	return -1;
 }
 
 void
@@ -336,4 +369,6 @@ server_close(struct server *s)
 	loop_free(s->loop);
 	s->loop = NULL;
 	conntab_free(&s->tab);
+	tls_ctx_free(s->tls);
+	s->tls = NULL;
 }

@@ -29,6 +29,7 @@ struct server {
 	int			 per_client;	/* fds one client takes */
 	int			 clients;	/* attached now */
 	int			 stopping;
+	struct tls_ctx		*tls;		/* clients speak TLS; or NULL */
 	struct timer		 grace;		/* stopping: the last call */
 	struct timer		 backoff;	/* accepting paused */
 	/* A new client on fd: make it and attach it, or return -1. */
@@ -62,7 +63,10 @@ void	server_stop(struct server *);
 void	server_drained(struct server *);
 void	server_close(struct server *);
 
-/* Take client c: table, loop (fn gets c as its arg), count, idle. */
+/*
+ * Take client c: TLS, table, loop (fn gets c as its arg), count, idle
+ * timer (which also ends a TLS handshake that takes too long).
+ */
 int	server_attach(struct server *, struct conn *, loop_io_fn *fn);
 /* Let c go: loop, table, idle timer, close, count. */
 void	server_detach(struct server *, struct conn *);

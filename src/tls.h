@@ -1,0 +1,50 @@
+/*
+ * TLS (OpenSSL) as a transport of struct conn: commands and chans see
+ * read/write/shutdown as for a plain socket; the handshake, the
+ * library's want-read/want-write and close_notify are kept here.
+ * Returns errors; never exits.
+ */
+#ifndef SOCKIT_TLS_H
+#define SOCKIT_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct conn;
+
+/* What the options ask for; one set per command. */
+struct tls_opts {
+	int		 on;		/* --tls */
+	const char	*given;		/* the first TLS option given */
+	const char	*cert, *key, *cacert, *servername, *alpn;
+	int		 insecure, self_signed, verify_client;
+};
+
+/* A client that has not finished its handshake by then is let go. */
+#define TLS_HANDSHAKE_MS	10000
+
+struct tls_ctx;
+
+/*
+ * A context for servers (server != 0) or clients, from o; hs_ms bounds
+ * each handshake.  Files are read now: an error names the file.
+ */
+struct tls_ctx	*tls_ctx_new(const struct tls_opts *o, int server,
+		    int64_t hs_ms, char *err, size_t errlen);
+void		 tls_ctx_free(struct tls_ctx *);
+/*
+ * Make c, a connected socket, a TLS conn of ctx.  A client verifies the
+ * server as host (a name or an address literal) unless --servername.
+ */
+int	tls_start(struct conn *c, struct tls_ctx *ctx, const char *host,
+	    char *err, size_t errlen);
+/* Undo tls_start, leaving the descriptor open. */
+void	tls_free(struct conn *);
+/* A handshake is under way: when it must be done by, else 0. */
+int64_t	tls_deadline(const struct conn *);
+/* Why c's TLS failed (its handshake, or a fatal alert after), or NULL. */
+const char *tls_failure(const struct conn *);
+/* c's peer closed without close_notify: what came may be cut short. */
+int	tls_truncated(const struct conn *);
+
+#endif
