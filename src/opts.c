@@ -210,6 +210,7 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 		co->force_unix = 1;
 		return 0;
 	case 'i':
+		co->idle_set = 1;
 		return parse_duration(arg, &co->idle_ms, why);
 	case 'v':
 		co->verbose++;

@@ -47,6 +47,7 @@ struct common {
 	struct delim	 delim;		/* -d, -0; "\n" by default */
 	int		 delim_set;	/* -d or -0 was given */
 	int64_t		 idle_ms;	/* -i; 0 = never */
+	int		 idle_set;	/* -i was given */
 	int		 verbose;	/* -v count */
 	/* servers */
 	long long	 max_conns;	/* -x; 0 = as many as the loop holds */
