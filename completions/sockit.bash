@@ -14,13 +14,14 @@ _sockit_opts_client='-w --wait'
 _sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once'
 _sockit_opts_send='-m --message --send-only --recv-only -N --shutdown'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
+_sockit_opts_ftp='-r --root --user --write -w --wait'
 
 # Options that take an argument.
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
 	--allow-uid --backend --ready-fd -w --wait --output-delimiter
-	-m --message -f --format -I --interval -c --count'
+	-m --message -f --format -I --interval -c --count -r --root --user'
 
-_sockit_commands='listen send echo clock relay help'
+_sockit_commands='listen send echo clock relay ftp help'
 
 # Print the options of command $1.
 _sockit_options()
@@ -36,6 +37,8 @@ _sockit_options()
 		    "$_sockit_opts_server $_sockit_opts_clock" ;;
 	relay)	echo "$_sockit_opts_common $_sockit_opts_server" \
 		    "$_sockit_opts_client" ;;
+	ftp)	echo "$_sockit_opts_common $_sockit_opts_server" \
+		    "$_sockit_opts_ftp" ;;
 	esac
 }
 
@@ -179,6 +182,8 @@ _sockit()
 			COMPREPLY=($(compgen -W 'select epoll' -- "$cur")) ;;
 		--allow-uid)
 			COMPREPLY=($(compgen -u -- "$cur")) ;;
+		-r|--root)
+			COMPREPLY=($(compgen -d -- "$cur")) ;;
 		--mode)
 			COMPREPLY=($(compgen -W '600 660 666 700 770' -- "$cur")) ;;
 		-d|--delimiter|--output-delimiter)
@@ -199,7 +204,7 @@ _sockit()
 	case $cmd in
 	relay)
 		((nargs < 2)) && _sockit_address "$cur" "$unix" ;;
-	listen|send|echo|clock)
+	listen|send|echo|clock|ftp)
 		if ((nargs == 0)); then
 			_sockit_address "$cur" "$unix"
 		elif ((nargs == 1)) && [[ -z $unix && $first != *[:/]* &&
