@@ -114,6 +114,10 @@ data_new(struct fclient *x)
 {
 	struct fdata	*d;
 
+	if (data_busy(x)) {
+		errno = EBUSY;	/* ABOR first: a transfer is not dropped */
+		return NULL;
+	}
 	data_free(x);
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
@@ -220,8 +224,11 @@ data_passive(struct fclient *x, int ext)
 	unsigned char		 h[16];
 	int			 port;
 
-	if ((d = data_new(x)) == NULL ||
-	    (d->lfd = passive_socket(x, &ss, &len)) == -1 ||
+	if ((d = data_new(x)) == NULL) {
+		ftp_reply(x, "425 Cannot listen: %s", strerror(errno));
+		return;
+	}
+	if ((d->lfd = passive_socket(x, &ss, &len)) == -1 ||
 	    arm(x, d, d->lfd, LOOP_READ) == -1) {
 		ftp_reply(x, "425 Cannot listen: %s", strerror(errno));
 		data_free(x);
@@ -256,8 +263,11 @@ data_active(struct fclient *x, const struct sockaddr *sa, socklen_t salen)
 		    "address, port above 1023");
 		return;
 	}
-	if ((d = data_new(x)) == NULL ||
-	    (fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
+	if ((d = data_new(x)) == NULL) {
+		ftp_reply(x, "425 %s", strerror(errno));
+		return;
+	}
+	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1) {
 		ftp_reply(x, "425 %s", strerror(errno));
 		data_free(x);
