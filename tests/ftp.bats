@@ -439,3 +439,23 @@ EOF
 	run -2 "$SOCKIT" ftp --user nopass 127.0.0.1:0
 	[[ $output == *"NAME:PASSWORD"* ]]
 }
+
+@test "ABOR stops a running RETR (426, then 226); the session goes on" {
+	start_ftp
+	random_file "$T/root/huge" $((64 << 20))
+	py "$PORT" <<'EOF'
+import ftplib, sys
+port = int(sys.argv[1])
+f = ftplib.FTP()
+f.connect("127.0.0.1", port, timeout=20)
+f.login()
+c = f.transfercmd("RETR huge")
+c.recv(1000)		# started; the rest waits in the server
+f.putcmd("ABOR")
+lines = [f.getline() for _ in range(2)]
+assert lines[0].startswith("426") and lines[1].startswith("226"), lines
+c.close()
+assert f.sendcmd("NOOP").startswith("200")
+f.quit()
+EOF
+}
