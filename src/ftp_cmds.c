@@ -401,9 +401,10 @@ c_mlst(struct fclient *x, char *arg)
 		arg = ".";
 	if (vpath(x, arg, buf) == -1)
 		return;
-	if (strcmp(buf, "/") == 0)
-		base = ".", fd = path_open(x->F->rootfd, "/", O_PATH, 0);
-	else
+	if (strcmp(buf, "/") == 0) {
+		base = ".";
+		fd = path_open(x->F->rootfd, "/", O_PATH, 0);
+	} else
 		fd = path_parent(x->F->rootfd, buf, &base);
 	if (fd == -1 || list_open_one(&ls, fd, base, LIST_MLSD,
 	    x->F->write) == -1 || list_fill(&ls, line, sizeof(line)) < 2) {

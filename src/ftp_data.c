@@ -35,7 +35,8 @@ struct fdata {
 	struct timer	 wait;		/* -w */
 	enum xfer	 kind;		/* the transfer asked for, if any */
 	int		 file;		/* RETR, STOR */
-	off_t		 off;		/* RETR: the next byte to send */
+	off_t		 off;		/* RETR: the next byte to send;
+					 * TYPE A: the last byte read */
 	struct listing	 ls;
 	struct buf	 buf;		/* listing or ASCII bytes to send */
 	int		 eof;		/* the source is done */
