@@ -23,14 +23,15 @@ _sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
 _sockit_opts_wait='-t --timeout --closed'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
 _sockit_opts_wall='-I --interval -c --count'
+_sockit_opts_ftp='-r --root --user --write -w --wait'
 
 # Options that take an argument.
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
 	--allow-uid --backend --ready-fd -w --wait --output-delimiter
 	-m --message -f --format -I --interval -c --count --proxy --ack -q --quit-after
-	-s --source -t --timeout --cert --key --cacert --alpn --servername'
+	-s --source -t --timeout --cert --key --cacert --alpn --servername -r --root --user'
 
-_sockit_commands='listen send echo clock relay wall exec wait help'
+_sockit_commands='listen send echo clock relay wall exec wait ftp help'
 
 # Print the options of command $1.
 _sockit_options()
@@ -60,6 +61,8 @@ _sockit_options()
 	exec)	echo "$_sockit_opts_common $_sockit_opts_server" ;;
 	wait)	echo "$_sockit_opts_common $_sockit_opts_client" \
 		    "$_sockit_opts_wait" ;;
+	ftp)	echo "$_sockit_opts_common $_sockit_opts_server" \
+		    "$_sockit_opts_ftp" ;;
 	esac
 }
 
@@ -207,6 +210,8 @@ _sockit()
 			COMPREPLY=($(compgen -W 'select epoll' -- "$cur")) ;;
 		--allow-uid)
 			COMPREPLY=($(compgen -u -- "$cur")) ;;
+		-r|--root)
+			COMPREPLY=($(compgen -d -- "$cur")) ;;
 		--mode)
 			COMPREPLY=($(compgen -W '600 660 666 700 770' -- "$cur")) ;;
 		--proxy)
@@ -235,7 +240,7 @@ _sockit()
 		[[ $cur != *=* ]] && _sockit_address "$cur" "$unix" ;;
 	wait)
 		_sockit_address "$cur" "$unix" ;;
-	listen|send|echo|clock|exec)
+	listen|send|echo|clock|exec|ftp)
 		if ((nargs == 0)); then
 			_sockit_address "$cur" "$unix"
 		elif ((nargs == 1)) && [[ -z $unix && $first != *[:/]* &&

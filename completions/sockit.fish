@@ -52,7 +52,7 @@ function __sockit_wants_address
     switch $cmd
         case relay
             test $n -lt 2
-        case listen send echo clock exec
+        case listen send echo clock exec ftp
             test $n -lt 1
         case wall
             true
@@ -67,7 +67,7 @@ end
 # Only after one bare host name: not after a port, a HOST:PORT, a path
 # or an abstract name, and never for relay (one argument per address).
 function __sockit_wants_port
-    __sockit_using listen send echo clock; or return 1
+    __sockit_using listen send echo clock ftp; or return 1
     __fish_contains_opt -s U unix; and return 1
     set -l ops (__sockit_operand_list)
     test (count $ops) -eq 1; or return 1
@@ -108,7 +108,7 @@ function __sockit_address
     end
 end
 
-set -l __sockit_commands listen send echo clock relay wall exec wait help
+set -l __sockit_commands listen send echo clock relay wall exec wait ftp help
 
 complete -c sockit -f
 
@@ -121,6 +121,7 @@ complete -c sockit -n 'not __sockit_command' -a relay -d 'Forward each client of
 complete -c sockit -n 'not __sockit_command' -a wall -d 'Table of the latest message of several servers'
 complete -c sockit -n 'not __sockit_command' -a exec -d 'Run PROGRAM for each client, on its socket'
 complete -c sockit -n 'not __sockit_command' -a wait -d 'Wait until every ADDRESS accepts a connection'
+complete -c sockit -n 'not __sockit_command' -a ftp -d 'FTP server for a directory tree'
 complete -c sockit -n 'not __sockit_command' -a help -d 'Print help for sockit or a command'
 complete -c sockit -n 'not __sockit_command' -s h -l help -d 'Print help and exit'
 complete -c sockit -n 'not __sockit_command' -s V -l version -d 'Print the version and exit'
@@ -129,7 +130,7 @@ complete -c sockit -n 'not __sockit_command' -s V -l version -d 'Print the versi
 complete -c sockit -n '__sockit_using help; and test (__sockit_operands) -eq 0' -a "$__sockit_commands"
 
 # Options of every command.
-set -l all '__sockit_using listen send echo clock relay wall exec wait'
+set -l all '__sockit_using listen send echo clock relay wall exec wait ftp'
 complete -c sockit -n $all -s 4 -d 'Use IPv4 only'
 complete -c sockit -n $all -s 6 -d 'Use IPv6 only'
 complete -c sockit -n $all -s U -l unix -d 'Address arguments are unix socket paths'
@@ -148,7 +149,7 @@ complete -c sockit -n $delim -s d -l delimiter -x -a "'\\\\n' '\\\\r\\\\n' '\\\\
 complete -c sockit -n $delim -s 0 -l null -d 'NUL-delimited messages (-d \'\\0\')'
 
 # Server options.
-set -l server '__sockit_using listen echo clock relay exec'
+set -l server '__sockit_using listen echo clock relay exec ftp'
 complete -c sockit -n $server -s x -l max-conns -x -d 'Serve at most N clients at once'
 complete -c sockit -n $server -l mode -x -a '600 660 666 700 770' -d 'Octal permissions of the unix socket file'
 complete -c sockit -n $server -l allow-uid -x -a '(__fish_complete_users)' -d 'Serve only clients with this peer uid'
@@ -205,6 +206,12 @@ complete -c sockit -n '__sockit_using clock' -s f -l format -x -d 'strftime(3) f
 complete -c sockit -n '__sockit_using clock' -s I -l interval -x -d 'Tick interval (DURATION)'
 complete -c sockit -n '__sockit_using clock' -l utc -d 'Use UTC whatever TZ says'
 complete -c sockit -n '__sockit_using clock' -s c -l count -x -d 'Close each client after N ticks'
+
+# ftp
+complete -c sockit -n '__sockit_using ftp' -s r -l root -x -a '(__fish_complete_directories)' -d 'Serve this directory'
+complete -c sockit -n '__sockit_using ftp' -l user -x -d 'Require this login (NAME:PASSWORD)'
+complete -c sockit -n '__sockit_using ftp' -l write -d 'Allow uploads, renames and removals'
+complete -c sockit -n '__sockit_using ftp' -s w -l wait -x -d 'Data connection deadline (DURATION)'
 
 # Addresses, and the port of HOST PORT.
 complete -c sockit -n __sockit_wants_address -a '(__sockit_address)'

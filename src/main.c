@@ -26,7 +26,7 @@
 
 static const struct cmd	*cmds[] = {
 	&cmd_listen, &cmd_send, &cmd_echo, &cmd_clock, &cmd_relay,
-	&cmd_wall, &cmd_exec, &cmd_wait,
+	&cmd_wall, &cmd_exec, &cmd_wait, &cmd_ftp,
 };
 #define STDIO_PIPE_SIZE	(1024 * 1024)	/* the default pipe-max-size */
 
@@ -328,7 +328,7 @@ main(int argc, char *argv[])
 
 	if (argc < 2)
 		usage_error(NULL, "missing COMMAND (listen, send, echo, "
-		    "clock, relay, wall, exec, wait)");
+		    "clock, relay, wall, exec, wait, ftp)");
 	name = argv[1];
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
 		main_help(stdout);

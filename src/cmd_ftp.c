@@ -1,0 +1,342 @@
+/*
+ * sockit ftp: an FTP server (RFC 959, with EPSV/EPRT from RFC 2428 and
+ * SIZE/MDTM/MLSD/REST from RFC 3659) for one directory tree.  Each
+ * control connection is a client of the shared server lifecycle with
+ * its own state (login, directory, type, REST offset, RNFR) and at most
+ * one data connection (ftp_data.c).  Paths are confined beneath the
+ * root by ftp_path.c.  Read-only and anonymous unless told otherwise.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "ftp.h"
+#include "log.h"
+#include "util.h"
+
+#define OPT_FTP_USER	400	/* past the shared OPT_* codes */
+#define OPT_FTP_WRITE	401
+#define IDLE_DEFAULT	(300 * 1000)
+#define WAIT_DEFAULT	(10 * 1000)
+#define REPLY_MAX	(FTP_PATH_MAX * 2 + 64)
+
+static const struct opt_spec ftp_opts[] = {
+	{ "root", 'r', required_argument, "DIR",
+	    "serve DIR (default: the current directory)" },
+	{ "user", OPT_FTP_USER, required_argument, "NAME:PASSWORD",
+	    "require this login (default: anyone)" },
+	{ "write", OPT_FTP_WRITE, no_argument, NULL,
+	    "allow STOR, APPE, MKD, RMD, DELE, RNFR/RNTO" },
+	{ "wait", 'w', required_argument, "DUR",
+	    "data connection deadline (default 10s)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int
+ftp_opt(int ch, const char *arg, void *ctx, const char **why)
+{
+	struct ftpd	*F = ctx;
+	const char	*colon;
+
+	switch (ch) {
+	case 'r':
+		F->root = arg;
+		return 0;
+	case OPT_FTP_USER:
+		if ((colon = strchr(arg, ':')) == NULL || colon == arg) {
+			*why = "not NAME:PASSWORD";
+			return -1;
+		}
+		F->user = arg;
+		F->userlen = (size_t)(colon - arg);
+		return 0;
+	case OPT_FTP_WRITE:
+		F->write = 1;
+		return 0;
+	}
+	return 1;
+}
+
+void
+ftp_reply(struct fclient *x, const char *fmt, ...)
+{
+	char	 line[REPLY_MAX];
+	va_list	 ap;
+	int	 n;
+	ssize_t	 w = 0;
+
+	if (x->dead)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 3)
+		n = sizeof(line) - 3;
+	/* A name with a CR or LF in it must not make a reply of its own. */
+	for (w = 0; w < n; w++)
+		if (line[w] == '\r' || line[w] == '\n')
+			line[w] = ' ';
+	w = 0;
+	log_v(2, "%s: <- %s", x->c.name, line);
+	memcpy(line + n, "\r\n", 2);
+	n += 2;
+	if (x->out.len == 0 && (w = conn_write(&x->c, line, n)) == -1) {
+		if (errno != EAGAIN && errno != EINTR) {
+			x->dead = 1;
+			return;
+		}
+		w = 0;
+	}
+	/* A client that does not read its replies is not served more. */
+	if (w < n && buf_append(&x->out, line + w, n - w) == -1)
+		x->dead = 1;
+}
+
+static void
+fclient_close(struct server *s, struct conn *c)
+{
+	struct fclient	*x = container_of(c, struct fclient, c);
+
+	log_v(1, "%s closed", c->name);
+	data_free(x);
+	buf_free(&x->in);
+	buf_free(&x->out);
+	free(x->cwd);
+	free(x->rnfr);
+	free(x->user);
+	server_detach(s, c);
+	free(x);
+}
+
+void
+ftp_settle(struct fclient *x)
+{
+	if (!x->dead && x->out.len > 0 && buf_flush(&x->out, &x->c) == -1)
+		x->dead = 1;
+	if (x->dead || (x->quit && x->out.len == 0)) {
+		fclient_close(x->c.srv, &x->c);
+		return;
+	}
+	loop_set(x->c.srv->loop, x->c.fd, x->out.len > 0 ? LOOP_WRITE :
+	    x->quit ? 0 : LOOP_READ);
+}
+
+/* One command line, CR and LF gone. */
+static void
+command(struct fclient *x, char *line)
+{
+	const struct fcmd	*c;
+	char			*arg;
+	size_t			 n;
+
+	/* Telnet IP and Synch that some clients put before ABOR. */
+	while ((unsigned char)*line >= 0x80)
+		line++;
+	n = strcspn(line, " ");
+	arg = line[n] == ' ' ? line + n + 1 : line + n;
+	line[n] = '\0';
+	log_v(2, "%s: -> %s%s%s", x->c.name, line, *arg ? " " : "",
+	    strcasecmp(line, "PASS") == 0 ? "****" : arg);
+	if ((c = fcmd_find(line)) == NULL)
+		ftp_reply(x, "502 %s not implemented", n > 0 ? line : "Empty "
+		    "command");
+	else if ((c->flags & NEED_LOGIN) && !x->logged)
+		ftp_reply(x, "530 Please log in with USER and PASS");
+	else if ((c->flags & NEED_ARG) && *arg == '\0')
+		ftp_reply(x, "501 %s needs an argument", c->name);
+	else if ((c->flags & NEED_WRITE) && !x->F->write)
+		ftp_reply(x, "550 Read-only server (no --write)");
+	else
+		c->fn(x, arg);
+}
+
+/* Take whole lines from s; return what was used. */
+static size_t
+lines(struct fclient *x, char *s, size_t n)
+{
+	char	*nl, *start = s;
+	size_t	 len;
+
+	while (!x->quit && !x->dead &&
+	    (nl = memchr(s, '\n', n - (size_t)(s - start))) != NULL) {
+		len = (size_t)(nl - s);
+		*nl = '\0';
+		if (len > 0 && s[len - 1] == '\r')
+			s[--len] = '\0';
+		if (x->toolong || len > FTP_LINE_MAX || memchr(s, '\0', len)) {
+			x->toolong = 0;
+			ftp_reply(x, "500 Command line too long or not text");
+		} else
+			command(x, s);
+		s = nl + 1;
+	}
+	return (size_t)(s - start);
+}
+
+/* Keep the start of a line; past FTP_LINE_MAX, drop it as it comes. */
+static void
+keep_rest(struct fclient *x, const char *p, size_t n, int from_in)
+{
+	if (n > FTP_LINE_MAX || (x->toolong && n > 0)) {
+		x->toolong = 1;
+		if (from_in)
+			buf_free(&x->in);
+		return;
+	}
+	if (!from_in && buf_append(&x->in, p, n) == -1)
+		x->dead = 1;
+}
+
+static void
+control_read(struct fclient *x)
+{
+	char	*p;
+	ssize_t	 n;
+	size_t	 used;
+	int	 from_in = x->in.len > 0;
+
+	n = conn_read(&x->c, &x->in, &p);
+	if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
+		x->dead = 1;
+		return;
+	}
+	if (n == -1)
+		return;
+	if (from_in) {
+		p = x->in.data + x->in.off;
+		n = (ssize_t)x->in.len;
+	}
+	used = lines(x, p, (size_t)n);
+	if (from_in)
+		buf_consume(&x->in, used);
+	keep_rest(x, p + used, (size_t)n - used, from_in);
+}
+
+static void
+on_control(struct loop *l, int fd, int events, void *arg)
+{
+	struct fclient	*x = container_of(arg, struct fclient, c);
+
+	(void)l;
+	(void)fd;
+	if ((events & LOOP_READ) && x->out.len == 0 && !x->quit)
+		control_read(x);
+	ftp_settle(x);
+}
+
+static int
+on_accept(struct server *s, int fd, const char *name)
+{
+	struct ftpd	*F = container_of(s, struct ftpd, srv);
+	struct fclient	*x;
+
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return -1;
+	conn_init(&x->c, fd, name);
+	x->F = F;
+	x->in.cap = 2 * FTP_LINE_MAX;
+	x->out.cap = BUF_CAP;
+	if ((x->cwd = strdup("/")) == NULL ||
+	    server_attach(s, &x->c, on_control) == -1) {
+		free(x->cwd);
+		free(x);
+		return -1;
+	}
+	ftp_reply(x, "220 sockit FTP server ready");
+	ftp_settle(x);
+	return 0;
+}
+
+static void
+say_goodbye(struct server *s, struct conn *c)
+{
+	struct fclient	*x = container_of(c, struct fclient, c);
+
+	ftp_reply(x, "421 Service closing");
+	(void)s;
+	x->dead = 1;
+	ftp_settle(x);
+}
+
+static void
+on_idle(struct server *s, struct conn *c)
+{
+	struct fclient	*x = container_of(c, struct fclient, c);
+
+	(void)s;
+	ftp_reply(x, "421 Idle too long: closing");
+	x->dead = 1;
+	ftp_settle(x);
+}
+
+static void
+on_stop(struct server *s)
+{
+	server_each(s, say_goodbye);
+}
+
+static void
+open_root(const struct cmd *cmd, struct ftpd *F)
+{
+	struct stat	st;
+
+	if (F->root == NULL)
+		F->root = ".";
+	if ((F->rootfd = open(F->root, O_PATH | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1 || fstat(F->rootfd, &st) == -1)
+		usage_error(cmd, "--root %s: %s", F->root, strerror(errno));
+	path_init();
+}
+
+static int
+ftp_exec(const struct cmd *cmd, int argc, char **argv)
+{
+	/* Lives as long as the process: static, never freed. */
+	static struct ftpd	 F_;
+	struct ftpd		*F = &F_;
+	struct addr		 a;
+	int			 n;
+
+	n = cmd_parse(cmd, argc, argv, ftp_opt, F, &F->co);
+	if (!F->co.idle_set)
+		F->co.idle_ms = IDLE_DEFAULT;
+	F->wait_ms = F->co.wait_ms > 0 ? F->co.wait_ms : WAIT_DEFAULT;
+	/* Control, data (or its listener), and a file or directory. */
+	F->co.per_client = 3;
+	cmd_server_address(cmd, &F->co, argc - n, argv + n, &a);
+	if (a.kind != ADDR_TCP)
+		usage_error(cmd, "FTP needs a TCP address");
+	open_root(cmd, F);
+	F->srv.co = &F->co;
+	F->srv.per_client = 3;
+	F->srv.on_accept = on_accept;
+	F->srv.on_stop = on_stop;
+	F->srv.on_idle = on_idle;
+	cmd_serve_open(cmd, &F->srv, &a);
+	cmd_serve_run(&F->srv);
+	server_each(&F->srv, say_goodbye);
+	server_close(&F->srv);
+	return 0;
+}
+
+const struct cmd cmd_ftp = {
+	"ftp", "[options] ADDRESS",
+	"FTP server for a directory tree, read-only by default",
+	ftp_opts, "(-i defaults to 300s here; -w is the data connection's)",
+	GROUP_SERVER,
+	ftp_exec
+};

@@ -1,0 +1,126 @@
+/*
+ * sockit ftp: what the control connection (cmd_ftp.c), the data
+ * connections (ftp_data.c), path confinement (ftp_path.c) and listings
+ * (ftp_list.c) share.
+ */
+#ifndef SOCKIT_FTP_H
+#define SOCKIT_FTP_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <dirent.h>
+#include <stdint.h>
+
+#include "conn.h"
+#include "opts.h"
+#include "server.h"
+
+#define FTP_LINE_MAX	4096		/* longest command line, less CRLF */
+#define FTP_PATH_MAX	4096		/* longest virtual path */
+
+struct ftpd {
+	struct common	 co;
+	struct server	 srv;
+	const char	*root;
+	int		 rootfd;	/* every path is opened beneath it */
+	int		 write;		/* --write */
+	const char	*user;		/* --user NAME:PASSWORD; NULL: anyone */
+	size_t		 userlen;	/* of NAME */
+	int64_t		 wait_ms;	/* -w: data connection deadline */
+};
+
+enum xfer {
+	XFER_NONE, XFER_RETR, XFER_STOR, XFER_LIST
+};
+
+enum list_kind {
+	LIST_LONG, LIST_NAMES, LIST_MLSD
+};
+
+/* A directory being listed, a piece at a time. */
+struct listing {
+	DIR		*dir;
+	enum list_kind	 kind;
+	int		 write;		/* perm facts say what may change */
+	char		*one;		/* LIST of one file: its name */
+	int		 onefd;		/* and its parent */
+};
+
+struct fdata;
+
+/* One control connection and all it holds. */
+struct fclient {
+	struct conn	 c;
+	struct ftpd	*F;
+	struct buf	 in;		/* a command line not yet whole */
+	struct buf	 out;		/* replies the client did not take */
+	char		*cwd;		/* virtual, "/..." */
+	char		*rnfr;		/* RNFR's path until RNTO */
+	char		*user;		/* USER's name until PASS */
+	off_t		 rest;		/* REST's offset for the next transfer */
+	int		 logged;
+	int		 ascii;		/* TYPE A */
+	int		 toolong;	/* discarding the rest of a long line */
+	int		 quit;		/* close once replies are out */
+	int		 dead;		/* close at the end of this event */
+	struct fdata	*d;		/* data connection, or NULL */
+};
+
+/* What a command needs before it runs. */
+#define NEED_LOGIN	0x1
+#define NEED_ARG	0x2
+#define NEED_WRITE	0x4
+
+struct fcmd {
+	const char	*name;
+	void		(*fn)(struct fclient *, char *arg);
+	int		 flags;
+};
+
+/* ftp_cmds.c: the commands, by name (any case); NULL if unknown. */
+const struct fcmd *fcmd_find(const char *);
+
+/* cmd_ftp.c */
+void	ftp_reply(struct fclient *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* After an event: close a dead client, or set its interest. */
+void	ftp_settle(struct fclient *);
+
+/* ftp_data.c */
+/* PASV (ext 0) and EPSV (ext 1): listen, and say where. */
+void	data_passive(struct fclient *, int ext);
+/* PORT/EPRT to sa: refuses all but the control peer, port > 1023. */
+void	data_active(struct fclient *, const struct sockaddr *, socklen_t);
+/* Start a transfer over the data connection (150 now, 226 at end). */
+void	data_retr(struct fclient *, int fd, off_t off, const char *name);
+void	data_stor(struct fclient *, int fd, const char *name);
+void	data_list(struct fclient *, struct listing *);
+/* ABOR; or the end of the client: drop the data connection. */
+int	data_abort(struct fclient *);
+void	data_free(struct fclient *);
+/* Is a transfer running or waiting for its connection? */
+int	data_busy(const struct fclient *);
+
+/* ftp_path.c */
+/* Resolve arg against cwd into a clean virtual path; -1 if too long. */
+int	path_resolve(const char *cwd, const char *arg, char *out,
+	    size_t len);
+/* Open vpath beneath rootfd; never leaves it.  -1 with errno. */
+int	path_open(int rootfd, const char *vpath, int flags, mode_t mode);
+/* Open vpath's parent directory; *base points into vpath. */
+int	path_parent(int rootfd, const char *vpath, const char **base);
+/* Choose the resolver: openat2 unless the kernel lacks it. */
+void	path_init(void);
+
+/* ftp_list.c */
+int	list_open(struct listing *, int dirfd, enum list_kind, int write);
+/* One line for a file, not a directory. */
+int	list_open_one(struct listing *, int parentfd, const char *name,
+	    enum list_kind, int write);
+/* Fill p with whole lines; 0 at the end. */
+size_t	list_fill(struct listing *, char *p, size_t cap);
+void	list_close(struct listing *);
+/* "20261122034400" for MDTM and MLSD. */
+void	list_time(char *buf, size_t len, time_t t);
+
+#endif

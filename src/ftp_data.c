@@ -1,0 +1,566 @@
+/*
+ * FTP data connections, on the same loop as everything else.  A client
+ * has at most one: a passive listener (PASV/EPSV) or an active connect
+ * (PORT/EPRT), then the connected socket, which carries one transfer
+ * and is closed at its end (stream mode).  Only the control peer's
+ * address may connect to a passive listener, and active connects go
+ * only to it: no third party can take or be sent a transfer.  Each has
+ * a deadline (-w) for the connection to be made.
+ */
+#include "config.h"
+
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ftp.h"
+#include "log.h"
+#include "util.h"
+
+#define SEND_CHUNK	(1024 * 1024)
+#define STEPS		16		/* syscalls per wakeup: share the loop */
+#define PIECE		(64 * 1024)	/* listing or ASCII bytes held */
+
+struct fdata {
+	struct fclient	*x;
+	int		 lfd;		/* passive listener, or -1 */
+	int		 fd;		/* data socket, or -1 */
+	int		 connecting;	/* fd is an active connect under way */
+	struct timer	 wait;		/* -w */
+	enum xfer	 kind;		/* the transfer asked for, if any */
+	int		 file;		/* RETR, STOR */
+	off_t		 off;		/* RETR: the next byte to send;
+					 * TYPE A: the last byte read */
+	struct listing	 ls;
+	struct buf	 buf;		/* listing or ASCII bytes to send */
+	int		 eof;		/* the source is done */
+	uint64_t	 bytes;
+};
+
+static void	on_data(struct loop *, int, int, void *);
+
+int
+data_busy(const struct fclient *x)
+{
+	return x->d != NULL && x->d->kind != XFER_NONE;
+}
+
+static void
+close_fd(struct fclient *x, int *fd)
+{
+	if (*fd != -1) {
+		loop_del(x->c.srv->loop, *fd);
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+void
+data_free(struct fclient *x)
+{
+	struct fdata	*d = x->d;
+
+	if (d == NULL)
+		return;
+	timer_stop(x->c.srv->loop, &d->wait);
+	close_fd(x, &d->lfd);
+	close_fd(x, &d->fd);
+	if (d->file != -1)
+		close(d->file);
+	list_close(&d->ls);
+	buf_free(&d->buf);
+	free(d);
+	x->d = NULL;
+}
+
+/* The end of a transfer: tell the client, drop the connection. */
+static void
+finish(struct fdata *d, int err)
+{
+	struct fclient	*x = d->x;
+
+	log_v(1, "%s: transfer %s: %llu bytes", x->c.name,
+	    err ? strerror(err) : "complete", (unsigned long long)d->bytes);
+	if (err == 0)
+		ftp_reply(x, "226 Transfer complete");
+	else if (err == ENOSPC || err == EDQUOT)
+		ftp_reply(x, "452 %s", strerror(err));
+	else
+		ftp_reply(x, "426 Transfer aborted: %s", strerror(err));
+	data_free(x);
+}
+
+static void
+on_wait(struct loop *l, struct timer *t)
+{
+	struct fdata	*d = container_of(t, struct fdata, wait);
+	struct fclient	*x = d->x;
+
+	(void)l;
+	log_v(1, "%s: no data connection within -w", x->c.name);
+	if (d->kind != XFER_NONE)
+		ftp_reply(x, "425 No data connection was made in time");
+	data_free(x);
+	ftp_settle(x);
+}
+
+static struct fdata *
+data_new(struct fclient *x)
+{
+	struct fdata	*d;
+
+	if (data_busy(x)) {
+		errno = EBUSY;	/* ABOR first: a transfer is not dropped */
+		return NULL;
+	}
+	data_free(x);
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->x = x;
+	d->lfd = d->fd = d->file = -1;
+	d->ls.onefd = -1;
+	d->buf.cap = 2 * PIECE;
+	timer_init(&d->wait, on_wait);
+	x->d = d;
+	return d;
+}
+
+/* The address part of a sockaddr, IPv4-mapped IPv6 seen as IPv4. */
+static int
+host_of(const struct sockaddr *sa, unsigned char *h)
+{
+	const struct sockaddr_in6	*s6;
+
+	if (sa->sa_family == AF_INET) {
+		memcpy(h, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+		return 4;
+	}
+	s6 = (const struct sockaddr_in6 *)sa;
+	if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		memcpy(h, s6->sin6_addr.s6_addr + 12, 4);
+		return 4;
+	}
+	memcpy(h, &s6->sin6_addr, 16);
+	return 16;
+}
+
+/* Is sa the control connection's peer host? */
+static int
+is_peer(struct fclient *x, const struct sockaddr *sa)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	unsigned char		 a[16], b[16];
+	int			 n;
+
+	if (getpeername(x->c.fd, (struct sockaddr *)&ss, &len) == -1)
+		return 0;
+	n = host_of((struct sockaddr *)&ss, a);
+	return host_of(sa, b) == n && memcmp(a, b, n) == 0;
+}
+
+static int
+sa_port(const struct sockaddr *sa)
+{
+	return ntohs(sa->sa_family == AF_INET ?
+	    ((const struct sockaddr_in *)sa)->sin_port :
+	    ((const struct sockaddr_in6 *)sa)->sin6_port);
+}
+
+static void
+sa_set_port(struct sockaddr *sa, int port)
+{
+	if (sa->sa_family == AF_INET)
+		((struct sockaddr_in *)sa)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
+}
+
+static int
+arm(struct fclient *x, struct fdata *d, int fd, int mask)
+{
+	struct loop	*l = x->c.srv->loop;
+
+	if (loop_add(l, fd, on_data, d) == -1)
+		return -1;
+	loop_set(l, fd, mask);
+	return timer_at(l, &d->wait, now_ms() + x->F->wait_ms);
+}
+
+/* A listener on the control connection's own local address. */
+static int
+passive_socket(struct fclient *x, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	int	fd;
+
+	*len = sizeof(*ss);
+	if (getsockname(x->c.fd, (struct sockaddr *)ss, len) == -1)
+		return -1;
+	sa_set_port((struct sockaddr *)ss, 0);
+	if ((fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (bind(fd, (struct sockaddr *)ss, *len) == -1 ||
+	    listen(fd, 1) == -1 ||
+	    getsockname(fd, (struct sockaddr *)ss, len) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void
+data_passive(struct fclient *x, int ext)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len;
+	struct fdata		*d;
+	unsigned char		 h[16];
+	int			 port;
+
+	if ((d = data_new(x)) == NULL) {
+		ftp_reply(x, "425 Cannot listen: %s", strerror(errno));
+		return;
+	}
+	if ((d->lfd = passive_socket(x, &ss, &len)) == -1 ||
+	    arm(x, d, d->lfd, LOOP_READ) == -1) {
+		ftp_reply(x, "425 Cannot listen: %s", strerror(errno));
+		data_free(x);
+		return;
+	}
+	port = sa_port((struct sockaddr *)&ss);
+	if (ext)
+		ftp_reply(x, "229 Entering Extended Passive Mode (|||%d|)",
+		    port);
+	else if (host_of((struct sockaddr *)&ss, h) == 4)
+		ftp_reply(x, "227 Entering Passive Mode (%d,%d,%d,%d,%d,%d)",
+		    h[0], h[1], h[2], h[3], port >> 8, port & 0xff);
+	else {
+		ftp_reply(x, "425 PASV is for IPv4: use EPSV");
+		data_free(x);
+	}
+}
+
+void
+data_active(struct fclient *x, const struct sockaddr *sa, socklen_t salen)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	struct fdata		*d;
+	int			 fd;
+
+	if (!is_peer(x, sa) || sa_port(sa) <= 1023) {
+		log_v(1, "%s: refused a data connection to port %d of "
+		    "another host or a privileged port", x->c.name,
+		    sa_port(sa));
+		ftp_reply(x, "504 Data connections go only to your own "
+		    "address, port above 1023");
+		return;
+	}
+	if ((d = data_new(x)) == NULL) {
+		ftp_reply(x, "425 %s", strerror(errno));
+		return;
+	}
+	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1) {
+		ftp_reply(x, "425 %s", strerror(errno));
+		data_free(x);
+		return;
+	}
+	d->fd = fd;
+	/* From the address the client knows us by. */
+	if (getsockname(x->c.fd, (struct sockaddr *)&ss, &len) == 0 &&
+	    ss.ss_family == sa->sa_family) {
+		sa_set_port((struct sockaddr *)&ss, 0);
+		(void)bind(fd, (struct sockaddr *)&ss, len);
+	}
+	d->connecting = 1;
+	if ((connect(fd, sa, salen) == -1 && errno != EINPROGRESS) ||
+	    arm(x, d, fd, LOOP_WRITE) == -1) {
+		ftp_reply(x, "425 Cannot open data connection: %s",
+		    strerror(errno));
+		data_free(x);
+		return;
+	}
+	ftp_reply(x, "200 Active data connection under way");
+}
+
+/* The transfer asked for can run now: watch the socket for it. */
+static void
+start(struct fdata *d)
+{
+	if (d->fd == -1 || d->connecting || d->kind == XFER_NONE)
+		return;
+	loop_set(d->x->c.srv->loop, d->fd,
+	    d->kind == XFER_STOR ? LOOP_READ : LOOP_WRITE);
+}
+
+static void
+connected(struct fdata *d)
+{
+	timer_stop(d->x->c.srv->loop, &d->wait);
+	d->connecting = 0;
+	loop_set(d->x->c.srv->loop, d->fd, 0);
+	start(d);
+}
+
+static void
+accept_data(struct fdata *d)
+{
+	struct fclient		*x = d->x;
+	struct sockaddr_storage	 ss;
+	socklen_t		 len = sizeof(ss);
+	char			 name[SOCK_NAME_MAX];
+	int			 fd;
+
+	while ((fd = accept4(d->lfd, (struct sockaddr *)&ss, &len,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
+		if (is_peer(x, (struct sockaddr *)&ss)) {
+			close_fd(x, &d->lfd);
+			d->fd = fd;
+			if (loop_add(x->c.srv->loop, fd, on_data, d) == -1) {
+				close(fd);
+				d->fd = -1;
+				return;
+			}
+			connected(d);
+			return;
+		}
+		addr_format_sa((struct sockaddr *)&ss, len, name,
+		    sizeof(name));
+		log_err("%s: data connection from %s refused: not the "
+		    "client's address", x->c.name, name);
+		sock_close_reset(fd);
+		len = sizeof(ss);
+	}
+}
+
+static void
+connect_done(struct fdata *d)
+{
+	if (sock_connect_result(d->fd) == 0) {
+		connected(d);
+		return;
+	}
+	log_v(1, "%s: data connection: %s", d->x->c.name, strerror(errno));
+	if (d->kind != XFER_NONE)
+		ftp_reply(d->x, "425 Cannot open data connection: %s",
+		    strerror(errno));
+	data_free(d->x);
+}
+
+/* TYPE A: a file's LF become CRLF on the wire. */
+static int
+refill_ascii(struct fdata *d)
+{
+	char	 in[PIECE / 2], *out;
+	ssize_t	 n, i;
+	size_t	 k = 0;
+
+	if ((n = read(d->file, in, sizeof(in))) == -1)
+		return -1;
+	if (n == 0) {
+		d->eof = 1;
+		return 0;
+	}
+	if (buf_reserve(&d->buf) == -1)
+		return -1;
+	out = d->buf.data;
+	for (i = 0; i < n; i++) {
+		if (in[i] == '\n' && (i > 0 ? in[i - 1] : d->off) != '\r')
+			out[k++] = '\r';
+		out[k++] = in[i];
+	}
+	d->off = in[n - 1];	/* the last byte, for a CR before LF */
+	d->buf.off = 0;
+	d->buf.len = k;
+	return 0;
+}
+
+static int
+refill(struct fdata *d)
+{
+	size_t	n;
+
+	if (d->kind == XFER_RETR)
+		return refill_ascii(d);
+	if (buf_reserve(&d->buf) == -1)
+		return -1;
+	if ((n = list_fill(&d->ls, d->buf.data, BUF_SIZE(&d->buf))) == 0) {
+		buf_free(&d->buf);
+		d->eof = 1;
+	}
+	d->buf.off = 0;
+	d->buf.len = n;
+	return 0;
+}
+
+/* Send what the buffer holds; refill it from the listing or file. */
+static int
+pump(struct fdata *d)
+{
+	struct fclient	*x = d->x;
+	ssize_t		 n;
+	int		 i;
+
+	for (i = 0; i < STEPS; i++) {
+		if (d->buf.len == 0 && !d->eof && refill(d) == -1)
+			return -1;
+		if (d->buf.len == 0)
+			return d->eof ? 1 : 0;
+		n = write(d->fd, d->buf.data + d->buf.off, d->buf.len);
+		if (n == -1)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		buf_consume(&d->buf, (size_t)n);
+		d->bytes += (uint64_t)n;
+		x->c.active = now_ms();
+	}
+	return 0;
+}
+
+static int
+retr_step(struct fdata *d)
+{
+	ssize_t	n;
+	int	i;
+
+	if (d->x->ascii)
+		return pump(d);
+	for (i = 0; i < STEPS; i++) {
+		n = sendfile(d->fd, d->file, &d->off, SEND_CHUNK);
+		if (n == 0)
+			return 1;
+		if (n == -1)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		d->bytes += (uint64_t)n;
+		d->x->c.active = now_ms();
+	}
+	return 0;
+}
+
+/* Upload: what the socket gives goes to the file, no faster. */
+static int
+stor_step(struct fdata *d)
+{
+	ssize_t	n, w, done;
+	int	i;
+
+	for (i = 0; i < STEPS; i++) {
+		n = read(d->fd, conn_scratch, sizeof(conn_scratch));
+		if (n == 0)
+			return 1;
+		if (n == -1)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		for (done = 0; done < n; done += w)
+			if ((w = write(d->file, conn_scratch + done,
+			    (size_t)(n - done))) == -1)
+				return -1;
+		d->bytes += (uint64_t)n;
+		d->x->c.active = now_ms();
+	}
+	return 0;
+}
+
+static void
+on_data(struct loop *l, int fd, int events, void *arg)
+{
+	struct fdata	*d = arg;
+	struct fclient	*x = d->x;
+	int		 r = 0;
+
+	(void)l;
+	(void)events;
+	if (fd == d->lfd)
+		accept_data(d);
+	else if (d->connecting)
+		connect_done(d);
+	else if (d->kind == XFER_STOR)
+		r = stor_step(d);
+	else if (d->kind == XFER_RETR && !x->ascii)
+		r = retr_step(d);
+	else if (d->kind != XFER_NONE)
+		r = pump(d);
+	if (r != 0)
+		finish(d, r == 1 ? 0 : errno);
+	ftp_settle(x);
+}
+
+/* Take a transfer: 425 at once if there is no data connection. */
+static struct fdata *
+take(struct fclient *x, enum xfer kind, const char *what)
+{
+	struct fdata	*d = x->d;
+
+	if (d == NULL) {
+		ftp_reply(x, "425 Use PASV, EPSV, PORT or EPRT first");
+		return NULL;
+	}
+	if (d->kind != XFER_NONE) {
+		ftp_reply(x, "425 A transfer is already running");
+		return NULL;
+	}
+	d->kind = kind;
+	ftp_reply(x, "150 Opening %s mode data connection for %s",
+	    x->ascii || kind == XFER_LIST ? "ASCII" : "BINARY", what);
+	return d;
+}
+
+void
+data_retr(struct fclient *x, int fd, off_t off, const char *name)
+{
+	struct fdata	*d;
+
+	if ((d = take(x, XFER_RETR, name)) == NULL) {
+		close(fd);
+		return;
+	}
+	d->file = fd;
+	d->off = x->ascii ? '\n' : off;
+	if (x->ascii && off > 0)
+		lseek(fd, off, SEEK_SET);
+	start(d);
+}
+
+void
+data_stor(struct fclient *x, int fd, const char *name)
+{
+	struct fdata	*d;
+
+	if ((d = take(x, XFER_STOR, name)) == NULL) {
+		close(fd);
+		return;
+	}
+	d->file = fd;
+	start(d);
+}
+
+void
+data_list(struct fclient *x, struct listing *ls)
+{
+	struct fdata	*d;
+
+	if ((d = take(x, XFER_LIST, "the listing")) == NULL) {
+		list_close(ls);
+		return;
+	}
+	d->ls = *ls;
+	start(d);
+}
+
+int
+data_abort(struct fclient *x)
+{
+	int	busy = data_busy(x);
+
+	if (busy)
+		ftp_reply(x, "426 Transfer aborted");
+	data_free(x);
+	return busy;
+}
