@@ -35,6 +35,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			assert(strlen(a.host) < sizeof(a.host));
 			if (family != AF_UNSPEC)
 				assert(a.family == family);
+		} else if (a.kind == ADDR_SYSTEMD) {
+			/* "systemd" names no socket; "systemd:NAME" does. */
+			assert(strlen(a.path) <= ADDR_PATH_MAX);
+			assert(strstr(s, a.path) != NULL);
 		} else {
 			assert(a.path[0] != '\0');
 			assert(strlen(a.path) <= ADDR_PATH_MAX);
