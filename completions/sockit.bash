@@ -20,7 +20,7 @@ _sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once
 	--progress --ack'
 _sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
 	--proxy --progress -z --zero-io -q --quit-after -C --crlf'
-_sockit_opts_wait='-t --timeout --closed'
+_sockit_opts_wait='-t --timeout --closed --proxy'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
 _sockit_opts_wall='-I --interval -c --count'
 _sockit_opts_ftp='-r --root --user --write -w --wait'

@@ -191,7 +191,7 @@ complete -c sockit -n '__sockit_using listen' -s 1 -l once -d 'Serve one client 
 # send
 complete -c sockit -n '__sockit_using send' -s m -l message -x -d 'Send TEXT followed by the delimiter'
 complete -c sockit -n '__sockit_using send' -l send-only -d 'Never read the socket; exit after sending'
-complete -c sockit -n '__sockit_using send relay' -l proxy -x -a 'socks5:// socks5h:// http://' -d 'Connect through a SOCKS5 or HTTP CONNECT proxy'
+complete -c sockit -n '__sockit_using send relay wait' -l proxy -x -a 'socks5:// socks5h:// http://' -d 'Connect through a SOCKS5 or HTTP CONNECT proxy'
 complete -c sockit -n '__sockit_using send' -s z -l zero-io -d 'Connect and close: is each address open?'
 complete -c sockit -n '__sockit_using send' -s q -l quit-after -x -d 'After stdin EOF, read replies this long'
 complete -c sockit -n '__sockit_using send' -s C -l crlf -d 'Send each LF as CRLF'

@@ -16,7 +16,9 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "loop.h"
 #include "opts.h"
+#include "proxy.h"
 #include "sock.h"
 #include "util.h"
 
@@ -36,12 +38,17 @@ struct probe {
 	int64_t		 delay;
 	int		 done;
 	char		 why[256];	/* the last failure */
+	struct proxy	 px;		/* --proxy, with our CONNECT */
+	struct proxy_hs	 hs;
+	int		 hs_on;		/* connected: the proxy's handshake */
+	int		 hs_events;	/* what it waits for */
 };
 
 struct wait {
 	struct common	 co;
 	int64_t		 timeout_ms;
 	int		 closed;
+	const char	*proxy;		/* --proxy URL */
 	struct probe	*p;
 	int		 np, left;
 	int64_t		 start;
@@ -52,6 +59,9 @@ static const struct opt_spec wait_opts[] = {
 	    "give up after DUR (default 30s; 0 = never)" },
 	{ "closed", OPT_CLOSED, no_argument, NULL,
 	    "wait until no ADDRESS accepts" },
+	{ "proxy", OPT_PROXY, required_argument, "URL",
+	    "probe through socks5://, socks5h:// or\n"
+	    "http:// [USER:PASS@]HOST[:PORT]" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -65,6 +75,9 @@ wait_opt(int ch, const char *arg, void *ctx, const char **why)
 		return parse_duration(arg, &W->timeout_ms, why);
 	case OPT_CLOSED:
 		W->closed = 1;
+		return 0;
+	case OPT_PROXY:
+		W->proxy = arg;
 		return 0;
 	}
 	return 1;
@@ -92,6 +105,7 @@ outcome(struct wait *W, struct probe *p, int open)
 	if (p->fd != -1)
 		close(p->fd);
 	p->fd = -1;
+	p->hs_on = 0;
 	if (open != W->closed) {
 		reached(W, p);
 		return;
@@ -100,6 +114,34 @@ outcome(struct wait *W, struct probe *p, int open)
 		snprintf(p->why, sizeof(p->why), "still accepting");
 	p->next = now_ms() + p->delay;
 	p->delay = p->delay * 2 > DELAY_MAX ? DELAY_MAX : p->delay * 2;
+}
+
+/*
+ * Move the proxy's handshake on: the address is open when the proxy
+ * says it connected, and not when it refuses.
+ */
+static void
+handshake(struct wait *W, struct probe *p)
+{
+	int	r;
+
+	r = proxy_hs_step(&p->hs, p->fd, &p->hs_events, p->why,
+	    sizeof(p->why));
+	if (r != 0)
+		outcome(W, p, r == 1);
+}
+
+/* The connect is done: without a proxy the address is open. */
+static void
+connected(struct wait *W, struct probe *p)
+{
+	if (W->proxy == NULL) {
+		outcome(W, p, 1);
+		return;
+	}
+	proxy_hs_init(&p->hs, &p->px);
+	p->hs_on = 1;
+	handshake(W, p);
 }
 
 /* Begin (or go on to the next candidate of) a probe of p. */
@@ -113,7 +155,8 @@ start(struct wait *W, struct probe *p)
 
 	/* A name that does not resolve yet may be a host still starting. */
 	if (!p->resolved) {
-		if (sock_target(&p->a, &p->t, &usage, p->why,
+		if (sock_target(W->proxy != NULL ? &p->px.addr : &p->a,
+		    &p->t, &usage, p->why,
 		    sizeof(p->why)) == -1 || (W->co.source != NULL &&
 		    sock_source(&p->t, W->co.source, &usage, p->why,
 		    sizeof(p->why)) == -1)) {
@@ -138,10 +181,11 @@ start(struct wait *W, struct probe *p)
 		sock_target_free(&p->t);
 		p->resolved = 0;	/* resolve again next time */
 		outcome(W, p, 0);
-	} else if (!pending)
-		outcome(W, p, 1);
-	else
-		p->deadline = now_ms() + bound;
+	} else {
+		p->deadline = now_ms() + bound;	/* and of a handshake */
+		if (!pending)
+			connected(W, p);
+	}
 }
 
 /* A pending connect finished (ready) or ran out of time (not). */
@@ -150,8 +194,18 @@ settle(struct wait *W, struct probe *p, int ready)
 {
 	int	e;
 
+	if (p->hs_on) {
+		if (ready)
+			handshake(W, p);
+		else {
+			snprintf(p->why, sizeof(p->why), "proxy: %s",
+			    strerror(ETIMEDOUT));
+			outcome(W, p, 0);
+		}
+		return;
+	}
 	if (ready && sock_connect_result(p->fd) == 0) {
-		outcome(W, p, 1);
+		connected(W, p);
 		return;
 	}
 	e = ready ? errno : ETIMEDOUT;
@@ -180,7 +234,9 @@ turn(struct wait *W, int64_t end)
 			continue;
 		if (p->fd != -1) {
 			pfd[n].fd = p->fd;
-			pfd[n].events = POLLOUT;
+			pfd[n].events = !p->hs_on ? POLLOUT :
+			    (p->hs_events & LOOP_READ ? POLLIN : 0) |
+			    (p->hs_events & LOOP_WRITE ? POLLOUT : 0);
 			idx[n++] = i;
 			if (p->deadline < soon)
 				soon = p->deadline;
@@ -245,10 +301,11 @@ static int
 wait_exec(const struct cmd *cmd, int argc, char **argv)
 {
 	struct wait	 W;
+	struct proxy	 px;
 	char		 err[512];
 	char		*one[1];
 	int64_t		 end;
-	int		 n, dd, i;
+	int		 n, dd, i, usage;
 
 	memset(&W, 0, sizeof(W));
 	W.timeout_ms = 30000;
@@ -262,6 +319,9 @@ wait_exec(const struct cmd *cmd, int argc, char **argv)
 	W.np = W.left = dd - n;
 	if ((W.p = calloc(W.np, sizeof(*W.p))) == NULL)
 		fatal("%s", strerror(errno));
+	if (W.proxy != NULL && proxy_parse(W.proxy, W.co.family, &px, err,
+	    sizeof(err)) == -1)
+		usage_error(cmd, "--proxy %s: %s", W.proxy, err);
 	for (i = 0; i < W.np; i++) {
 		W.p[i].arg = one[0] = argv[n + i];
 		if (opts_address(&W.co, 0, 1, one, &W.p[i].a, err,
@@ -269,6 +329,17 @@ wait_exec(const struct cmd *cmd, int argc, char **argv)
 			usage_error(cmd, "%s", err);
 		W.p[i].fd = -1;
 		W.p[i].delay = DELAY_FIRST;
+		if (W.proxy == NULL)
+			continue;
+		/* socks5:// resolves the name here, once: a name that is
+		 * not there yet wants socks5h://. */
+		W.p[i].px = px;
+		if (proxy_target(&W.p[i].px, &W.p[i].a, W.co.family, &usage,
+		    err, sizeof(err)) == -1) {
+			if (usage)
+				usage_error(cmd, "%s", err);
+			fatal("%s", err);
+		}
 	}
 	W.start = now_ms();
 	end = W.timeout_ms > 0 ? W.start + W.timeout_ms : INT64_MAX;

@@ -212,3 +212,25 @@ if got: fail("got %r" % got)
 PY
 	grep -q "proxy socks5h://$proxy: Connection timed out" "$T/r.err"
 }
+
+@test "wait --proxy: an address the proxy can reach is ready; one it cannot, is not" {
+	# a name only the proxy knows: ready through it, never without it
+	start_py p socks_peer.py 0
+	run timeout 20 "$SOCKIT" wait -v -t 10 --proxy "socks5h://$ADDR" \
+		only-the-proxy.invalid:80
+	assert_success
+	assert_output --partial "only-the-proxy.invalid:80 ready after"
+	[ "$(cat "$T/p.out")" = "cmd 1 atyp 3 only-the-proxy.invalid 80" ]
+	start_microsocks
+	local closed
+	closed=127.0.0.1:$(free_port)
+	run timeout 20 "$SOCKIT" wait -t 1 --proxy "socks5h://$SOCKS" "$closed"
+	assert_failure 1
+	assert_output --partial "timed out after 1 s: $closed ("
+	assert_output --partial "not ready"
+}
+
+@test "wait --proxy: a bad proxy URL is a usage error" {
+	run "$SOCKIT" wait --proxy "ftp://127.0.0.1:1" 127.0.0.1:9
+	assert_failure 2
+}
