@@ -3,18 +3,7 @@
 #include <string.h>
 
 #include "frame.h"
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "util.h"
 
 int
 unescape(const char *s, char *out, size_t cap, size_t *len, const char **why)

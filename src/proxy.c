@@ -39,18 +39,6 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Credentials in a URL are percent-encoded ("p%40ss" for "p@ss"). */
 static int
 decode(const char *s, size_t n, char *out, size_t outlen)

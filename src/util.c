@@ -95,3 +95,15 @@ parse_number(const char *s, long long min, long long max, long long *out,
 	*out = v;
 	return 0;
 }
+
+int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

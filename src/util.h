@@ -21,4 +21,7 @@ int	parse_duration(const char *s, int64_t *ms, const char **why);
 int	parse_number(const char *s, long long min, long long max,
 	    long long *out, const char **why);
 
+/* The value of hex digit c, or -1. */
+int	hexval(int c);
+
 #endif
