@@ -225,7 +225,15 @@ emit(struct listen *L, struct client *cl, const char *p, size_t n,
 	hold = plain ? 0 : d->len - 1;
 	while (used < n && sink_open_for(L, cl)) {
 		whole = frame_scan(d, fs, p, n);
-		if (whole > used) {
+		if (plain && whole > used && whole < n &&
+		    L->srv.clients == 1 && !cl->eof && !L->srv.stopping) {
+			/*
+			 * A lone client's whole messages and the piece after
+			 * them would go on anyway: one write, not two per read.
+			 */
+			sink_put(L, cl, p + used, n - used, 0);
+			used = n;
+		} else if (whole > used) {
 			/* Plain output: a run of messages goes in one go. */
 			end = plain ? whole :
 			    used + frame_next(d, p + used, whole - used);
