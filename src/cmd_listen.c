@@ -75,6 +75,8 @@ struct listen {
 	int64_t		 in_moved;	/* when stdin was last read */
 	int		 stdin_tty;
 	int		 served;	/* --once: the client came */
+	struct client	*splicer;	/* its bytes are spliced to stdout */
+	int		 stuck;		/* splice: stdout full, wait for it */
 	int		 status;
 };
 
@@ -306,6 +308,10 @@ client_close(struct listen *L, struct client *cl)
 	    (unsigned long long)c->rx, (unsigned long long)c->tx);
 	if (L->owner == cl)
 		owner_release(L);
+	if (L->splicer == cl) {
+		L->splicer = NULL;
+		L->stuck = 0;
+	}
 	waitq_del(L, cl);
 	out_drop(L, cl);
 	buf_free(&cl->in);
@@ -358,7 +364,7 @@ client_interest(const struct listen *L, const struct client *cl)
 	int	mask = 0;
 
 	if (!cl->eof && !L->srv.stopping && cl->in.len < BUF_CAP &&
-	    sink_open_for(L, cl))
+	    sink_open_for(L, cl) && !L->stuck)
 		mask |= LOOP_READ;
 	if (cl->out.len > 0)
 		mask |= LOOP_WRITE;
@@ -438,10 +444,47 @@ after(struct listen *L)
 {
 	release(L);
 	loop_set(L->srv.loop, 0, stdin_interest(L));
-	loop_set(L->srv.loop, 1, L->sink.len > 0 ? LOOP_WRITE : 0);
+	loop_set(L->srv.loop, 1, L->sink.len > 0 || L->stuck ? LOOP_WRITE : 0);
 	if (L->sink.len == 0 && L->srv.clients == 0 &&
 	    ((L->once && L->served) || L->srv.stopping))
 		loop_stop(L->srv.loop);
+}
+
+/*
+ * The --once client's bytes to stdout in the kernel.  EAGAIN after a
+ * readable client means stdout is full (stuck: wait until it takes
+ * more), after a writable stdout that the client has nothing now.
+ * Returns -1 if splice(2) refused them: read them the ordinary way.
+ */
+static int
+client_splice(struct listen *L, struct client *cl)
+{
+	ssize_t	n;
+	int	was_stuck = L->stuck;
+
+	L->stuck = 0;
+	if ((n = conn_splice(&cl->c, L->out, SPLICE_MAX)) >= 0) {
+		if (n == 0)
+			cl->eof = 1;
+		return 0;
+	}
+	switch (errno) {
+	case EAGAIN:
+		L->stuck = !was_stuck;
+		/* FALLTHROUGH */
+	case EINTR:
+		return 0;
+	case EINVAL:
+	case ENOSYS:
+		L->splicer = NULL;
+		return -1;
+	case EPIPE:
+		sink_fail(L, errno);
+		return 0;
+	}
+	log_v(1, "%s: %s", cl->c.name, strerror(errno));
+	cl->eof = 1;
+	return 0;
 }
 
 static void
@@ -452,6 +495,9 @@ client_read(struct listen *L, struct client *cl)
 	size_t			 used;
 	char			*p;
 
+	if (L->splicer == cl && cl->in.len == 0 && L->sink.len == 0 &&
+	    client_splice(L, cl) == 0)
+		return;
 	n = conn_read(&cl->c, &cl->in, &p);
 	if (n > 0 && p == conn_scratch) {
 		used = emit(L, cl, p, n, &fs);
@@ -551,7 +597,10 @@ on_stdio(struct loop *l, int fd, int events, void *arg)
 	(void)events;
 	if (fd == 0)
 		stdin_read(L);
-	else
+	else if (L->stuck && L->splicer != NULL) {
+		client_splice(L, L->splicer);
+		settle(L, L->splicer);
+	} else
 		sink_flush(L);
 	after(L);
 }
@@ -598,6 +647,10 @@ on_accept(struct server *s, int fd, const char *name)
 	if (L->once) {
 		L->served = 1;
 		server_stop_accepting(s);
+		/* Plain output of one client to a pipe: no copies. */
+		if (!L->label && !L->odelim_set &&
+		    conn_can_splice(&cl->c, L->out))
+			L->splicer = cl;
 	}
 	settle(L, cl);
 	after(L);
