@@ -9,11 +9,11 @@
  *	their R rounds at once.  Prints one line: clients= rounds= size=
  *	round_trips= secs= rtt_per_s= p50_us= p99_us= max_us= setup_ms=
  *	errors=.  Exit 1 if any client failed or got a wrong byte.
- *   loadgen hold [-c N] [-r SECS] [-e] [-R] [-f FD] [-p P] ADDR
+ *   loadgen hold [-c N] [-r SECS] [-e] [-R] [-m B] [-f FD] [-p P] ADDR
  *	Open N connections and keep them until SIGTERM/SIGINT or SECS.
  *	-e: one checked 64-byte echo round per connection first;
  *	-R: read and discard (clock), and wait until every connection
- *	got a byte.  "held=N served=K" goes to FD (or stdout) once all
+ *	got B bytes (-m, default 1).  "held=N served=K" goes to FD (or stdout) once all
  *	are up, like sockit's --ready-fd; a summary goes to stdout at
  *	the end (min_bytes_in: what the least served connection got).
  *   loadgen udppong [-c N] [-r R] [-s S] [-t SECS] ADDR
@@ -103,6 +103,7 @@ struct run {
 	int		 ep;
 	int		 inflight_max;
 	int		 discard;	/* hold -R: read and drop */
+	uint64_t	 least;		/* hold -m: bytes that make a client served */
 	size_t		 size;		/* bytes per round */
 	uint32_t	 rounds;
 	uint64_t	*lat;		/* round trip times, ns */
@@ -414,7 +415,7 @@ held_read(struct run *r, int i)
 
 	n = read(c->fd, scratch, sizeof(scratch));
 	if (n > 0 && r->discard) {
-		if (c->bytes_in == 0)
+		if (c->bytes_in < r->least && c->bytes_in + n >= r->least)
 			r->served++;
 		c->bytes_in += n;
 		return;
@@ -750,19 +751,20 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s pingpong [-c N] [-r R] [-s S] [-p P] [-t SECS] ADDR\n"
-	    "       %s hold [-c N] [-r SECS] [-e] [-R] [-f FD] [-p P] ADDR\n"
+	    "       %s hold [-c N] [-r SECS] [-e] [-R] [-m B] [-f FD] [-p P] ADDR\n"
 	    "       %s udppong [-c N] [-r R] [-s S] [-t SECS] ADDR\n"
 	    "       %s gen -n BYTES\n"
 	    "       %s sink [-n BYTES]\n"
 	    "       %s conns [-k] [-n N] [-p P] [-s S] [-t SECS] ADDR\n"
 	    "ADDR: HOST:PORT, [V6]:PORT, unix:PATH, @ABSTRACT (loopback only)\n",
-	    prog, prog, prog, prog, prog);
+	    prog, prog, prog, prog, prog, prog);
 	exit(2);
 }
 
 /* Options of pingpong and hold; -r is rounds for one, seconds for the other. */
 struct opts {
 	int		n, inflight, probe, discard, fd;
+	uint64_t	least;
 	uint32_t	rounds;
 	size_t		size;
 	double		secs;
@@ -780,7 +782,8 @@ parse_opts(int argc, char **argv, int hold, struct opts *o)
 	o->size = hold ? PROBE_SIZE : 64;
 	o->secs = hold ? 60 : 120;
 	o->fd = -1;
-	while ((ch = getopt(argc, argv, hold ? "c:r:eRf:p:" :
+	o->least = 1;
+	while ((ch = getopt(argc, argv, hold ? "c:r:eRm:f:p:" :
 	    "c:r:s:p:t:")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -807,6 +810,9 @@ parse_opts(int argc, char **argv, int hold, struct opts *o)
 			break;
 		case 'R':
 			o->discard = 1;
+			break;
+		case 'm':
+			o->least = parse_num(optarg, "-m", 1, 1 << 20);
 			break;
 		case 'f':
 			o->fd = parse_num(optarg, "-f", 0, INT_MAX);
@@ -1020,6 +1026,7 @@ cmd_hold(int argc, char **argv)
 	signals_setup(&mask);
 	run_init(&r, o.addr, o.n, o.inflight, o.secs);
 	r.discard = o.discard;
+	r.least = o.least;
 	r.size = PROBE_SIZE;
 	r.rounds = 1;
 	r.warm = o.probe;
@@ -1027,7 +1034,7 @@ cmd_hold(int argc, char **argv)
 		die("out of memory");
 
 	connect_all(&r, &mask);
-	/* Clock: all are served once each has had its first tick. */
+	/* Clock: all are served once each has had -m bytes of ticks. */
 	while (o.discard && r.served < r.settled - r.dead && !got_signal)
 		if (poll_once(&r, -1, &mask) == -1)
 			break;

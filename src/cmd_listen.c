@@ -100,6 +100,8 @@ struct listen {
 	struct progress	 prog;
 	uint64_t	 in_bytes;	/* read from stdin */
 	uint64_t	 rx_bytes;	/* read from clients */
+	struct client	*splicer;	/* its bytes are spliced to stdout */
+	int		 stuck;		/* splice: stdout full, wait for it */
 	int		 status;
 };
 
@@ -310,7 +312,16 @@ emit(struct listen *L, struct client *cl, const char *p, size_t n,
 	hold = plain && L->ack == NULL ? 0 : d->len - 1;
 	while (used < n && sink_open_for(L, cl)) {
 		whole = frame_scan(d, fs, p, n);
-		if (whole > used) {
+		if (plain && L->ack == NULL && whole > used && whole < n &&
+		    L->srv.clients == 1 && !cl->eof && !L->srv.stopping) {
+			/*
+			 * A lone client's whole messages and the piece after
+			 * them would go on anyway: one write, not two per read
+			 * (--ack must see where each message ends).
+			 */
+			sink_put(L, cl, p + used, n - used, 0);
+			used = n;
+		} else if (whole > used) {
 			/* Plain output: a run of messages goes in one go. */
 			end = plain ? whole :
 			    used + frame_next(d, p + used, whole - used);
@@ -384,6 +395,10 @@ client_close(struct listen *L, struct client *cl)
 	    (unsigned long long)c->rx, (unsigned long long)c->tx);
 	if (L->owner == cl)
 		owner_release(L);
+	if (L->splicer == cl) {
+		L->splicer = NULL;
+		L->stuck = 0;
+	}
 	waitq_del(L, cl);
 	ackq_del(L, cl);
 	out_drop(L, cl);
@@ -446,7 +461,8 @@ client_interest(const struct listen *L, const struct client *cl)
 	/* Acks it does not take stop its messages: memory stays bounded. */
 	if (!cl->eof && !L->srv.stopping && cl->in.len < BUF_CAP &&
 	    sink_open_for(L, cl) &&
-	    (cl->acks == 0 || buf_room(&cl->out) >= L->acklen))
+	    (cl->acks == 0 || buf_room(&cl->out) >= L->acklen) &&
+	    !L->stuck)
 		mask |= LOOP_READ;
 	if (cl->out.len > 0)
 		mask |= LOOP_WRITE;
@@ -605,10 +621,47 @@ after(struct listen *L)
 		release(L);
 	while (acks_due(L) || L->released);
 	loop_set(L->srv.loop, 0, stdin_interest(L));
-	loop_set(L->srv.loop, 1, L->sink.len > 0 ? LOOP_WRITE : 0);
+	loop_set(L->srv.loop, 1, L->sink.len > 0 || L->stuck ? LOOP_WRITE : 0);
 	if (L->sink.len == 0 && L->srv.clients == 0 &&
 	    ((L->once && L->served) || L->srv.stopping))
 		loop_stop(L->srv.loop);
+}
+
+/*
+ * The --once client's bytes to stdout in the kernel.  EAGAIN after a
+ * readable client means stdout is full (stuck: wait until it takes
+ * more), after a writable stdout that the client has nothing now.
+ * Returns -1 if splice(2) refused them: read them the ordinary way.
+ */
+static int
+client_splice(struct listen *L, struct client *cl)
+{
+	ssize_t	n;
+	int	was_stuck = L->stuck;
+
+	L->stuck = 0;
+	if ((n = conn_splice(&cl->c, L->out, SPLICE_MAX)) >= 0) {
+		if (n == 0)
+			cl->eof = 1;
+		return 0;
+	}
+	switch (errno) {
+	case EAGAIN:
+		L->stuck = !was_stuck;
+		/* FALLTHROUGH */
+	case EINTR:
+		return 0;
+	case EINVAL:
+	case ENOSYS:
+		L->splicer = NULL;
+		return -1;
+	case EPIPE:
+		sink_fail(L, errno);
+		return 0;
+	}
+	log_v(1, "%s: %s", cl->c.name, strerror(errno));
+	cl->eof = 1;
+	return 0;
 }
 
 static void
@@ -619,6 +672,9 @@ client_read(struct listen *L, struct client *cl)
 	size_t			 used;
 	char			*p;
 
+	if (L->splicer == cl && cl->in.len == 0 && L->sink.len == 0 &&
+	    client_splice(L, cl) == 0)
+		return;
 	n = conn_read(&cl->c, &cl->in, &p);
 	if (n > 0)
 		L->rx_bytes += n;
@@ -731,7 +787,10 @@ on_stdio(struct loop *l, int fd, int events, void *arg)
 	(void)events;
 	if (fd == 0)
 		stdin_read(L);
-	else
+	else if (L->stuck && L->splicer != NULL) {
+		client_splice(L, L->splicer);
+		settle(L, L->splicer);
+	} else
 		sink_flush(L);
 	after(L);
 }
@@ -778,6 +837,10 @@ on_accept(struct server *s, int fd, const char *name)
 	if (L->once) {
 		L->served = 1;
 		server_stop_accepting(s);
+		/* Plain output of one client to a pipe: no copies. */
+		if (!L->label && !L->odelim_set &&
+		    conn_can_splice(&cl->c, L->out))
+			L->splicer = cl;
 	}
 	settle(L, cl);
 	after(L);

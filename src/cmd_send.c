@@ -386,6 +386,9 @@ run(struct send *s, int fd, const char *name)
 		fatal("%s: %s", name, err);
 	chan_init(&s->up, s->in, s->net, NULL);
 	chan_init(&s->down, s->net, s->out, NULL);
+	/* Pipes in or out: the bytes need not pass through us. */
+	chan_splice(&s->up);
+	chan_splice(&s->down);
 	if (s->nmsg > 0 && queue_messages(s) == -1)
 		usage_error(&cmd_send, "-m: messages too long (at most %d "
 		    "bytes in all)", BUF_CAP);

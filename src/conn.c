@@ -1,7 +1,9 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -95,6 +97,13 @@ plain_write(struct conn *c, const void *p, size_t n)
 	return write(c->fd, p, n);
 }
 
+static ssize_t
+plain_splice(struct conn *src, struct conn *dst, size_t n)
+{
+	return splice(src->fd, NULL, dst->fd, NULL, n,
+	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+}
+
 static void
 plain_shutdown(struct conn *c)
 {
@@ -110,7 +119,7 @@ plain_close(struct conn *c)
 
 const struct xport xport_plain = {
 	"plain", plain_read, plain_write, plain_shutdown, plain_close, NULL,
-	NULL
+	NULL, plain_splice
 };
 
 void
@@ -202,10 +211,96 @@ conn_read(struct conn *c, struct buf *b, char **p)
 	return n;
 }
 
+/* Pipe, socket, or neither (0). */
+static int
+fd_kind(int fd)
+{
+	struct stat	st;
+
+	if (fstat(fd, &st) == -1)
+		return 0;
+	return S_ISFIFO(st.st_mode) ? 'p' : S_ISSOCK(st.st_mode) ? 's' : 0;
+}
+
+int
+conn_can_splice(const struct conn *src, const struct conn *dst)
+{
+	int	a, b;
+
+	/* --hexdump must see every byte: no splice then. */
+	if (src->xp->splice == NULL || src->xp != dst->xp || dump_sink != NULL)
+		return 0;
+	a = fd_kind(src->fd);
+	b = fd_kind(dst->fd);
+	/* splice(2) needs a pipe on one side. */
+	return a != 0 && b != 0 && (a == 'p' || b == 'p');
+}
+
+ssize_t
+conn_splice(struct conn *src, struct conn *dst, size_t n)
+{
+	ssize_t	m;
+
+	if ((m = src->xp->splice(src, dst, n)) > 0) {
+		src->rx += m;
+		dst->tx += m;
+		src->active = dst->active = now_ms();
+		log_v(2, "%s: %zd bytes spliced to %s", src->name, m,
+		    dst->name);
+	} else if (m == 0)
+		log_v(2, "%s: end of data", src->name);
+	return m;
+}
+
+int
+chan_splice(struct chan *ch)
+{
+	ch->splice = ch->frame == NULL && conn_can_splice(ch->src, ch->dst);
+	return ch->splice;
+}
+
+/*
+ * One splice.  EAGAIN does not say which end was not ready: after a
+ * readable src it means dst is full (stuck: wait until dst takes more),
+ * after a writable dst that src is empty (wait to read).
+ */
+static ssize_t
+chan_move(struct chan *ch)
+{
+	ssize_t	n;
+	int	e;
+
+	ch->stuck = 0;
+	n = conn_splice(ch->src, ch->dst, SPLICE_MAX);
+	if (n > 0)
+		return n;
+	if (n == 0) {
+		chan_eof(ch);
+		return 0;
+	}
+	e = errno;
+	if (e == EAGAIN || e == EINTR)
+		return -1;
+	if (e == EINVAL || e == ENOSYS) {
+		/* Not spliceable after all: read and write from now on. */
+		ch->splice = 0;
+		return -1;
+	}
+	log_v(2, "%s -> %s: %s", ch->src->name, ch->dst->name, strerror(e));
+	/* Which end failed?  EPIPE is dst's; a socket src's are its own. */
+	if (e != EPIPE && ch->src->is_sock) {
+		ch->err = e;
+		chan_eof(ch);
+	} else
+		chan_abort(ch, e);
+	errno = e;
+	return -1;
+}
+
 static int
 chan_wants_read(const struct chan *ch)
 {
-	if (ch->eof || ch->done)
+	if (ch->eof || ch->done || ch->stuck)
 		return 0;
 	/* Unframed data goes straight on: read again once it has. */
 	return ch->frame != NULL ? ch->buf.len < BUF_CAP : ch->buf.len == 0;
@@ -240,7 +335,7 @@ chan_mask(const struct conn *c)
 	if (c->rchan != NULL && chan_wants_read(c->rchan))
 		mask |= LOOP_READ;
 	if (c->wchan != NULL && !c->wchan->done &&
-	    chan_ready(c->wchan) > 0)
+	    (c->wchan->stuck || chan_ready(c->wchan) > 0))
 		mask |= LOOP_WRITE;
 	return mask;
 }
@@ -356,6 +451,11 @@ chan_write(struct chan *ch)
 {
 	ssize_t	w;
 
+	if (ch->stuck) {
+		/* dst took some: move on; EAGAIN now means src is empty. */
+		chan_move(ch);
+		return;
+	}
 	w = chan_put(ch, ch->buf.data + ch->buf.off, chan_ready(ch));
 	if (w > 0)
 		chan_drop(ch, w);
@@ -370,6 +470,14 @@ chan_read(struct chan *ch)
 	size_t		 ready;
 	char		*p;
 
+	if (ch->splice && b->len == 0) {
+		n = chan_move(ch);
+		if (n == -1 && errno == EAGAIN && ch->splice && !ch->done)
+			ch->stuck = 1;
+		if (n != -1 || ch->splice || ch->done)
+			return n;
+		/* splice refused: this read goes the ordinary way. */
+	}
 	n = conn_read(ch->src, b, &p);
 	if (n > 0 && p == conn_scratch) {
 		/* The common case: straight from scratch to the destination. */

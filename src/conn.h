@@ -38,6 +38,9 @@ struct server;
  * with the transport's own needs; advance does the transport's own work
  * (a handshake): 1 done, 0 not yet, -1 failed with errno.  Both NULL
  * for a plain descriptor.
+ * splice, if not NULL, moves up to n bytes from the first conn to the
+ * second without a copy through user space, as splice(2) does; a
+ * transport that must see the bytes (TLS) leaves it NULL.
  */
 struct xport {
 	const char	*name;
@@ -47,6 +50,7 @@ struct xport {
 	void	(*close)(struct conn *);
 	int	(*want)(const struct conn *, int mask);
 	int	(*advance)(struct conn *);
+	ssize_t	(*splice)(struct conn *, struct conn *, size_t);
 };
 extern const struct xport	xport_plain;
 
@@ -73,6 +77,8 @@ struct chan {
 	int			 eof;	/* nothing more comes from src */
 	int			 done;	/* EOF passed on, or dst failed */
 	int			 err;	/* errno of a failure, 0 if none */
+	int			 splice; /* bytes go src -> dst in the kernel */
+	int			 stuck;	/* splice: dst full, wait to write */
 };
 
 /* The one large buffer every read lands in first. */
@@ -124,6 +130,20 @@ void	chan_write(struct chan *);
 void	chan_abort(struct chan *, int err);
 /* Send EOF on as soon as the buffer is empty. */
 void	chan_eof(struct chan *);
+/*
+ * Move the bytes with splice(2) if both ends allow it: an unframed
+ * chan between a pipe and a socket (or two pipes).  Returns 1 if so.
+ */
+int	chan_splice(struct chan *);
+/*
+ * Whether src and dst can splice: both transports can, and one is a
+ * pipe, the other a pipe or a socket.
+ */
+int	conn_can_splice(const struct conn *src, const struct conn *dst);
+/* splice(2) from src to dst, counted as conn_read and conn_write do. */
+ssize_t	conn_splice(struct conn *src, struct conn *dst, size_t);
+/* As much as a grown stdio pipe holds: one call per pipeful. */
+#define SPLICE_MAX	(1024 * 1024)
 
 /* The connection table, indexed by fd. */
 struct conntab {

@@ -588,7 +588,7 @@ tls_close(struct conn *c)
 
 static const struct xport xport_tls = {
 	"tls", tls_read, tls_write, tls_shutdown, tls_close, tls_want,
-	tls_advance
+	tls_advance, NULL	/* no splice: the bytes go through OpenSSL */
 };
 
 int

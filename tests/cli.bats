@@ -375,10 +375,11 @@ stop_with() {
 	for sig in INT TERM; do
 		want=0; [ $sig = TERM ] || want=130
 		start_py "srv$sig" accepted.py
-		"$SOCKIT" send --recv-only "$ADDR" >"$T/out" 3>&- &
+		"$SOCKIT" send --recv-only "$ADDR" >"$T/out$sig" 3>&- &
 		pid=$!
 		# the greeting is on stdout: send is in its loop, signals set
-		wait_for "grep -q hi '$T/out'"
+		# (a file of its own: the last round's may still say hi)
+		wait_for "grep -q hi '$T/out$sig'"
 		kill -s $sig "$pid"
 		wait_exit "$pid"
 		[ "$STATUS" -eq $want ] || { echo "SIG$sig: $STATUS"; return 1; }

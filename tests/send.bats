@@ -345,3 +345,49 @@ close_reported() {
 	run -2 "$SOCKIT" send -s 127.0.0.1 "$T/a.sock"
 	[[ ${lines[0]} == *"a source applies to TCP"* ]]
 }
+
+# The pipe <-> socket fast path (splice): a pipe on both sides, a reader
+# slower than the writer so that stdout fills and the listener must wait
+# for it, and every byte checked.  -vv shows that the path was taken.
+@test "pipe to send to listen --once to a slow pipe: 16 MB byte-exact, spliced" {
+	random_file "$T/in.bin" 16000000
+	mkfifo "$T/l.ready" "$T/o"
+	# The reader first: opening the FIFO for writing waits for it.
+	python3 -c 'import sys, time
+i, o = sys.stdin.buffer, sys.stdout.buffer
+while True:
+    b = i.read1(65536)
+    if not b:
+        break
+    o.write(b)
+    time.sleep(0.002)' <"$T/o" >"$T/got.bin" 3>&- &
+	rpid=$!
+	echo "$rpid" >>"$T/pids"
+	"$SOCKIT" listen --once -vv --ready-fd 4 127.0.0.1:0 4>"$T/l.ready" \
+		</dev/null >"$T/o" 2>"$T/l.err" 3>&- &
+	await_ready l $!
+	lpid=$PID
+	cat "$T/in.bin" | "$SOCKIT" send -vv "$ADDR" 2>"$T/s.err"
+	wait_exit "$lpid"
+	[ "$STATUS" = 0 ]
+	wait_exit "$rpid"
+	cmp "$T/in.bin" "$T/got.bin"
+	grep -q 'spliced to' "$T/s.err"
+	grep -q 'spliced to' "$T/l.err"
+}
+
+@test "listen --once into a pipe whose reader leaves: exit 0, nothing said" {
+	random_file "$T/in.bin" 16000000
+	mkfifo "$T/l.ready" "$T/o"
+	head -c 1000 <"$T/o" >"$T/got.bin" 3>&- &
+	echo $! >>"$T/pids"
+	"$SOCKIT" listen --once --ready-fd 4 127.0.0.1:0 4>"$T/l.ready" \
+		</dev/null >"$T/o" 2>"$T/l.err" 3>&- &
+	await_ready l $!
+	lpid=$PID
+	cat "$T/in.bin" | "$SOCKIT" send "$ADDR" 2>/dev/null || true
+	wait_exit "$lpid"
+	[ "$STATUS" = 0 ]
+	[ ! -s "$T/l.err" ]
+	cmp -n 1000 "$T/in.bin" "$T/got.bin"
+}
