@@ -7,26 +7,13 @@ load test_helper
 
 bats_require_minimum_version 1.5.0
 
-# start_exec NAME ARGS...: start_server for exec, whose PROGRAM comes
-# last: --ready-fd goes before the arguments, not after PROGRAM's.
-start_exec() {
-	local name=$1 fifo
-	shift
-	fifo=$T/$name.ready
-	rm -f "$fifo"
-	mkfifo "$fifo"
-	"$SOCKIT" exec --ready-fd 4 "$@" 4>"$fifo" </dev/null \
-		>"$T/$name.out" 2>"$T/$name.err" 3>&- &
-	await_ready "$name" $!
-}
-
 # The pids of the children of $1 still in the process table (zombies too).
 children() {
 	ps --ppid "$1" -o pid= 2>/dev/null | tr -d ' '
 }
 
 @test "exec: 20 clients at once through cat, 200 KiB each, sha256 both ways, half-close" {
-	start_exec x 127.0.0.1:0 -- cat
+	start_server x exec 127.0.0.1:0 -- cat
 	py "$ADDR" <<'EOF'
 import sys
 addr = sys.argv[1]
@@ -61,7 +48,7 @@ EOF
 }
 
 @test "exec: the TCP environment (PROTO, TCPREMOTE*, TCPLOCAL*), stale ones removed" {
-	PROTO=bogus TCPREMOTEHOST=stale start_exec x 127.0.0.1:0 -- env
+	PROTO=bogus TCPREMOTEHOST=stale start_server x exec 127.0.0.1:0 -- env
 	py "$ADDR" <<'EOF'
 import sys
 addr = sys.argv[1]
@@ -82,7 +69,7 @@ EOF
 }
 
 @test "exec: the UNIX environment (PROTO, UNIXREMOTEPID, EUID, EGID)" {
-	start_exec x "$T/x.sock" -- env
+	start_server x exec "$T/x.sock" -- env
 	[ "$ADDR" = "unix:$T/x.sock" ]
 	py "$T/x.sock" "$(id -u)" "$(id -g)" <<'EOF'
 import sys
@@ -101,7 +88,7 @@ EOF
 
 @test "exec: the child has only descriptors 0, 1 and 2, even with clients and inherited ones open" {
 	# fd 5 is inherited by sockit without close-on-exec: not passed on.
-	start_exec x 127.0.0.1:0 -- sh -c 'echo up; ls /proc/$$/fd' 5</dev/null 6>"$T/six"
+	start_server x exec 127.0.0.1:0 -- sh -c 'echo up; ls /proc/$$/fd' 5</dev/null 6>"$T/six"
 	py "$ADDR" <<'EOF'
 import sys
 held = connect(sys.argv[1])                    # another client's socket
@@ -116,7 +103,7 @@ EOF
 }
 
 @test "exec: stdin and stdout are the socket itself, and stderr is sockit's" {
-	start_exec x 127.0.0.1:0 -- sh -c 'readlink /proc/$$/fd/0 /proc/$$/fd/1; echo to-stderr >&2'
+	start_server x exec 127.0.0.1:0 -- sh -c 'readlink /proc/$$/fd/0 /proc/$$/fd/1; echo to-stderr >&2'
 	timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null >"$T/out"
 	[ "$(sed -n 1p "$T/out")" = "$(sed -n 2p "$T/out")" ]
 	[[ $(sed -n 1p "$T/out") == socket:* ]]
@@ -126,7 +113,7 @@ EOF
 @test "exec: the child starts with default signal dispositions and an empty mask" {
 	# A background job of a script has SIGINT and SIGQUIT ignored, and
 	# sockit ignores SIGPIPE: none of it may reach the program.
-	start_exec x 127.0.0.1:0 -- grep -E '^Sig(Ign|Blk)' /proc/self/status
+	start_server x exec 127.0.0.1:0 -- grep -E '^Sig(Ign|Blk)' /proc/self/status
 	timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null >"$T/out"
 	cat "$T/out"
 	grep -q '^SigBlk:' "$T/out"
@@ -142,7 +129,7 @@ EOF
 }
 
 @test "exec: no zombies after 30 connections" {
-	start_exec x -v 127.0.0.1:0 -- sh -c 'echo $$'
+	start_server x exec -v 127.0.0.1:0 -- sh -c 'echo $$'
 	local i
 	for i in $(seq 30); do
 		timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null >>"$T/out"
@@ -153,7 +140,7 @@ EOF
 }
 
 @test "exec: --max-conns 2 counts running children: a third client is turned away until one ends" {
-	start_exec x -v -x 2 127.0.0.1:0 -- sh -c 'echo up; exec cat'
+	start_server x exec -v -x 2 127.0.0.1:0 -- sh -c 'echo up; exec cat'
 	py "$ADDR" <<'EOF'
 import sys
 addr = sys.argv[1]
@@ -185,7 +172,7 @@ EOF
 }
 
 @test "exec: SIGTERM stops accepting, forwards SIGTERM to the child, exits 0, removes the socket file" {
-	start_exec x -v "$T/x.sock" -- sh -c 'trap "echo child-got-TERM >&2; exit 7" TERM; echo up; while :; do sleep 0.05; done'
+	start_server x exec -v "$T/x.sock" -- sh -c 'trap "echo child-got-TERM >&2; exit 7" TERM; echo up; while :; do sleep 0.05; done'
 	py "$T/x.sock" "$PID" <<'EOF'
 import sys
 s = connect(sys.argv[1], timeout=20)
@@ -203,7 +190,7 @@ EOF
 }
 
 @test "exec: a child that ignores SIGTERM is killed after the grace period; SIGINT kills sockit by SIGINT" {
-	start_exec x -v 127.0.0.1:0 -- sh -c 'trap "" TERM; echo up; while :; do sleep 0.05; done'
+	start_server x exec -v 127.0.0.1:0 -- sh -c 'trap "" TERM; echo up; while :; do sleep 0.05; done'
 	py "$ADDR" "$PID" <<'EOF'
 import sys
 s = connect(sys.argv[1], timeout=20)
@@ -229,7 +216,7 @@ EOF
 @test "exec: a program that went away: that client is reset and the reason logged, the server goes on" {
 	printf '#!/bin/sh\necho hello\n' >"$T/prog"
 	chmod +x "$T/prog"
-	start_exec x 127.0.0.1:0 -- "$T/prog"
+	start_server x exec 127.0.0.1:0 -- "$T/prog"
 	rm "$T/prog"
 	py "$ADDR" <<'EOF'
 import sys
@@ -243,12 +230,12 @@ EOF
 
 @test "exec: abstract names, --allow-uid and --mode work as for other servers" {
 	local name=sockit-exec-$$-$BATS_TEST_NUMBER
-	start_exec x "@$name" -- cat
+	start_server x exec "@$name" -- cat
 	[ "$(printf 'abs\n' | timeout 20 socat -t 20 - "ABSTRACT-CONNECT:$name")" = abs ]
-	start_exec y --allow-uid "$(id -u)" --mode 600 "$T/y.sock" -- cat
+	start_server y exec --allow-uid "$(id -u)" --mode 600 "$T/y.sock" -- cat
 	[ "$(stat -c %a "$T/y.sock")" = 600 ]
 	[ "$(printf 'mine\n' | timeout 20 nc -N -U "$T/y.sock")" = mine ]
-	start_exec z -v --allow-uid 54321 "$T/z.sock" -- cat
+	start_server z exec -v --allow-uid 54321 "$T/z.sock" -- cat
 	py "$T/z.sock" <<'EOF'
 import sys
 connect_closed(sys.argv[1], "client of another uid")

@@ -17,8 +17,8 @@ PEERS=$(cd "$BATS_TEST_DIRNAME/peers" && pwd)
 # No __pycache__ in the source tree (nor in a dist tarball).
 export PYTHONDONTWRITEBYTECODE=1
 
-# start_server NAME ARGS...
-# Runs `sockit ARGS --ready-fd 4` in the background with stdin from
+# start_server NAME COMMAND ARGS...
+# Runs `sockit COMMAND --ready-fd 4 ARGS` in the background with stdin from
 # $SERVER_STDIN (default /dev/null), stdout to $T/NAME.out and stderr to
 # $T/NAME.err.  Sets ADDR (as the server wrote it), PORT (TCP) and PID.
 start_server() {
@@ -27,7 +27,8 @@ start_server() {
 	fifo=$T/$name.ready
 	rm -f "$fifo"
 	mkfifo "$fifo"
-	"$SOCKIT" "$@" --ready-fd 4 4>"$fifo" <"${SERVER_STDIN:-/dev/null}" \
+	# --ready-fd right after COMMAND: exec's PROGRAM ARGS come last
+	"$SOCKIT" "$1" --ready-fd 4 "${@:2}" 4>"$fifo" <"${SERVER_STDIN:-/dev/null}" \
 		>"$T/$name.out" 2>"$T/$name.err" 3>&- &
 	await_ready "$name" $!
 }
