@@ -317,7 +317,7 @@ sock_listen(const struct addr *a, int mode, struct listener *l, int *usage,
 	l->kind = a->kind;
 	*usage = 0;
 	if (a->kind == ADDR_SYSTEMD)
-		return systemd_listener(a->path, l, err, errlen);
+		return systemd_listener(a->path, a->dgram, l, err, errlen);
 	return a->kind == ADDR_TCP ? listen_tcp(a, l, usage, err, errlen) :
 	    listen_unix(a, mode, l, err, errlen);
 }

@@ -74,9 +74,12 @@ pick(const char *name, int n, char *names, char *err, size_t errlen)
 	return -1;
 }
 
-/* Is fd a stream socket that listens?  Its family in *family. */
+/*
+ * Is fd a stream socket that listens, or with dgram a datagram socket?
+ * Its family in *family.
+ */
 static int
-check(int fd, int *family, char *err, size_t errlen)
+check(int fd, int dgram, int *family, char *err, size_t errlen)
 {
 	socklen_t	len = sizeof(int);
 	int		type, acc;
@@ -89,13 +92,16 @@ check(int fd, int *family, char *err, size_t errlen)
 	len = sizeof(int);
 	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, family, &len) == -1)
 		*family = AF_UNSPEC;
-	if (type != SOCK_STREAM) {
-		snprintf(err, errlen, "systemd: descriptor %d: not a stream "
-		    "socket (datagram sockets are not served yet)", fd);
+	if (type != (dgram ? SOCK_DGRAM : SOCK_STREAM)) {
+		snprintf(err, errlen, "systemd: descriptor %d: a %s socket: %s",
+		    fd, type == SOCK_DGRAM ? "datagram" : "stream",
+		    type == SOCK_DGRAM ? "serve it with -u" :
+		    "serve it without -u");
 		return -1;
 	}
 	len = sizeof(int);
-	if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) == 0 &&
+	if (!dgram &&
+	    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &len) == 0 &&
 	    !acc) {
 		snprintf(err, errlen, "systemd: descriptor %d: not listening "
 		    "(a unit with Accept=yes passes a connection; use "
@@ -111,8 +117,8 @@ check(int fd, int *family, char *err, size_t errlen)
 }
 
 int
-systemd_listener(const char *name, struct listener *l, char *err,
-    size_t errlen)
+systemd_listener(const char *name, int dgram, struct listener *l,
+    char *err, size_t errlen)
 {
 	struct sockaddr_storage	ss;
 	socklen_t		len = sizeof(ss);
@@ -121,7 +127,7 @@ systemd_listener(const char *name, struct listener *l, char *err,
 
 	if ((n = passed(names, sizeof(names), err, errlen)) == -1 ||
 	    (fd = pick(name, n, names, err, errlen)) == -1 ||
-	    check(fd, &family, err, errlen) == -1)
+	    check(fd, dgram, &family, err, errlen) == -1)
 		return -1;
 	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||

@@ -11,8 +11,9 @@
 
 #include "sock.h"
 
-/* Take the inherited socket NAME ("": the only one) as l. */
-int	systemd_listener(const char *name, struct listener *l, char *err,
-	    size_t errlen);
+/* Take the inherited socket NAME ("": the only one) as l: a listening
+ * stream socket, or with dgram a datagram socket. */
+int	systemd_listener(const char *name, int dgram, struct listener *l,
+	    char *err, size_t errlen);
 
 #endif

@@ -82,3 +82,30 @@ activate() {
 	[ "$STATUS" -eq 1 ]
 	grep -qF "sockit: echo: systemd: 2 sockets passed: pick one with systemd:NAME (LISTEN_FDNAMES=tcp:local)" "$T/a.err"
 }
+
+@test "echo -u started by systemd-socket-activate --datagram serves two peers in a row" {
+	local port
+	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	activate a --datagram -l "127.0.0.1:$port" "$SOCKIT" echo -u -v systemd
+	run timeout 20 "$SOCKIT" send -u -q 2 "127.0.0.1:$port" <<<"first"
+	assert_output "first"
+	run timeout 20 "$SOCKIT" send -u -q 2 "127.0.0.1:$port" <<<"second"
+	assert_output "second"
+	grep -q "sockit: echo: listening on 127.0.0.1:$port" "$T/a.err"
+}
+
+@test "a datagram socket served without -u, or a stream one with it, is a clear error" {
+	local port
+	port=$(free_port)
+	activate a -l "127.0.0.1:$port" "$SOCKIT" echo -u systemd
+	nc -z 127.0.0.1 "$port" || true		# the first connection starts it
+	wait_exit "$PID"
+	[ "$STATUS" -ne 0 ]
+	grep -q "a stream socket: serve it without -u" "$T/a.err"
+	port=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	activate b --datagram -l "127.0.0.1:$port" "$SOCKIT" echo systemd
+	"$SOCKIT" send -u -m x "127.0.0.1:$port"	# the first datagram starts it
+	wait_exit "$PID"
+	[ "$STATUS" -ne 0 ]
+	grep -q "a datagram socket: serve it with -u" "$T/b.err"
+}
