@@ -58,7 +58,8 @@ _sockit_options()
 		    "$_sockit_opts_tls_server" ;;
 	wall)	echo "$_sockit_opts_common $_sockit_opts_delim" \
 		    "$_sockit_opts_client $_sockit_opts_wall" ;;
-	exec)	echo "$_sockit_opts_common $_sockit_opts_server" ;;
+	exec)	echo "$_sockit_opts_common $_sockit_opts_server" \
+		    "$_sockit_opts_watch $tls_server" ;;
 	wait)	echo "$_sockit_opts_common $_sockit_opts_client" \
 		    "$_sockit_opts_wait" ;;
 	ftp)	echo "$_sockit_opts_common $_sockit_opts_server" \

@@ -7,6 +7,11 @@
  * so that --max-conns, the descriptor budget and the stop sequence of
  * server.c count children.  Children end through SIGCHLD on the loop's
  * self-pipe; a pid is safe to signal until we reap it.
+ *
+ * With TLS the program cannot own the socket: it gets one end of a
+ * socketpair, and sockit carries the bytes between the TLS client and
+ * the other end with two chans, as relay does; the client conn is then
+ * the one in the table, until both ways are done and the child reaped.
  */
 #include "config.h"
 
@@ -47,8 +52,11 @@ struct exec {
 };
 
 struct child {
-	struct conn	c;		/* fd: the ticket */
-	pid_t		pid;
+	struct conn	c;		/* the ticket; with TLS, the client */
+	pid_t		pid;		/* -1 once reaped */
+	int		tls;
+	struct conn	prog;		/* TLS: our end of the program's pair */
+	struct chan	up, down;	/* client -> program, program -> client */
 };
 
 /* Names the child gets from us: an inherited one would mislead it. */
@@ -173,8 +181,9 @@ attr_setup(posix_spawnattr_t *attr)
 }
 
 /* Start PROGRAM on socket fd; the pid, or -1 with errno. */
+/* Run PROGRAM on io; the environment describes client socket cfd. */
 static pid_t
-spawn(struct exec *X, int fd)
+spawn(struct exec *X, int cfd, int fd)
 {
 	posix_spawn_file_actions_t	 fa;
 	pid_t				 pid;
@@ -184,7 +193,7 @@ spawn(struct exec *X, int fd)
 	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
 	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
 		return -1;
-	env_client(X, fd);
+	env_client(X, cfd);
 	if ((r = posix_spawn_file_actions_init(&fa)) != 0) {
 		errno = r;
 		return -1;
@@ -218,6 +227,117 @@ on_ticket(struct loop *l, int fd, int events, void *arg)
 	(void)arg;
 }
 
+/* Both ways done and the child reaped: the client goes. */
+static void
+tls_settle(struct child *ch)
+{
+	struct server	*s = ch->c.srv;
+
+	if (!ch->up.done || !ch->down.done) {
+		loop_set(s->loop, ch->c.fd, conn_interest(&ch->c));
+		loop_set(s->loop, ch->prog.fd, conn_interest(&ch->prog));
+		return;
+	}
+	if (ch->prog.fd != -1) {
+		loop_del(s->loop, ch->prog.fd);
+		conn_close(&ch->prog);
+	}
+	loop_set(s->loop, ch->c.fd, 0);
+	if (ch->pid == -1) {
+		log_v(1, "%s closed: %llu bytes to the program, %llu back",
+		    ch->c.name, (unsigned long long)ch->c.rx,
+		    (unsigned long long)ch->c.tx);
+		server_detach(s, &ch->c);
+		free(ch);
+	}
+}
+
+static void
+on_tls_client(struct loop *l, int fd, int events, void *arg)
+{
+	struct child	*ch = container_of(arg, struct child, c);
+
+	(void)l;
+	(void)fd;
+	conn_io(&ch->c, events);
+	tls_settle(ch);
+}
+
+static void
+on_program(struct loop *l, int fd, int events, void *arg)
+{
+	struct child	*ch = container_of(arg, struct child, prog);
+
+	(void)l;
+	(void)fd;
+	conn_io(&ch->prog, events);
+	tls_settle(ch);
+}
+
+/* -i, or a handshake past -w: both ways end; the program sees EOF. */
+static void
+tls_idle(struct server *s, struct conn *c)
+{
+	struct child	*ch = container_of(c, struct child, c);
+
+	(void)s;
+	sock_reset_on_close(c->fd);
+	chan_abort(&ch->up, ETIMEDOUT);
+	chan_abort(&ch->down, ETIMEDOUT);
+	if (ch->prog.fd != -1)
+		shutdown(ch->prog.fd, SHUT_RDWR);
+	tls_settle(ch);
+}
+
+/* A TLS client: the program gets a socketpair's end, we carry bytes. */
+static int
+accept_tls(struct exec *X, int fd, const char *name)
+{
+	struct server	*s = &X->srv;
+	struct child	*ch;
+	int		 sp[2], e;
+
+	if ((ch = calloc(1, sizeof(*ch))) == NULL)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0, sp) == -1) {
+		free(ch);
+		return -1;
+	}
+	ch->tls = 1;
+	ch->pid = -1;
+	conn_init(&ch->c, fd, name);
+	conn_init(&ch->prog, sp[0], X->prog[0]);
+	ch->prog.watched = 0;	/* --hexdump shows the client's side */
+	chan_init(&ch->up, &ch->c, &ch->prog, NULL);
+	chan_init(&ch->down, &ch->prog, &ch->c, NULL);
+	if (server_attach(s, &ch->c, on_tls_client) == -1)
+		goto fail;
+	if (loop_add(s->loop, sp[0], on_program, &ch->prog) == -1 ||
+	    (ch->pid = spawn(X, fd, sp[1])) == -1) {
+		e = errno;
+		log_err("%s: %s: %s", name, X->prog[0], strerror(e));
+		loop_del(s->loop, sp[0]);
+		close(sp[0]);
+		close(sp[1]);
+		sock_reset_on_close(fd);
+		server_detach(s, &ch->c);
+		free(ch);
+		return 0;	/* closed here */
+	}
+	close(sp[1]);		/* the child's end */
+	log_v(1, "%s: pid %ld started (TLS)", name, (long)ch->pid);
+	tls_settle(ch);
+	return 0;
+fail:
+	e = errno;
+	close(sp[0]);
+	close(sp[1]);
+	free(ch);
+	errno = e;
+	return -1;
+}
+
 static int
 on_accept(struct server *s, int fd, const char *name)
 {
@@ -225,8 +345,11 @@ on_accept(struct server *s, int fd, const char *name)
 	struct child	*ch;
 	int		 t, e;
 
+	if (s->tls != NULL)
+		return accept_tls(X, fd, name);
 	if ((ch = malloc(sizeof(*ch))) == NULL)
 		return -1;
+	ch->tls = 0;
 	/* The child's ticket, taken first: no child we cannot count. */
 	if ((t = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1) {
 		free(ch);
@@ -240,7 +363,7 @@ on_accept(struct server *s, int fd, const char *name)
 		free(ch);
 		return -1;
 	}
-	if ((ch->pid = spawn(X, fd)) == -1) {
+	if ((ch->pid = spawn(X, fd, fd)) == -1) {
 		e = errno;
 		log_err("%s: %s: %s", name, X->prog[0], strerror(e));
 		server_detach(s, &ch->c);
@@ -296,6 +419,11 @@ on_child(struct loop *l, int signo, void *arg)
 			continue;
 		}
 		log_status(ch->c.name, pid, st);
+		ch->pid = -1;
+		if (ch->tls) {
+			tls_settle(ch);	/* the bytes still go, then it */
+			continue;
+		}
 		server_detach(s, &ch->c);	/* may end a stopping loop */
 		free(ch);
 	}
@@ -304,8 +432,11 @@ on_child(struct loop *l, int signo, void *arg)
 static void
 term(struct server *s, struct conn *c)
 {
+	struct child	*ch = container_of(c, struct child, c);
+
 	(void)s;
-	kill(container_of(c, struct child, c)->pid, SIGTERM);
+	if (ch->pid != -1)
+		kill(ch->pid, SIGTERM);
 }
 
 /* A signal: the children are asked to end; server.c waits for them. */
@@ -325,11 +456,17 @@ kill_rest(struct server *s, struct conn *c)
 	struct child	*ch = container_of(c, struct child, c);
 	int		 st;
 
-	log_v(1, "%s: pid %ld still running: SIGKILL", c->name,
-	    (long)ch->pid);
-	kill(ch->pid, SIGKILL);
-	if (waitpid(ch->pid, &st, 0) == ch->pid)
-		log_status(c->name, ch->pid, st);
+	if (ch->pid != -1) {
+		log_v(1, "%s: pid %ld still running: SIGKILL", c->name,
+		    (long)ch->pid);
+		kill(ch->pid, SIGKILL);
+		if (waitpid(ch->pid, &st, 0) == ch->pid)
+			log_status(c->name, ch->pid, st);
+	}
+	if (ch->tls && ch->prog.fd != -1) {
+		loop_del(s->loop, ch->prog.fd);
+		conn_close(&ch->prog);
+	}
 	server_detach(s, c);
 	free(ch);
 }
@@ -392,10 +529,14 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 	n = cmd_parse(cmd, dd, argv, NULL, NULL, &X.co);
 	if (dd == argc || dd + 1 == argc)
 		usage_error(cmd, "missing -- PROGRAM [ARG...]");
-	if (X.co.idle_ms > 0)
-		usage_error(cmd, "-i does not apply: the program owns its "
-		    "socket");
 	cmd_server_address(cmd, &X.co, dd - n, argv + n, &a);
+	/* Without TLS sockit carries no byte: nothing to time or show. */
+	if (X.co.idle_ms > 0 && !a.tls)
+		usage_error(cmd, "-i does not apply: the program owns its "
+		    "socket (with TLS it does)");
+	if (X.co.hexdump && !a.tls)
+		usage_error(cmd, "--hexdump needs TLS: otherwise the program "
+		    "owns the socket and sockit sees no byte");
 	X.prog = argv + dd + 1;
 	if (find_program(X.prog[0], X.path, sizeof(X.path)) == -1)
 		fatal("%s: %s", X.prog[0], errno == ENOENT &&
@@ -406,6 +547,8 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 	X.srv.co = &X.co;
 	X.srv.on_accept = on_accept;
 	X.srv.on_stop = on_stop;
+	if (a.tls)
+		X.srv.on_idle = tls_idle;	/* -i, and the handshake's -w */
 	cmd_serve_open(cmd, &X.srv, &a);
 	if (loop_children(X.srv.loop, on_child, &X.srv) == -1)
 		fatal("event loop: %s", strerror(errno));
@@ -421,7 +564,8 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_exec = {
 	"exec", "[options] ADDRESS -- PROGRAM [ARG...]",
 	"run PROGRAM for each client, on its socket",
-	NULL, "(the client's socket is PROGRAM's stdin and stdout)",
-	GROUP_SERVER,
+	NULL, "(the client's socket is PROGRAM's stdin and stdout;\n"
+	"  with TLS, a socketpair that sockit carries the bytes over)",
+	GROUP_SERVER | GROUP_TLS | GROUP_WATCH,
 	exec_exec
 };

@@ -333,3 +333,43 @@ EOF
 	assert_success
 	assert_output unix
 }
+
+@test "exec over TLS: the program talks through a socketpair sockit carries; its environment names the client" {
+	start_server x exec -v "${SRV[@]}" --hexdump="$T/dump" tls:127.0.0.1:0 -- \
+		sh -c 'echo "hello $PROTO $TCPREMOTEIP"; head -c 4; ls -l /proc/$$/fd | grep -c socket'
+	run py "$ADDR" "$P/ca.pem" <<'EOF2'
+import ssl
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+s = ctx.wrap_socket(connect(sys.argv[1]), server_hostname="localhost")
+s.sendall(b"data")
+got = b""
+while True:
+    try:
+        b = s.recv(100)
+    except ssl.SSLEOFError:
+        break
+    if not b:
+        break
+    got += b
+print(got.decode(), end="")
+EOF2
+	assert_success
+	# the program's stdin and stdout: one socket (its socketpair end)
+	assert_output "$(printf 'hello TCP 127.0.0.1\ndata2')"
+	wait_for 'grep -q "closed: 4 bytes to the program" "$T/x.err"'
+	grep -q "pid [0-9]* started (TLS)" "$T/x.err"
+	# --hexdump shows the plaintext, both ways
+	grep -q '^<.*4 bytes' "$T/dump"
+	grep -q '|data|' "$T/dump"
+}
+
+@test "exec over TLS: a missing certificate or --hexdump, -i without TLS are clear errors" {
+	run "$SOCKIT" exec tls:127.0.0.1:0 -- cat
+	assert_failure
+	run "$SOCKIT" exec --hexdump 127.0.0.1:0 -- cat
+	assert_failure 2
+	assert_output --partial "--hexdump needs TLS"
+	run "$SOCKIT" exec -i 1s 127.0.0.1:0 -- cat
+	assert_failure 2
+	assert_output --partial "-i does not apply"
+}
