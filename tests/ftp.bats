@@ -103,9 +103,7 @@ need() {
 	py "$PORT" "$T" <<'EOF'
 import ftplib, io, sys
 port, t = int(sys.argv[1]), sys.argv[2]
-f = ftplib.FTP()
-f.connect("127.0.0.1", port, timeout=20)
-f.login()
+f = ftp_session(port)
 assert f.pwd() == "/", f.pwd()
 f.cwd("sub dir/été")
 assert f.pwd() == "/sub dir/été", f.pwd()
@@ -149,8 +147,7 @@ def refused(fn, *a):
         assert str(e).startswith("530"), e
         return
     sys.exit("not refused: %r" % (a,))
-f = ftplib.FTP()
-f.connect("127.0.0.1", port, timeout=20)
+f = ftp_session(port, login=False)
 for cmd in ("PWD", "CWD /", "PASV", "LIST", "RETR hello.txt"):
     refused(f.sendcmd, cmd)
 assert f.sendcmd("SYST").startswith("215")
@@ -169,9 +166,7 @@ EOF
 	py "$PORT" <<'EOF'
 import ftplib, sys
 port = int(sys.argv[1])
-f = ftplib.FTP()
-f.connect("127.0.0.1", port, timeout=20)
-f.login()
+f = ftp_session(port)
 feat = f.sendcmd("FEAT").splitlines()
 assert feat[0] == "211-Features:" and feat[-1] == "211 End", feat
 for x in ("EPSV", "EPRT", "MDTM", "SIZE", "REST STREAM", "UTF8"):
@@ -203,9 +198,7 @@ EOF
 	py "$PORT" <<'EOF'
 import ftplib, io, sys
 port = int(sys.argv[1])
-f = ftplib.FTP()
-f.connect("127.0.0.1", port, timeout=20)
-f.login()
+f = ftp_session(port)
 assert f.mkd("new dir") == "/new dir"
 f.storbinary("STOR new dir/f", io.BytesIO(b"abc"))
 f.storbinary("APPE new dir/f", io.BytesIO(b"def"))
@@ -254,9 +247,7 @@ EOF
 	py "$PORT" <<'EOF'
 import ftplib, io, sys
 port = int(sys.argv[1])
-f = ftplib.FTP()
-f.connect("127.0.0.1", port, timeout=20)
-f.login()
+f = ftp_session(port)
 def refused(cmd):
     try:
         f.retrbinary(cmd, lambda b: sys.exit("got data: %r" % b))
@@ -299,9 +290,7 @@ EOF
 	py "$PORT" <<'EOF'
 import ftplib, sys
 port = int(sys.argv[1])
-f = ftplib.FTP()
-f.connect("127.0.0.1", port, timeout=20)
-f.login()
+f = ftp_session(port)
 for cmd in ("PORT 127,0,0,2,200,1", "PORT 127,0,0,1,0,25",
             "PORT 10,1,2,3,200,1", "EPRT |1|127.0.0.2|5000|",
             "EPRT |1|127.0.0.1|1023|"):
@@ -319,9 +308,7 @@ EOF
 	py "$PORT" "$T" <<'EOF'
 import ftplib, socket, sys
 port, t = int(sys.argv[1]), sys.argv[2]
-f = ftplib.FTP()
-f.connect("127.0.0.1", port, timeout=20)
-f.login()
+f = ftp_session(port)
 host, dport = f.makepasv()
 intruder = socket.socket()
 intruder.bind(("127.0.0.2", 0))
@@ -353,9 +340,7 @@ EOF
 	py "$PORT" <<'EOF'
 import ftplib, sys
 port = int(sys.argv[1])
-f = ftplib.FTP()
-f.connect("127.0.0.1", port, timeout=20)
-f.login()
+f = ftp_session(port)
 f.sendcmd("PASV")
 f.putcmd("RETR hello.txt")
 assert f.getresp().startswith("150")
@@ -374,9 +359,7 @@ EOF
 	py "$PORT" <<'EOF'
 import ftplib, sys
 port = int(sys.argv[1])
-f = ftplib.FTP()
-f.connect("127.0.0.1", port, timeout=20)
-f.login()
+f = ftp_session(port)
 try:
     f.sendcmd("NOOP " + "x" * 5120)
     sys.exit("accepted")
@@ -446,9 +429,7 @@ EOF
 	py "$PORT" <<'EOF'
 import ftplib, sys
 port = int(sys.argv[1])
-f = ftplib.FTP()
-f.connect("127.0.0.1", port, timeout=20)
-f.login()
+f = ftp_session(port)
 c = f.transfercmd("RETR huge")
 c.recv(1000)		# started; the rest waits in the server
 f.putcmd("ABOR")

@@ -80,6 +80,16 @@ def connect_closed(addr, what="client"):
     expect_closed(s, what)
     return s
 
+def ftp_session(port, login=True):
+    """An ftplib session with the ftp server on 127.0.0.1:port, logged
+    in anonymously unless login is False."""
+    import ftplib
+    f = ftplib.FTP()
+    f.connect("127.0.0.1", port, timeout=20)
+    if login:
+        f.login()
+    return f
+
 def roundtrip(addr, data):
     """Send data, half-close, and return all that comes back."""
     s = connect(addr)
