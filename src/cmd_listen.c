@@ -116,9 +116,7 @@ static const struct opt_spec listen_opts[] = {
 	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
 	{ "once", '1', no_argument, NULL,
 	    "serve one client, exit when it leaves" },
-	{ "progress", OPT_PROGRESS, optional_argument, "[=always]",
-	    "a progress line on a terminal stderr\n"
-	    "(=always: plain lines on any stderr)" },
+	PROGRESS_OPT_SPEC,
 	{ "ack", OPT_ACK, required_argument, "TEXT",
 	    "send TEXT and the delimiter back for each\n"
 	    "message once it is on stdout" },

@@ -59,9 +59,7 @@ static const struct opt_spec send_opts[] = {
 	{ "recv-only", OPT_RECV_ONLY, no_argument, NULL, "never read stdin" },
 	{ "shutdown", 'N', no_argument, NULL,
 	    "accepted for nc habits (the default)" },
-	{ "progress", OPT_PROGRESS, optional_argument, "[=always]",
-	    "a progress line on a terminal stderr\n"
-	    "(=always: plain lines on any stderr)" },
+	PROGRESS_OPT_SPEC,
 	{ "proxy", OPT_PROXY, required_argument, "URL",
 	    "connect through socks5://, socks5h:// or\n"
 	    "http:// [USER:PASS@]HOST[:PORT]" },

@@ -15,6 +15,12 @@
 #define PROGRESS_TTY	1	/* --progress: only on a terminal */
 #define PROGRESS_ALWAYS	2	/* --progress=always */
 
+/* The option spec of --progress, one for send and listen (opts.h). */
+#define PROGRESS_OPT_SPEC \
+	{ "progress", OPT_PROGRESS, optional_argument, "[=always]", \
+	    "a progress line on a terminal stderr\n" \
+	    "(=always: plain lines on any stderr)" }
+
 /* The counts now: bytes sent, received, and read of stdin. */
 typedef void	progress_fn(void *arg, uint64_t *sent, uint64_t *recv,
 		    uint64_t *in);
