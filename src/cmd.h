@@ -38,6 +38,9 @@ void	cmd_server_address(const struct cmd *, const struct common *co,
 void	cmd_serve_open(const struct cmd *, struct server *,
 	    const struct addr *);
 void	cmd_serve_run(struct server *);
+/* Run until stopped, let each client that is left go, and close. */
+void	cmd_serve(struct server *,
+	    void (*let_go)(struct server *, struct conn *));
 
 /* Put back the flags of stdin and stdout (before an exec). */
 void	stdio_restore(void);

@@ -328,9 +328,7 @@ clock_exec(const struct cmd *cmd, int argc, char **argv)
 	cmd_serve_open(cmd, &K->srv, &a);
 	timer_init(&K->tick_timer, on_tick);
 	on_tick(K->srv.loop, &K->tick_timer);
-	cmd_serve_run(&K->srv);
-	server_each(&K->srv, cclient_close);
-	server_close(&K->srv);
+	cmd_serve(&K->srv, cclient_close);
 	return 0;
 }
 

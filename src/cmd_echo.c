@@ -114,9 +114,7 @@ echo_exec(const struct cmd *cmd, int argc, char **argv)
 	E.srv.on_stop = on_stop;
 	E.srv.on_idle = eclient_close;
 	cmd_serve_open(cmd, &E.srv, &a);
-	cmd_serve_run(&E.srv);
-	server_each(&E.srv, eclient_close);
-	server_close(&E.srv);
+	cmd_serve(&E.srv, eclient_close);
 	return 0;
 }
 

@@ -552,10 +552,7 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 	cmd_serve_open(cmd, &X.srv, &a);
 	if (loop_children(X.srv.loop, on_child, &X.srv) == -1)
 		fatal("event loop: %s", strerror(errno));
-	cmd_serve_run(&X.srv);
-	server_stop_accepting(&X.srv);
-	server_each(&X.srv, kill_rest);
-	server_close(&X.srv);
+	cmd_serve(&X.srv, kill_rest);
 	posix_spawnattr_destroy(&X.attr);
 	free(X.env);
 	return 0;

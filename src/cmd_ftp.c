@@ -327,9 +327,7 @@ ftp_exec(const struct cmd *cmd, int argc, char **argv)
 	F->srv.on_stop = on_stop;
 	F->srv.on_idle = on_idle;
 	cmd_serve_open(cmd, &F->srv, &a);
-	cmd_serve_run(&F->srv);
-	server_each(&F->srv, say_goodbye);
-	server_close(&F->srv);
+	cmd_serve(&F->srv, say_goodbye);
 	return 0;
 }
 

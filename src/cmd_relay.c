@@ -489,9 +489,7 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	R->srv.on_stop = on_stop;
 	R->srv.on_idle = cli_close;
 	cmd_serve_open(cmd, &R->srv, &la);
-	cmd_serve_run(&R->srv);
-	server_each(&R->srv, cli_close);
-	server_close(&R->srv);
+	cmd_serve(&R->srv, cli_close);
 	sock_target_free(&R->target);
 	tls_ctx_free(R->ttls);
 	return 0;

@@ -355,13 +355,9 @@ conn_interest(const struct conn *c)
 int
 conn_ready(struct conn *c, int events, int mask)
 {
-	int	r;
-
 	if (c->xp->advance == NULL)
 		return events;
-	if ((r = c->xp->advance(c)) != 1)
-		return r;
-	return mask;
+	return c->xp->advance(c, events, mask);
 }
 
 void

@@ -35,9 +35,11 @@ struct server;
  * return as read(2) and write(2) do (-1 with errno EAGAIN when nothing
  * can move now); shutdown ends our sending side.  want turns what the
  * user of the conn wants (LOOP_READ, LOOP_WRITE) into what to wait for,
- * with the transport's own needs; advance does the transport's own work
- * (a handshake): 1 done, 0 not yet, -1 failed with errno.  Both NULL
- * for a plain descriptor.
+ * with the transport's own needs; advance is told the events and what
+ * the user wants, does the transport's own work (a handshake), and
+ * returns what to try now (a subset of the mask), 0 while its own work
+ * goes on, -1 if that failed (errno set).  Both NULL for a plain
+ * descriptor.
  * splice, if not NULL, moves up to n bytes from the first conn to the
  * second without a copy through user space, as splice(2) does; a
  * transport that must see the bytes (TLS) leaves it NULL.
@@ -49,7 +51,7 @@ struct xport {
 	void	(*shutdown)(struct conn *);
 	void	(*close)(struct conn *);
 	int	(*want)(const struct conn *, int mask);
-	int	(*advance)(struct conn *);
+	int	(*advance)(struct conn *, int events, int mask);
 	ssize_t	(*splice)(struct conn *, struct conn *, size_t);
 };
 extern const struct xport	xport_plain;
@@ -104,8 +106,9 @@ int	conn_interest(const struct conn *);
 int	conn_want(const struct conn *, int mask);
 /*
  * c is ready (events) and its user wants mask: do the transport's own
- * work, and return what to try now: events for a plain conn, mask for
- * TLS; 0 while a handshake goes on; -1 if it failed (errno set).
+ * work, and return what to try now: events for a plain conn, what the
+ * events can have moved on for TLS; 0 while a handshake goes on; -1 if
+ * it failed (errno set).
  */
 int	conn_ready(struct conn *, int events, int mask);
 /* c is ready (LOOP_READ, LOOP_WRITE): write out, then read in. */

@@ -171,6 +171,15 @@ cmd_serve_run(struct server *s)
 		fatal("event loop: %s", strerror(errno));
 }
 
+void
+cmd_serve(struct server *s, void (*let_go)(struct server *, struct conn *))
+{
+	cmd_serve_run(s);
+	server_stop_accepting(s);
+	server_each(s, let_go);
+	server_close(s);
+}
+
 static const struct cmd *
 find(const char *name)
 {

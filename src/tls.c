@@ -8,6 +8,8 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -46,11 +48,13 @@ struct tls {
 	int		 rd_done;	/* after the bytes a read returned: */
 	int		 rd_errno;	/* the end (0) or this error */
 	int		 failed;	/* no more SSL calls but SSL_free */
+	int		 nocork;	/* not TCP: no TCP_CORK */
 	int		 truncated;
 	char		 why[256];	/* of a failed handshake */
 };
 
 #define TLS(c)	((struct tls *)(c)->xpd)
+#define TLS_RECORD	16384	/* the most plaintext one record holds */
 
 /* The library's reason for what just failed, and clear its queue. */
 static void
@@ -371,9 +375,9 @@ close_notify(struct conn *c)
 	shutdown(c->fd, SHUT_WR);
 }
 
-/* The handshake, and a close_notify that had to wait. */
+/* The handshake, and a close_notify that had to wait: 1 done, 0, -1. */
 static int
-tls_advance(struct conn *c)
+handshake(struct conn *c)
 {
 	struct tls	*s = TLS(c);
 	const unsigned char *proto;
@@ -409,6 +413,30 @@ tls_advance(struct conn *c)
 	if (s->sd_pending)
 		close_notify(c);
 	return 1;
+}
+
+/*
+ * What the events can have moved on: a socket that is only writable
+ * costs no read that must fail.  Records the library holds already
+ * (more, rd_done) are read without an event; the first try after the
+ * handshake, and any after a failure, is everything the user wants.
+ */
+static int
+tls_advance(struct conn *c, int events, int mask)
+{
+	struct tls	*s = TLS(c);
+	int		 shaking = s->deadline != 0, r, try = 0;
+
+	if ((r = handshake(c)) != 1)
+		return r;
+	if (shaking || s->failed)
+		return mask;
+	if ((events & (s->rd_want ? s->rd_want : LOOP_READ)) || s->more ||
+	    s->rd_done)
+		try |= LOOP_READ;
+	if (events & (s->wr_want ? s->wr_want : LOOP_WRITE))
+		try |= LOOP_WRITE;
+	return try & mask;
 }
 
 static int
@@ -485,7 +513,7 @@ tls_read(struct conn *c, void *p, size_t n)
 	size_t		 got, total;
 	ssize_t		 r;
 
-	if ((r = tls_advance(c)) != 1) {
+	if ((r = handshake(c)) != 1) {
 		if (r == 0)
 			errno = EAGAIN;
 		return -1;
@@ -519,14 +547,27 @@ tls_read(struct conn *c, void *p, size_t n)
 	return total;
 }
 
+/* On a TCP socket only: others say no once, and are not asked again. */
+static void
+cork(struct conn *c, int on)
+{
+	struct tls	*s = TLS(c);
+	int		 saved = errno;
+
+	if (!s->nocork && setsockopt(c->fd, IPPROTO_TCP, TCP_CORK, &on,
+	    sizeof(on)) == -1)
+		s->nocork = 1;
+	errno = saved;
+}
+
 static ssize_t
 tls_write(struct conn *c, const void *p, size_t n)
 {
 	struct tls	*s = TLS(c);
-	size_t		 done;
+	size_t		 done, total;
 	int		 r;
 
-	if ((r = tls_advance(c)) != 1) {
+	if ((r = handshake(c)) != 1) {
 		if (r == 0)
 			errno = EAGAIN;
 		return -1;
@@ -536,13 +577,29 @@ tls_write(struct conn *c, const void *p, size_t n)
 		return -1;
 	}
 	s->wr_want = 0;
-	ERR_clear_error();
-	errno = 0;
-	if (SSL_write_ex(s->ssl, p, n, &done) == 1)
-		return done;
-	if (io_error(c, &s->wr_want, "TLS write") == 0)
-		errno = EPIPE;
-	return -1;
+	/*
+	 * The library writes each 16 KiB record with a write(2) of its own:
+	 * corked, TCP sends them in full segments, and the peer wakes up
+	 * once for several records, not once for each.
+	 */
+	if (n > TLS_RECORD)
+		cork(c, 1);
+	/* A partial write returns after each record: go on to the rest. */
+	for (total = 0, r = 1; total < n; total += done) {
+		ERR_clear_error();
+		errno = 0;
+		if (SSL_write_ex(s->ssl, (const char *)p + total, n - total,
+		    &done) == 1)
+			continue;
+		if ((r = io_error(c, &s->wr_want, "TLS write")) == 0)
+			errno = EPIPE;
+		break;
+	}
+	if (n > TLS_RECORD)
+		cork(c, 0);
+	if (total > 0)
+		return total;
+	return r == 1 ? 0 : -1;
 }
 
 static void
