@@ -25,6 +25,7 @@
 
 #include "conn.h"
 #include "log.h"
+#include "ossl.h"
 #include "tls.h"
 #include "util.h"
 
@@ -257,6 +258,8 @@ tls_ctx_new(const struct tls_opts *o, int server, int64_t hs_ms, char *err,
 {
 	struct tls_ctx	*t;
 
+	if (ossl_load(err, errlen) == -1)
+		return NULL;
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return NULL;

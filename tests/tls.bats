@@ -373,3 +373,17 @@ EOF2
 	assert_failure 2
 	assert_output --partial "-i does not apply"
 }
+
+@test "OpenSSL is loaded only by a run that speaks TLS" {
+	# Linked in, libssl and libcrypto would cost every start about 1 ms.
+	start_server plain echo 127.0.0.1:0
+	run grep -c 'libssl\|libcrypto' "/proc/$PID/maps"
+	assert_output 0
+	start_server tls echo "${SRV[@]}" tls:127.0.0.1:0
+	run grep -c 'libssl\.so' "/proc/$PID/maps"
+	assert_success
+	refute_output 0
+	run "$SOCKIT" send --cacert "$P/ca.pem" "tls:$ADDR" <<<"loaded"
+	assert_success
+	assert_output loaded
+}
