@@ -418,6 +418,16 @@ handshake(struct conn *c)
 	return 1;
 }
 
+/* Records the library holds already: readable with no event. */
+static int
+held(const struct tls *s)
+{
+	return s->more || s->rd_done;
+}
+
+/* What a read or write waits for: what the library asked, else its own. */
+#define WAITS(want, own)	((want) != 0 ? (want) : (own))
+
 /*
  * What the events can have moved on: a socket that is only writable
  * costs no read that must fail.  Records the library holds already
@@ -434,10 +444,9 @@ tls_advance(struct conn *c, int events, int mask)
 		return r;
 	if (shaking || s->failed)
 		return mask;
-	if ((events & (s->rd_want ? s->rd_want : LOOP_READ)) || s->more ||
-	    s->rd_done)
+	if ((events & WAITS(s->rd_want, LOOP_READ)) || held(s))
 		try |= LOOP_READ;
-	if (events & (s->wr_want ? s->wr_want : LOOP_WRITE))
+	if (events & WAITS(s->wr_want, LOOP_WRITE))
 		try |= LOOP_WRITE;
 	return try & mask;
 }
@@ -453,16 +462,16 @@ tls_want(const struct conn *c, int mask)
 	if (s->deadline != 0)
 		return s->hs_want;
 	if (mask & LOOP_READ)
-		out |= s->rd_want ? s->rd_want : LOOP_READ;
+		out |= WAITS(s->rd_want, LOOP_READ);
 	if (mask & LOOP_WRITE)
-		out |= s->wr_want ? s->wr_want : LOOP_WRITE;
+		out |= WAITS(s->wr_want, LOOP_WRITE);
 	if (s->sd_pending)
 		out |= s->sd_want;
 	/*
 	 * Records may wait inside the library, where the descriptor does
 	 * not show them: be called at once (the socket is writable).
 	 */
-	if ((mask & LOOP_READ) && (s->more || s->rd_done))
+	if ((mask & LOOP_READ) && held(s))
 		out |= LOOP_WRITE;
 	return out;
 }
