@@ -60,9 +60,11 @@ _sockit_options()
 		    "$_sockit_opts_client $_sockit_opts_wall" ;;
 	exec)	echo "$_sockit_opts_common $_sockit_opts_server" \
 		    "$_sockit_opts_watch $tls_server" ;;
-	wait)	echo "$_sockit_opts_common $_sockit_opts_client" \
+	wait)	echo "${_sockit_opts_common/-i --idle-timeout /}" \
+		    "$_sockit_opts_client" \
 		    "$_sockit_opts_wait" ;;
-	ftp)	echo "$_sockit_opts_common $_sockit_opts_server" \
+	ftp)	echo "${_sockit_opts_common/-U --unix /}" \
+		    "$_sockit_opts_server" \
 		    "$_sockit_opts_ftp" ;;
 	esac
 }

@@ -165,8 +165,8 @@ parse_any(const char *s, int flags, int family, struct addr *a, char *err,
 	};
 	size_t	i, n;
 
-	if ((flags & ADDR_SERVER) && (strcmp(s, "systemd") == 0 ||
-	    strncmp(s, "systemd:", 8) == 0)) {
+	/* Parsed for clients too, so that they refuse it by its name. */
+	if (strcmp(s, "systemd") == 0 || strncmp(s, "systemd:", 8) == 0) {
 		memset(a, 0, sizeof(*a));
 		a->kind = ADDR_SYSTEMD;
 		if (strlcpy(a->path, s + (s[7] == ':' ? 8 : 7),

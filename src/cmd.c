@@ -17,23 +17,53 @@
 #include "opts.h"
 #include "server.h"
 #include "tls.h"
+#include "util.h"
 
-static const char address_help[] =
-"ADDRESS: PORT, HOST:PORT, [IPV6]:PORT, tcp4:..., tcp6:..., unix:PATH,\n"
-"a PATH with a '/', @ABSTRACT; or HOST PORT; tls: before any for TLS.\n"
-"Datagrams: udp:..., udp4:..., udp6:..., unixgram:PATH, or -u.\n"
-"DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
-/* relay: LISTEN TARGET leaves no room for HOST PORT. */
-static const char relay_address_help[] =
-"LISTEN, TARGET: one argument each: PORT, HOST:PORT, [IPV6]:PORT,\n"
-"tcp4:..., tcp6:..., unix:PATH, a PATH with a '/', @ABSTRACT; tls: before\n"
-"either for TLS on that side; with -u or udp:..., unixgram:PATH both sides\n"
-"are datagrams.  DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
-/* wall: many ADDRESSes, each one argument. */
-static const char wall_address_help[] =
-"ADDRESS: PORT, HOST:PORT, [IPV6]:PORT, tcp4:..., tcp6:..., unix:PATH,\n"
-"a PATH with a '/', @ABSTRACT; NAME= before it heads its column.\n"
-"DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
+/* The address forms of the --help footer, one line a kind. */
+static const struct {
+	int		 kind;
+	const char	*name;
+	const char	*forms;
+} kind_help[] = {
+	{ KIND_TCP, "TCP", "PORT, HOST:PORT, [IPV6]:PORT, tcp4:..., tcp6:..." },
+	{ KIND_UNIX, "unix", "unix:PATH, a PATH with a '/', @ABSTRACT; -U" },
+	{ KIND_TLS, "TLS", "tls: before a TCP or unix form" },
+	{ KIND_UDP, "UDP", "udp:..., udp4:..., udp6:..., or a TCP form with -u" },
+	{ KIND_UNIXGRAM, "unixgram", "unixgram:PATH, unixgram:@NAME, or -U -u" },
+	{ KIND_SYSTEMD, "systemd", "systemd, systemd:NAME (socket activation)" },
+};
+
+static void
+kinds_help(const char *what, int kinds)
+{
+	size_t	i;
+
+	printf("%s\n", what);
+	for (i = 0; i < NELEM(kind_help); i++)
+		if (kinds & kind_help[i].kind)
+			printf("  %-9s %s\n", kind_help[i].name,
+			    kind_help[i].forms);
+}
+
+/* The footer is made from what the command declares it takes. */
+static void
+address_help(const struct cmd *c)
+{
+	if (c->flags & CMD_PAIRS) {
+		kinds_help("LISTEN, one argument:", c->serves);
+		kinds_help("TARGET, one argument:", c->dials);
+		if ((c->serves & KIND_DGRAM) && (c->dials & KIND_DGRAM))
+			printf("Both are datagrams or neither is.\n");
+	} else if (c->flags & CMD_NAMED)
+		kinds_help("ADDRESS, one argument each; NAME= before it heads "
+		    "its column:", c->dials);
+	else if (c->flags & CMD_MANY)
+		kinds_help("ADDRESS, one argument each:", c->dials);
+	else
+		kinds_help("ADDRESS, one argument (or HOST PORT):",
+		    c->serves | c->dials);
+	printf("DUR: 2, 2s, 500ms, 1.5m, 1h.\n");
+}
 
 void
 cmd_help(const struct cmd *c)
@@ -41,8 +71,8 @@ cmd_help(const struct cmd *c)
 	printf("usage: sockit %s %s\n%s.\n\nOptions:\n", c->name, c->args,
 	    c->summary);
 	opts_help(stdout, c);
-	printf("\n%s", c == &cmd_relay ? relay_address_help :
-	    c == &cmd_wall ? wall_address_help : address_help);
+	putchar('\n');
+	address_help(c);
 }
 
 void
@@ -109,8 +139,6 @@ cmd_server_address(const struct cmd *c, const struct common *co, int argc,
 	    opts_check_server(co, a, err, sizeof(err)) == -1 ||
 	    opts_check_tls(co, a->tls, 0, err, sizeof(err)) == -1)
 		usage_error(c, "%s", err);
-	if (a->dgram && !(c->flags & GROUP_DGRAM))
-		usage_error(c, "%s: %s takes no datagrams", argv[0], c->name);
 }
 
 void

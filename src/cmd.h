@@ -7,6 +7,12 @@
 struct addr;
 struct server;
 
+/*
+ * A command declares what it takes: the kinds of address it serves and
+ * dials (KIND_*, opts.h) and the groups of shared options (GROUP_*).
+ * Option tables, address checks and the --help footer all come from
+ * these, so that no command can silently ignore a form it cannot serve.
+ */
 struct cmd {
 	const char	*name;
 	const char	*args;		/* "[options] ADDRESS" */
@@ -14,6 +20,8 @@ struct cmd {
 	const struct opt_spec *opts;	/* its own options; NULL: none */
 	const char	*note;		/* a line under them in --help, or NULL */
 	int		 flags;		/* GROUP_* it takes, CMD_* */
+	int		 serves;	/* KIND_* it listens on */
+	int		 dials;		/* KIND_* it connects to */
 	int		(*exec)(const struct cmd *, int argc, char **argv);
 };
 

@@ -333,9 +333,13 @@ clock_exec(const struct cmd *cmd, int argc, char **argv)
 }
 
 const struct cmd cmd_clock = {
-	"clock", "[options] ADDRESS",
-	"every client gets the time each interval",
-	clock_opts, NULL,
-	GROUP_DELIM | GROUP_SERVER | GROUP_TLS,
-	clock_exec
+	.name = "clock",
+	.args = "[options] ADDRESS",
+	.summary = "every client gets the time each interval",
+	.opts = clock_opts,
+	.note = NULL,
+	.flags = GROUP_DELIM | GROUP_SERVER | GROUP_IDLE,
+	.serves = KIND_STREAM | KIND_TLS | KIND_SYSTEMD,
+	.dials = 0,
+	.exec = clock_exec
 };

@@ -119,9 +119,14 @@ echo_exec(const struct cmd *cmd, int argc, char **argv)
 }
 
 const struct cmd cmd_echo = {
-	"echo", "[options] ADDRESS",
-	"echo server: every client gets its own bytes back",
-	NULL, "(with -d or -0, replies go a whole message at a time)",
-	GROUP_DGRAM | GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_TLS,
-	echo_exec
+	.name = "echo",
+	.args = "[options] ADDRESS",
+	.summary = "echo server: every client gets its own bytes back",
+	.opts = NULL,
+	.note = "(with -d or -0, replies go a whole message at a time)",
+	.flags = GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_IDLE,
+	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
+	    KIND_SYSTEMD,
+	.dials = 0,
+	.exec = echo_exec
 };

@@ -559,10 +559,14 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 }
 
 const struct cmd cmd_exec = {
-	"exec", "[options] ADDRESS -- PROGRAM [ARG...]",
-	"run PROGRAM for each client, on its socket",
-	NULL, "(the client's socket is PROGRAM's stdin and stdout;\n"
-	"  with TLS, a socketpair that sockit carries the bytes over)",
-	GROUP_SERVER | GROUP_TLS | GROUP_WATCH,
-	exec_exec
+	.name = "exec",
+	.args = "[options] ADDRESS -- PROGRAM [ARG...]",
+	.summary = "run PROGRAM for each client, on its socket",
+	.opts = NULL,
+	.note = "(the client's socket is PROGRAM's stdin and stdout;\n"
+	    "  with TLS, a socketpair that sockit carries the bytes over)",
+	.flags = GROUP_SERVER | GROUP_WATCH | GROUP_IDLE,
+	.serves = KIND_STREAM | KIND_TLS | KIND_SYSTEMD,
+	.dials = 0,
+	.exec = exec_exec
 };

@@ -318,8 +318,6 @@ ftp_exec(const struct cmd *cmd, int argc, char **argv)
 	/* Control, data (or its listener), and a file or directory. */
 	F->co.per_client = 3;
 	cmd_server_address(cmd, &F->co, argc - n, argv + n, &a);
-	if (a.kind != ADDR_TCP)
-		usage_error(cmd, "FTP needs a TCP address");
 	open_root(cmd, F);
 	F->srv.co = &F->co;
 	F->srv.per_client = 3;
@@ -332,9 +330,14 @@ ftp_exec(const struct cmd *cmd, int argc, char **argv)
 }
 
 const struct cmd cmd_ftp = {
-	"ftp", "[options] ADDRESS",
-	"FTP server for a directory tree, read-only by default",
-	ftp_opts, "(-i defaults to 300s here; -w is the data connection's)",
-	GROUP_SERVER,
-	ftp_exec
+	.name = "ftp",
+	.args = "[options] ADDRESS",
+	.summary = "FTP server for a directory tree, read-only by default",
+	.opts = ftp_opts,
+	.note = "(-i defaults to 300s here; -w is the data connection's)",
+	.flags = GROUP_SERVER | GROUP_IDLE,
+	/* Data connections need an address to name in PASV and PORT. */
+	.serves = KIND_TCP,
+	.dials = 0,
+	.exec = ftp_exec
 };

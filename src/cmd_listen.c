@@ -949,10 +949,14 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 }
 
 const struct cmd cmd_listen = {
-	"listen", "[options] ADDRESS",
-	"accept clients; their data to stdout, stdin to them",
-	listen_opts, NULL,
-	GROUP_DGRAM | GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_TLS |
-	    CMD_STDIO,
-	listen_exec
+	.name = "listen",
+	.args = "[options] ADDRESS",
+	.summary = "accept clients; their data to stdout, stdin to them",
+	.opts = listen_opts,
+	.note = NULL,
+	.flags = GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_IDLE | CMD_STDIO,
+	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
+	    KIND_SYSTEMD,
+	.dials = 0,
+	.exec = listen_exec
 };

@@ -442,22 +442,17 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	struct relay		*R = &R_;
 	struct addr	 la, ta;
 	char		 err[512];
-	int		 n, usage, flags;
+	int		 n, usage;
 
 	n = cmd_parse(cmd, argc, argv, relay_opt, R, &R->co);
 	if (argc - n != 2)
 		usage_error(cmd, argc - n < 2 ? "need LISTEN and TARGET, one "
 		    "argument each" : "too many arguments: %s (LISTEN and "
 		    "TARGET are one argument each: HOST:PORT)", argv[n + 2]);
-	flags = (R->co.force_unix ? ADDR_FORCE_UNIX : 0) |
-	    (R->co.dgram ? ADDR_DGRAM : 0);
-	if (addr_parse(argv[n], flags | ADDR_SERVER, R->co.family, &la, err,
-	    sizeof(err)) == -1)
-		usage_error(cmd, "%s: %s", argv[n], err);
-	if (addr_parse(argv[n + 1], flags, R->co.family, &ta, err,
-	    sizeof(err)) == -1)
-		usage_error(cmd, "%s: %s", argv[n + 1], err);
-	if (opts_check_server(&R->co, &la, err, sizeof(err)) == -1 ||
+	if (opts_address(&R->co, 1, 1, argv + n, &la, err, sizeof(err)) == -1 ||
+	    opts_address(&R->co, 0, 1, argv + n + 1, &ta, err,
+	    sizeof(err)) == -1 ||
+	    opts_check_server(&R->co, &la, err, sizeof(err)) == -1 ||
 	    opts_check_tls(&R->co, la.tls, ta.tls, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	/* A datagram has no stream to go into, nor a stream a datagram. */
@@ -496,10 +491,14 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 }
 
 const struct cmd cmd_relay = {
-	"relay", "[options] LISTEN TARGET",
-	"forward each client of LISTEN to TARGET, both ways",
-	relay_opts, "(-w is the connect timeout to TARGET; -x counts client pairs)",
-	GROUP_DGRAM | GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | GROUP_TLS |
-	    CMD_PAIRS,
-	relay_exec
+	.name = "relay",
+	.args = "[options] LISTEN TARGET",
+	.summary = "forward each client of LISTEN to TARGET, both ways",
+	.opts = relay_opts,
+	.note = "(-w is the connect timeout to TARGET; -x counts client pairs)",
+	.flags = GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_PAIRS,
+	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
+	    KIND_SYSTEMD,
+	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS,
+	.exec = relay_exec
 };

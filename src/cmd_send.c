@@ -615,10 +615,13 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 }
 
 const struct cmd cmd_send = {
-	"send", "[options] ADDRESS",
-	"connect; stdin (or -m messages) out, replies to stdout",
-	send_opts, NULL,
-	GROUP_DGRAM | GROUP_DELIM | GROUP_CLIENT | GROUP_WATCH | GROUP_TLS |
-	    CMD_STDIO,
-	send_exec
+	.name = "send",
+	.args = "[options] ADDRESS",
+	.summary = "connect; stdin (or -m messages) out, replies to stdout",
+	.opts = send_opts,
+	.note = NULL,
+	.flags = GROUP_DELIM | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_STDIO,
+	.serves = 0,
+	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS,
+	.exec = send_exec
 };

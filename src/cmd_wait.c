@@ -355,9 +355,13 @@ wait_exec(const struct cmd *cmd, int argc, char **argv)
 }
 
 const struct cmd cmd_wait = {
-	"wait", "[options] ADDRESS... [-- PROGRAM [ARG...]]",
-	"wait until every ADDRESS accepts a connection",
-	wait_opts, NULL,
-	GROUP_CLIENT,
-	wait_exec
+	.name = "wait",
+	.args = "[options] ADDRESS... [-- PROGRAM [ARG...]]",
+	.summary = "wait until every ADDRESS accepts a connection",
+	.opts = wait_opts,
+	.note = NULL,
+	.flags = GROUP_CLIENT | CMD_MANY,
+	.serves = 0,
+	.dials = KIND_STREAM,
+	.exec = wait_exec
 };

@@ -750,9 +750,13 @@ wall_exec(const struct cmd *cmd, int argc, char **argv)
 }
 
 const struct cmd cmd_wall = {
-	"wall", "[options] [NAME=]ADDRESS...",
-	"a table of the latest message of several servers",
-	wall_opts, "(-w DUR: also the pause before a retry; 1s by default)",
-	GROUP_DELIM | GROUP_CLIENT,
-	wall_exec
+	.name = "wall",
+	.args = "[options] [NAME=]ADDRESS...",
+	.summary = "a table of the latest message of several servers",
+	.opts = wall_opts,
+	.note = "(-w DUR: also the pause before a retry; 1s by default)",
+	.flags = GROUP_DELIM | GROUP_CLIENT | GROUP_IDLE | CMD_MANY | CMD_NAMED,
+	.serves = 0,
+	.dials = KIND_STREAM,
+	.exec = wall_exec
 };

@@ -15,9 +15,18 @@
 static const struct opt_spec base_opts[] = {
 	{ NULL, '4', no_argument, NULL, "IPv4 only / IPv6 only" },
 	{ NULL, '6', no_argument, NULL, NULL },
+	{ NULL, 0, 0, NULL, NULL }
+};
+static const struct opt_spec unix_opts[] = {
 	{ "unix", 'U', no_argument, NULL, "ADDRESS is a unix socket path" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+static const struct opt_spec idle_opts[] = {
 	{ "idle-timeout", 'i', required_argument, "DUR",
 	    "close a connection idle that long (0 = never)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+static const struct opt_spec tail_opts[] = {
 	{ "verbose", 'v', no_argument, NULL, "log to stderr (-vv: more)" },
 	{ "help", 'h', no_argument, NULL, "this help" },
 	{ "version", 'V', no_argument, NULL, "print the version" },
@@ -99,7 +108,7 @@ static const struct opt_spec tls_wait_opts[] = {
 };
 
 #define LONG_MAX_OPTS	56
-#define TABLES_MAX	10
+#define TABLES_MAX	16
 #define HELP_COLUMN	28	/* where the help text of a line starts */
 
 /* The tables a command takes, in the order --help lists them. */
@@ -108,9 +117,11 @@ tables(const struct cmd *cmd, const struct opt_spec **t)
 {
 	int	n = 0;
 
+	int	kinds = cmd->serves | cmd->dials;
+
 	if (cmd->opts != NULL)
 		t[n++] = cmd->opts;
-	if (cmd->flags & GROUP_DGRAM)
+	if (kinds & KIND_DGRAM)
 		t[n++] = dgram_opts;
 	if (cmd->flags & GROUP_DELIM)
 		t[n++] = delim_opts;
@@ -120,19 +131,24 @@ tables(const struct cmd *cmd, const struct opt_spec **t)
 		t[n++] = client_opts;
 	if (cmd->flags & GROUP_WATCH)
 		t[n++] = watch_opts;
-	if (cmd->flags & GROUP_TLS) {
+	if (kinds & KIND_TLS) {
 		/* relay has two addresses: tls: says which. */
 		if (!(cmd->flags & CMD_PAIRS))
 			t[n++] = tls_on_opts;
 		t[n++] = tls_opts;
-		if (cmd->flags & GROUP_CLIENT)
+		if (cmd->dials & KIND_TLS)
 			t[n++] = tls_client_opts;
-		if (cmd->flags & GROUP_SERVER)
+		if (cmd->serves & KIND_TLS)
 			t[n++] = tls_server_opts;
 		if (!(cmd->flags & GROUP_CLIENT))
 			t[n++] = tls_wait_opts;
 	}
 	t[n++] = base_opts;
+	if (kinds & (KIND_UNIX | KIND_UNIXGRAM))
+		t[n++] = unix_opts;
+	if (cmd->flags & GROUP_IDLE)
+		t[n++] = idle_opts;
+	t[n++] = tail_opts;
 	return n;
 }
 
@@ -484,6 +500,7 @@ opts_final(const struct cmd *cmd, struct common *co, char *err,
 		return -1;
 	}
 	co->per_client = cmd->flags & CMD_PAIRS ? 2 : 1;
+	co->cmd = cmd;
 	return 0;
 }
 
@@ -578,7 +595,54 @@ opts_address(const struct common *co, int server, int argc, char **argv,
 	}
 	if (co->tls.on)
 		a->tls = 1;
-	return 0;
+	return opts_check_kind(co, server, argv[0], a, err, errlen);
+}
+
+/* The kind of a, as struct cmd's serves and dials name it. */
+static int
+kind_of(const struct addr *a)
+{
+	if (a->kind == ADDR_SYSTEMD)
+		return KIND_SYSTEMD;
+	if (a->dgram)
+		return a->kind == ADDR_TCP ? KIND_UDP : KIND_UNIXGRAM;
+	return a->kind == ADDR_TCP ? KIND_TCP : KIND_UNIX;
+}
+
+int
+opts_check_kind(const struct common *co, int server, const char *arg,
+    const struct addr *a, char *err, size_t errlen)
+{
+	static const struct {
+		int		 kind;
+		const char	*what;
+	} names[] = {
+		{ KIND_TCP, "a TCP address" },
+		{ KIND_UNIX, "a unix socket address" },
+		{ KIND_UDP, "a UDP address (datagrams)" },
+		{ KIND_UNIXGRAM, "a unix datagram address" },
+		{ KIND_SYSTEMD, "a systemd socket" },
+		{ KIND_TLS, "TLS" },
+	};
+	const struct cmd	*cmd = co->cmd;
+	const char		*role;
+	int			 takes, k, miss;
+	size_t			 i;
+
+	if (cmd == NULL)
+		return 0;
+	takes = server ? cmd->serves : cmd->dials;
+	k = kind_of(a);
+	miss = !(takes & k) ? k : a->tls && !(takes & KIND_TLS) ? KIND_TLS : 0;
+	if (miss == 0)
+		return 0;
+	for (i = 0; names[i].kind != miss; i++)
+		;
+	role = !(cmd->flags & CMD_PAIRS) ? "" : server ? " as LISTEN" :
+	    " as TARGET";
+	snprintf(err, errlen, "%s: %s does not take %s%s", arg, cmd->name,
+	    names[i].what, role);
+	return -1;
 }
 
 static int

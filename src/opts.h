@@ -14,16 +14,31 @@
 
 struct cmd;
 
-/* Groups of shared options a command takes, beyond -4 -6 -U -i -v -h -V. */
+/*
+ * Groups of shared options a command takes, beyond -4 -6 -v -h -V.
+ * -U comes with a unix kind of address, -u with a datagram kind, the
+ * TLS options with KIND_TLS (below).
+ */
 #define GROUP_DELIM	0x1	/* -d -0 */
 #define GROUP_SERVER	0x2	/* -x --mode --allow-uid --backend --ready-fd -k */
-#define GROUP_CLIENT	0x4	/* -w */
+#define GROUP_CLIENT	0x4	/* -w -s */
 #define GROUP_WATCH	0x8	/* --hexdump */
-#define GROUP_DGRAM	0x10	/* -u */
-#define GROUP_TLS	0x20	/* --tls --cert ...; with GROUP_SERVER, -w */
+#define GROUP_IDLE	0x10	/* -i */
 /* Not options, but what checking them needs to know of the command. */
 #define CMD_STDIO	0x100	/* it reads stdin and writes stdout */
-#define CMD_PAIRS	0x200	/* a client takes two descriptors (relay) */
+#define CMD_PAIRS	0x200	/* LISTEN TARGET; a client takes two fds */
+#define CMD_MANY	0x400	/* several ADDRESS arguments, one each */
+#define CMD_NAMED	0x800	/* NAME=ADDRESS (wall) */
+
+/* Kinds of address, for what a command serves and dials. */
+#define KIND_TCP	0x1	/* PORT, HOST:PORT, tcp:... */
+#define KIND_UNIX	0x2	/* unix:PATH, PATH, @NAME */
+#define KIND_UDP	0x4	/* udp:..., -u */
+#define KIND_UNIXGRAM	0x8	/* unixgram:PATH, -U -u */
+#define KIND_TLS	0x10	/* tls: over a stream kind */
+#define KIND_SYSTEMD	0x20	/* systemd[:NAME]: an inherited socket */
+#define KIND_STREAM	(KIND_TCP | KIND_UNIX)
+#define KIND_DGRAM	(KIND_UDP | KIND_UNIXGRAM)
 
 /* Codes of the options with no short letter, shared and commands' own. */
 enum {
@@ -67,6 +82,7 @@ struct common {
 	int		 backend;	/* --backend; -1 = choose */
 	int		 ready_fd;	/* --ready-fd; -1 = none */
 	int		 per_client;	/* descriptors one client takes */
+	const struct cmd *cmd;		/* whose options these are */
 	/* clients */
 	int64_t		 wait_ms;	/* -w; 0 = the kernel's */
 	/* watching */
@@ -90,9 +106,15 @@ int	opts_parse(const struct cmd *, int argc, char **argv, opt_fn *fn,
 void	opts_help(FILE *, const struct cmd *);
 /* What sockit offers for an nc option it does not take; NULL if none. */
 const char *opts_nc_hint(const struct cmd *, int ch);
-/* ADDRESS or HOST PORT from the operands, checked against co. */
+/*
+ * ADDRESS or HOST PORT from the operands, checked against co and
+ * against the kinds co's command serves (server != 0) or dials.
+ */
 int	opts_address(const struct common *co, int server, int argc,
 	    char **argv, struct addr *a, char *err, size_t errlen);
+/* Is a of a kind the command takes in that role?  -1 and err if not. */
+int	opts_check_kind(const struct common *co, int server, const char *arg,
+	    const struct addr *a, char *err, size_t errlen);
 /*
  * The TLS options against the roles TLS has: a server (server != 0), a
  * client, both (relay) or none.

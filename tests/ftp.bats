@@ -415,8 +415,8 @@ EOF
 }
 
 @test "bad use: a unix address, a missing root" {
-	run -2 "$SOCKIT" ftp -U "$T/s"
-	[[ $output == *"FTP needs a TCP address"* ]]
+	run -2 "$SOCKIT" ftp "unix:$T/s"
+	[[ $output == *"ftp does not take a unix socket address"* ]]
 	run -2 "$SOCKIT" ftp -r "$T/none" 127.0.0.1:0
 	[[ $output == *"--root $T/none: No such file or directory"* ]]
 	run -2 "$SOCKIT" ftp --user nopass 127.0.0.1:0
