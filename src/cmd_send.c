@@ -511,42 +511,115 @@ target(const struct cmd *cmd, const struct common *co,
 	}
 }
 
+/* -z on one address: 0 if it accepts a connection, 1 if not. */
+static int
+probe(const struct cmd *cmd, const struct common *co, struct addr *a,
+    const char *name)
+{
+	struct target	 t;
+	char		 err[512];
+	int		 fd;
+
+	if (a->dgram)
+		usage_error(cmd, "%s: -z is for streams: a datagram "
+		    "address cannot be probed", name);
+	target(cmd, co, a, &t);
+	fd = sock_connect(&t, co->wait_ms, err, sizeof(err));
+	sock_target_free(&t);
+	if (fd == -1) {
+		log_v(1, "%s", err);
+		return 1;
+	}
+	close(fd);
+	log_v(1, "%s: open", name);
+	return 0;
+}
+
+/* nc's port operand: "80", "http" or a range "20-30"; -1 if not one. */
+static int
+port_range(const char *s, long *lo, long *hi)
+{
+	const char	*why;
+	char		 first[16];
+	long long	 a, b;
+	size_t		 n = strcspn(s, "-");
+
+	if (s[n] == '\0') {
+		*lo = *hi = 0;	/* one port, number or name: as it is */
+		return strchr(s, ':') == NULL && strchr(s, '/') == NULL &&
+		    *s != '\0' ? 0 : -1;
+	}
+	if (n == 0 || n >= sizeof(first))
+		return -1;
+	memcpy(first, s, n);
+	first[n] = '\0';
+	if (parse_number(first, 1, 65535, &a, &why) == -1 ||
+	    parse_number(s + n + 1, a, 65535, &b, &why) == -1)
+		return -1;
+	*lo = a;
+	*hi = b;
+	return 0;
+}
+
+/* -z HOST PORT...: each port, or each of a range, on HOST. */
+static int
+probe_ports(const struct cmd *cmd, const struct common *co,
+    const char *host, const char *spec)
+{
+	struct addr	 a;
+	char		 port[16], name[ADDR_HOST_MAX + 16], err[512];
+	char		*pair[2];
+	long		 lo, hi, p;
+	int		 status = 0;
+
+	(void)port_range(spec, &lo, &hi);	/* zero_io checked it */
+	for (p = lo; p <= hi; p++) {
+		if (lo == 0)
+			strlcpy(port, spec, sizeof(port));
+		else
+			snprintf(port, sizeof(port), "%ld", p);
+		pair[0] = (char *)host;
+		pair[1] = port;
+		if (opts_address(co, 0, 2, pair, &a, err, sizeof(err)) == -1)
+			usage_error(cmd, "%s", err);
+		snprintf(name, sizeof(name), "%s %s", host, port);
+		status |= probe(cmd, co, &a, name);
+	}
+	return status;
+}
+
 /*
- * -z: connect to each ADDRESS and close at once (nc -z).  HOST PORT
- * is one address; otherwise every argument is one.  0 if all are open.
+ * -z: connect to each ADDRESS and close at once (nc -z).  As nc, HOST
+ * PORT... probes each port (or range, 20-30) of HOST; otherwise every
+ * argument is one ADDRESS.  0 if all are open.
  */
 static int
 zero_io(const struct cmd *cmd, const struct common *co, int argc,
     char **argv)
 {
 	struct addr	 a;
-	struct target	 t;
 	char		 err[512];
-	int		 i, one, fd, status = 0;
+	long		 lo, hi;
+	int		 i, status = 0;
 
 	if (argc == 0)
 		usage_error(cmd, "missing ADDRESS");
-	/* "HOST PORT" is one address, as everywhere, if it parses so. */
-	one = argc == 2 && opts_address(co, 0, 2, argv, &a, err,
-	    sizeof(err)) == 0;
-	for (i = 0; i < argc; i += one ? 2 : 1) {
-		if (!one && opts_address(co, 0, 1, argv + i, &a, err,
+	/* A first argument that is no ADDRESS alone is nc's HOST. */
+	if (argc >= 2 && strpbrk(argv[1], ":/") == NULL &&
+	    opts_address(co, 0, 1, argv, &a, err, sizeof(err)) == -1) {
+		for (i = 1; i < argc; i++)
+			if (port_range(argv[i], &lo, &hi) == -1)
+				usage_error(cmd, "%s: not a port or a range "
+				    "of ports (80, http, 20-30)", argv[i]);
+		for (i = 1; i < argc; i++)
+			status |= probe_ports(cmd, co, argv[0], argv[i]);
+		return status;
+	}
+	for (i = 0; i < argc; i++) {
+		if (opts_address(co, 0, 1, argv + i, &a, err,
 		    sizeof(err)) == -1)
 			usage_error(cmd, "%s", err);
-		if (a.dgram)
-			usage_error(cmd, "%s: -z is for streams: a datagram "
-			    "address cannot be probed", argv[i]);
-		target(cmd, co, &a, &t);
-		fd = sock_connect(&t, co->wait_ms, err, sizeof(err));
-		sock_target_free(&t);
-		if (fd == -1) {
-			log_v(1, "%s", err);
-			status = 1;
-			continue;
-		}
-		close(fd);
-		log_v(1, "%s%s%s: open", argv[i], one ? " " : "",
-		    one ? argv[i + 1] : "");
+		status |= probe(cmd, co, &a, argv[i]);
 	}
 	return status;
 }

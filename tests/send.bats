@@ -297,6 +297,30 @@ close_reported() {
 	run -0 "$SOCKIT" send -z 127.0.0.1 "${open1##*:}"
 }
 
+@test "send -z HOST PORT...: nc's form, with several ports and ranges" {
+	local closed p1 p2 lo
+	closed=$(free_port)
+	start_server a echo 127.0.0.1:0
+	p1=$PORT
+	start_server b echo 127.0.0.1:0
+	p2=$PORT
+	run -0 "$SOCKIT" send -zv 127.0.0.1 "$p1" "$p2"
+	assert_line "sockit: send: 127.0.0.1 $p1: open"
+	assert_line "sockit: send: 127.0.0.1 $p2: open"
+	run -1 "$SOCKIT" send -zv 127.0.0.1 "$p1" "$closed"
+	assert_line "sockit: send: 127.0.0.1 $p1: open"
+	assert_line "sockit: send: connect 127.0.0.1:$closed: Connection refused"
+	# a range: each port in it is probed, the open one said so
+	lo=$((p1 > 2 ? p1 - 2 : p1))
+	run "$SOCKIT" send -zv 127.0.0.1 "$lo-$p1"
+	assert_line "sockit: send: 127.0.0.1 $p1: open"
+	[ "$(grep -c '^sockit: send: ' <<<"$output")" -eq $((p1 - lo + 1)) ]
+	# a bad port operand is a usage error before any probe
+	run -2 "$SOCKIT" send -zv 127.0.0.1 "$p1" 30-20
+	assert_line --index 0 "sockit: send: 30-20: not a port or a range of ports (80, http, 20-30)"
+	refute_output --partial open
+}
+
 @test "send -z: the server sees a connection that closes without data" {
 	start_py srv accepted.py
 	run -0 "$SOCKIT" send -z "$ADDR" </dev/null
