@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "addr.h"
 
@@ -53,6 +54,9 @@ parse_port(const char *s, int flags, struct addr *a, char *err,
 
 	if (*s == '\0')
 		return bad(err, errlen, "%s", MISSING_PORT);
+	if (strchr(s, ',') != NULL)
+		return bad(err, errlen, "%s: socat's address options; sockit "
+		    "takes options as flags (see --help)", strchr(s, ','));
 	if (strlen(s) >= sizeof(a->port))
 		return bad(err, errlen, "%s", "port name too long");
 	if (isdigit((unsigned char)*s)) {
@@ -150,6 +154,68 @@ parse_tcp(const char *s, int flags, struct addr *a, char *err,
 	return parse_port(colon + 1, flags, a, err, errlen);
 }
 
+/*
+ * socat's address types, and how sockit says each: a socat user's
+ * first try should get the sockit spelling, not a parse error.
+ */
+static const struct {
+	const char	*type;		/* up to the first ':' or ',' */
+	const char	*instead;
+} socat_types[] = {
+	{ "TCP-LISTEN",
+	    "sockit says PORT or HOST:PORT for a server (sockit listen 8080)" },
+	{ "TCP4-LISTEN",
+	    "sockit says tcp4:HOST:PORT for a server" },
+	{ "TCP6-LISTEN", "sockit says tcp6:[HOST]:PORT for a server" },
+	{ "TCP-CONNECT", "sockit says HOST:PORT" },
+	{ "UDP-LISTEN",
+	    "sockit says udp:PORT for a server (sockit listen udp:5000)" },
+	{ "UDP-RECVFROM", "sockit says udp:HOST:PORT for a server" },
+	{ "UDP-RECV", "sockit says udp:HOST:PORT for a server" },
+	{ "UDP-CONNECT", "sockit says udp:HOST:PORT" },
+	{ "UDP-SENDTO", "sockit says udp:HOST:PORT" },
+	{ "UNIX-LISTEN", "sockit says unix:PATH for a server" },
+	{ "UNIX-CONNECT", "sockit says unix:PATH" },
+	{ "UNIX-CLIENT",
+	    "sockit says unix:PATH, or unixgram:PATH for datagrams" },
+	{ "UNIX-RECVFROM", "sockit says unixgram:PATH for a server" },
+	{ "UNIX-SENDTO", "sockit says unixgram:PATH" },
+	{ "ABSTRACT-LISTEN", "sockit says @NAME for a server" },
+	{ "ABSTRACT-CONNECT", "sockit says @NAME" },
+	{ "OPENSSL", "sockit says tls:HOST:PORT" },
+	{ "SSL", "sockit says tls:HOST:PORT" },
+	{ "OPENSSL-LISTEN",
+	    "sockit says tls:PORT with --cert and --key" },
+	{ "SSL-LISTEN",
+	    "sockit says tls:PORT with --cert and --key" },
+	{ "EXEC", "sockit says 'sockit exec ADDRESS -- PROGRAM'" },
+	{ "SYSTEM", "sockit says 'sockit exec ADDRESS -- sh -c COMMAND'" },
+	{ "SOCKS4", "sockit says --proxy socks5://HOST:PORT" },
+	{ "SOCKS4A", "sockit says --proxy socks5h://HOST:PORT" },
+	{ "SOCKS5", "sockit says --proxy socks5://HOST:PORT" },
+	{ "PROXY", "sockit says --proxy http://HOST:PORT (CONNECT)" },
+	{ "STDIO", "sockit needs none: stdin and stdout are its other end" },
+	{ "STDIN", "sockit needs none: stdin and stdout are its other end" },
+	{ "STDOUT", "sockit needs none: stdin and stdout are its other end" },
+	{ "-", "sockit needs none: stdin and stdout are its other end" },
+};
+
+static int
+socat_form(const char *s, char *err, size_t errlen)
+{
+	size_t	i, n = strcspn(s, ":,");
+
+	for (i = 0; i < sizeof(socat_types) / sizeof(socat_types[0]); i++)
+		if (strlen(socat_types[i].type) == n &&
+		    strncasecmp(s, socat_types[i].type, n) == 0) {
+			snprintf(err, errlen, "%.*s is socat's spelling; %s",
+			    (int)n, s,
+			    socat_types[i].instead);
+			return -1;
+		}
+	return 0;
+}
+
 static int
 parse_any(const char *s, int flags, int family, struct addr *a, char *err,
     size_t errlen)
@@ -165,6 +231,8 @@ parse_any(const char *s, int flags, int family, struct addr *a, char *err,
 	};
 	size_t	i, n;
 
+	if (socat_form(s, err, errlen) == -1)
+		return -1;
 	/* Parsed for clients too, so that they refuse it by its name. */
 	if (strcmp(s, "systemd") == 0 || strncmp(s, "systemd:", 8) == 0) {
 		memset(a, 0, sizeof(*a));
@@ -175,8 +243,8 @@ parse_any(const char *s, int flags, int family, struct addr *a, char *err,
 		return 0;
 	}
 	/* TLS is a layer over any stream address. */
-	if (strncmp(s, "tls:", 4) == 0) {
-		if (strncmp(s + 4, "tls:", 4) == 0)
+	if (strncasecmp(s, "tls:", 4) == 0) {
+		if (strncasecmp(s + 4, "tls:", 4) == 0)
 			return bad(err, errlen, "%s", "tls: given twice");
 		if (addr_parse(s + 4, flags, family, a, err, errlen) == -1)
 			return -1;
@@ -188,9 +256,10 @@ parse_any(const char *s, int flags, int family, struct addr *a, char *err,
 	}
 	if (flags & ADDR_FORCE_UNIX)
 		return parse_unix(s, a, err, errlen);
-	if (strncmp(s, "unix:", 5) == 0)
+	/* socat's spelling, TCP: UNIX: UDP:, is ours in any case. */
+	if (strncasecmp(s, "unix:", 5) == 0)
 		return parse_unix(s + 5, a, err, errlen);
-	if (strncmp(s, "unixgram:", 9) == 0) {
+	if (strncasecmp(s, "unixgram:", 9) == 0) {
 		if (parse_unix(s + 9, a, err, errlen) == -1)
 			return -1;
 		a->dgram = 1;
@@ -202,7 +271,7 @@ parse_any(const char *s, int flags, int family, struct addr *a, char *err,
 	a->family = family;
 	for (i = 0; i < sizeof(tcp) / sizeof(tcp[0]); i++) {
 		n = strlen(tcp[i].prefix);
-		if (strncmp(s, tcp[i].prefix, n) != 0)
+		if (strncasecmp(s, tcp[i].prefix, n) != 0)
 			continue;
 		if (tcp[i].family != AF_UNSPEC && family != AF_UNSPEC &&
 		    tcp[i].family != family)
@@ -223,7 +292,7 @@ addr_parse(const char *s, int flags, int family, struct addr *a, char *err,
     size_t errlen)
 {
 	if ((flags & ADDR_DGRAM) && !(flags & ADDR_FORCE_UNIX) &&
-	    strncmp(s, "tcp", 3) == 0 && strchr(s, ':') != NULL &&
+	    strncasecmp(s, "tcp", 3) == 0 && strchr(s, ':') != NULL &&
 	    strchr(s, ':') - s <= 4)
 		return bad(err, errlen, "%s is TCP; -u asks for datagrams", s);
 	if (parse_any(s, flags, family, a, err, errlen) == -1)

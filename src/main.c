@@ -95,7 +95,8 @@ unknown_command(const char *what, const char *name)
 			best = d;
 			b = (int)i;
 		}
-	if (best <= 2 && best < strlen(name))
+	/* Two edits turn any three letters into "ftp": ask more of short. */
+	if (best <= (strlen(name) > 4 ? 2 : 1) && best < strlen(name))
 		usage_error(NULL, "%sunknown command %s; did you mean '%s'?",
 		    what, name, cmds[b]->name);
 	usage_error(NULL, "%sunknown command %s", what, name);
@@ -198,7 +199,7 @@ int
 main(int argc, char *argv[])
 {
 	const char	*name;
-	int		 status;
+	int		 status, i;
 
 	if (argc < 2)
 		usage_error(NULL, "missing COMMAND (listen, send, echo, "
@@ -217,9 +218,15 @@ main(int argc, char *argv[])
 			main_help(stdout);
 			return 0;
 		}
-		if ((current = find(argv[2])) == NULL)
-			unknown_command("help: ", argv[2]);
-		cmd_help(current);
+		/* Every command named, each checked before any is shown. */
+		for (i = 2; i < argc; i++)
+			if (find(argv[i]) == NULL)
+				unknown_command("help: ", argv[i]);
+		for (i = 2; i < argc; i++) {
+			if (i > 2)
+				putchar('\n');
+			cmd_help(find(argv[i]));
+		}
 		return 0;
 	}
 	if (name[0] == '-' && name[1] != '\0')

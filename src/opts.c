@@ -417,6 +417,7 @@ static const struct {
 	{ 'n', "not needed: a numeric address is never looked up" },
 	{ 'X', "use --proxy socks5://HOST:PORT, socks5h://... or "
 	    "http://HOST:PORT (CONNECT)" },
+	{ 'o', "redirect stdout, or --hexdump=FILE for a dump" },
 	{ 'x', "use --proxy socks5://HOST:PORT, socks5h://... or "
 	    "http://HOST:PORT (CONNECT)" },
 };
@@ -446,16 +447,131 @@ opts_nc_hint(const struct cmd *cmd, int ch)
 	return NULL;
 }
 
-static void
-unknown_option(const struct cmd *cmd, char **argv, char *err,
-    size_t errlen)
-{
+/* ncat's long options sockit does not take, and what to do instead. */
+static const struct {
+	const char	*name;
 	const char	*hint;
+} ncat_hints[] = {
+	{ "ssl", "TLS is an address prefix: tls:HOST:PORT (or --tls)" },
+	{ "ssl-cert", "use --cert FILE" },
+	{ "ssl-key", "use --key FILE" },
+	{ "ssl-trustfile", "use --cacert FILE" },
+	{ "ssl-verify", "clients verify by default (--insecure turns it "
+	    "off)" },
+	{ "ssl-alpn", "use --alpn LIST" },
+	{ "exec", "a program per connection is a command: 'sockit exec "
+	    "ADDRESS -- PROGRAM'" },
+	{ "sh-exec", "a program per connection is a command: 'sockit exec "
+	    "ADDRESS -- sh -c COMMAND'" },
+	{ "lua-exec", "'sockit exec ADDRESS -- lua SCRIPT'" },
+	{ "listen", "listening is a command: use 'sockit listen ...'" },
+	{ "output", "redirect stdout, or --hexdump=FILE for a dump" },
+	{ "hex-dump", "use --hexdump[=FILE]" },
+	{ "proxy-type", "the type is the scheme of --proxy: socks5://, "
+	    "socks5h://, http://" },
+	{ "proxy-auth", "put user:password@ in the --proxy URL" },
+	{ "nodns", "not needed: a numeric address is never looked up" },
+	{ "source-port", "use -s [HOST:]PORT" },
+	{ "udp", "datagrams: -u where a command takes them, or udp:HOST:PORT" },
+};
 
-	if (optopt == 0) {
-		snprintf(err, errlen, "unknown option %s", argv[optind - 1]);
+static const char *
+ncat_hint(const char *name)
+{
+	size_t	i, n = strcspn(name, "=");
+
+	for (i = 0; i < NELEM(ncat_hints); i++)
+		if (strlen(ncat_hints[i].name) == n &&
+		    strncmp(ncat_hints[i].name, name, n) == 0)
+			return ncat_hints[i].hint;
+	return NULL;
+}
+
+/*
+ * nc's letters in every short cluster of argv ("-lvnp 4444"), all in
+ * one message, so that each try does not correct one more.  0 if there
+ * are fewer than two: the usual message says it.
+ */
+static int
+nc_letters(const struct cmd *cmd, char **argv, const char *shorts,
+    char *err, size_t errlen)
+{
+	const char	*p, *o, *hint;
+	char		 list[64] = "", why[512] = "";
+	int		 i, n = 0;
+
+	for (i = 1; argv[i] != NULL && strcmp(argv[i], "--") != 0; i++) {
+		if (argv[i][0] != '-' || argv[i][1] == '-')
+			continue;
+		for (p = argv[i] + 1; *p != '\0'; p++) {
+			if ((o = strchr(shorts + 1, *p)) != NULL) {
+				if (o[1] == ':')
+					break;	/* the rest is its value */
+				continue;
+			}
+			if ((hint = opts_nc_hint(cmd, *p)) == NULL ||
+			    strchr(list, *p) != NULL || n == 16)
+				continue;
+			snprintf(list + strlen(list), sizeof(list) -
+			    strlen(list), "%s-%c", n ? " " : "", *p);
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+			    "; -%c: %s", *p, hint);
+			n++;
+		}
+	}
+	if (n < 2)
+		return 0;
+	snprintf(err, errlen, "nc options %s%s", list, why);
+	return 1;
+}
+
+/* "--name": is the option the user wrote this one, not a prefix of it? */
+static const char *
+long_token(char **argv, const struct option *o)
+{
+	const char	*tok = argv[optind - 1];
+
+	/* "--name VALUE": getopt has moved past the value too. */
+	if (o->has_arg == required_argument && optarg == tok)
+		tok = argv[optind - 2];
+	return tok;
+}
+
+static int
+abbreviated(const char *tok, const struct option *o)
+{
+	size_t	n = strlen(o->name);
+
+	return strncmp(tok, "--", 2) != 0 || strncmp(tok + 2, o->name,
+	    n) != 0 || (tok[n + 2] != '\0' && tok[n + 2] != '=');
+}
+
+static void
+unknown_option(const struct cmd *cmd, char **argv, const char *shorts,
+    const struct option *longs, char *err, size_t errlen)
+{
+	const char	*hint, *tok = argv[optind - 1];
+	size_t		 i, n;
+
+	if (strncmp(tok, "--", 2) == 0) {
+		n = strcspn(tok + 2, "=");
+		for (i = 0; longs[i].name != NULL; i++)
+			if (strlen(longs[i].name) == n &&
+			    strncmp(longs[i].name, tok + 2, n) == 0) {
+				snprintf(err, errlen, "option --%s takes no "
+				    "value", longs[i].name);
+				return;
+			}
+		if ((hint = ncat_hint(tok + 2)) != NULL)
+			snprintf(err, errlen, "unknown option %.*s: %s",
+			    (int)n + 2, tok, hint);
+		else
+			snprintf(err, errlen, "unknown option %.*s",
+			    (int)n + 2, tok);
 		return;
 	}
+	if (nc_letters(cmd, argv, shorts, err, errlen))
+		return;
 	if ((hint = opts_nc_hint(cmd, optopt)) != NULL)
 		snprintf(err, errlen, "unknown option -%c: %s", optopt, hint);
 	else
@@ -510,7 +626,7 @@ opts_parse(const struct cmd *cmd, int argc, char **argv, opt_fn *fn,
 {
 	struct option	 longs[LONG_MAX_OPTS];
 	char		 shorts[64], name[32];
-	const char	*why;
+	const char	*why, *tok;
 	int		 ch, r, idx;
 
 	memset(co, 0, sizeof(*co));
@@ -528,7 +644,18 @@ opts_parse(const struct cmd *cmd, int argc, char **argv, opt_fn *fn,
 	while ((idx = -1, ch = getopt_long(argc, argv, shorts, longs, &idx)) !=
 	    -1) {
 		if (ch == '?') {
-			unknown_option(cmd, argv, err, errlen);
+			unknown_option(cmd, argv, shorts, longs, err, errlen);
+			return -1;
+		}
+		/*
+		 * No abbreviations: --allow must not become --allow-uid,
+		 * nor an option added later change what a prefix meant.
+		 */
+		if (idx >= 0 && abbreviated((tok = long_token(argv,
+		    &longs[idx])), &longs[idx])) {
+			snprintf(err, errlen, "unknown option %.*s (did you "
+			    "mean --%s?)", (int)strcspn(tok, "="), tok,
+			    longs[idx].name);
 			return -1;
 		}
 		if (ch == ':') {

@@ -28,6 +28,16 @@ fail(char *err, size_t errlen, const char *what)
 	return -1;
 }
 
+static unsigned
+port_of(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port);
+	return 0;
+}
+
 static socklen_t
 unix_sockaddr(const struct addr *a, struct sockaddr_storage *ss)
 {
@@ -243,6 +253,9 @@ listen_tcp_one(const struct addrinfo *ai, int dualstack, struct listener *l,
 		addr_format_sa(ai->ai_addr, ai->ai_addrlen, l->bound,
 		    sizeof(l->bound));
 		fail(err, errlen, l->bound);
+		if (errno == EACCES && port_of(ai->ai_addr) < 1024)
+			strlcat(err, " (ports below 1024 need root or "
+			    "CAP_NET_BIND_SERVICE)", errlen);
 		close(fd);
 		return -1;
 	}

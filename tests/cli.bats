@@ -5,6 +5,8 @@
 
 load test_helper
 
+bats_require_minimum_version 1.5.0
+
 # usage_fails CMD "expected text" ARGS...: exit 2, one error line naming
 # the command, then the pointer to --help.
 usage_fails() {
@@ -235,6 +237,77 @@ top_fails() {
 	# nothing close: no guess
 	top_fails "sockit: unknown command frobnicate" "" frobnicate
 	refute_output --partial "did you mean"
+}
+
+@test "help: a short name gets no far-fetched guess; several commands get each help" {
+	# "foo" is two edits from "ftp": no guess for so short a name
+	top_fails "sockit: help: unknown command foo" "" help foo
+	refute_output --partial "did you mean"
+	top_fails "sockit: help: unknown command ftpp; did you mean 'ftp'?" "" help ftpp
+	run -0 "$SOCKIT" help listen send
+	assert_line --index 0 "usage: sockit listen [options] ADDRESS"
+	assert_line "usage: sockit send [options] ADDRESS"
+	# every name is checked before any help is printed
+	top_fails "sockit: help: unknown command bogus" "" help listen bogus
+}
+
+@test "long options are never abbreviated: --allow is not --allow-uid" {
+	usage_fails listen "unknown option --allow (did you mean --allow-uid?)" --allow 127.0.0.1 "$T/s.sock"
+	usage_fails listen "unknown option --allow (did you mean --allow-uid?)" --allow=127.0.0.1 "$T/s.sock"
+	usage_fails send "unknown option --hex (did you mean --hexdump?)" --hex 127.0.0.1:9
+	usage_fails send "unknown option --idle (did you mean --idle-timeout?)" --idle 5 127.0.0.1:9
+	[ ! -e "$T/s.sock" ]
+	# the whole name, with its value either way, still works
+	run -0 "$SOCKIT" send -z --idle-timeout=5 --wait 5 -- "127.0.0.1:$(start_server e echo 127.0.0.1:0; echo "$PORT")"
+}
+
+@test "--help=VALUE says help takes no value, not 'unknown option -h'" {
+	usage_fails listen "option --help takes no value" --help=foo
+	usage_fails send "option --verbose takes no value" --verbose=2 1
+}
+
+@test "ncat's long options and -o get the sockit spelling" {
+	usage_fails send "unknown option --ssl: TLS is an address prefix: tls:HOST:PORT" --ssl host:443
+	usage_fails listen "unknown option --exec: a program per connection is a command: 'sockit exec ADDRESS -- PROGRAM'" --exec /bin/cat 0
+	usage_fails listen "unknown option --sh-exec: a program per connection is a command: 'sockit exec ADDRESS -- sh -c COMMAND'" --sh-exec cat 0
+	usage_fails send "unknown option --ssl-cert: use --cert FILE" --ssl-cert=x host:443
+	usage_fails send "unknown option -o: redirect stdout, or --hexdump=FILE" -o out host:80
+}
+
+@test "nc's -lvnp 4444: every nc flag named in one message" {
+	usage_fails listen "nc options -l -n -p; -l: not needed: servers listen; -n: not needed: a numeric address is never looked up; -p: give the port in ADDRESS" -lvnp 4444
+	usage_fails send "nc options -n -p; -n: " -vn -p 80 host
+	# a letter that is a value is not an option: -d's value here
+	usage_fails listen "unknown option -l: not needed" -dnp -l 0
+}
+
+@test "socat's spelling: TCP:, UNIX:, UDP: in any case; the rest told the sockit way" {
+	start_server e echo 127.0.0.1:0
+	run -0 "$SOCKIT" send -m hi "TCP:127.0.0.1:$PORT"
+	assert_output hi
+	run -0 "$SOCKIT" send -m hi "Tcp4:127.0.0.1:$PORT"
+	assert_output hi
+	start_server u echo "$T/e.sock"
+	run -0 "$SOCKIT" send -m hi "UNIX:$T/e.sock"
+	assert_output hi
+	start_server d listen udp:127.0.0.1:0
+	run -0 "$SOCKIT" send -m "hi by udp" "UDP:127.0.0.1:$PORT"
+	wait_for 'grep -q "hi by udp" "$T/d.out"'
+	usage_fails listen "TCP-LISTEN is socat's spelling; sockit says PORT or HOST:PORT for a server" TCP-LISTEN:8080,fork,reuseaddr
+	usage_fails send "OPENSSL is socat's spelling; sockit says tls:HOST:PORT" OPENSSL:host:443
+	usage_fails send "- is socat's spelling; sockit needs none: stdin and stdout are its other end" -- -
+	usage_fails send "STDIO is socat's spelling" STDIO
+	usage_fails relay "UNIX-CONNECT is socat's spelling; sockit says unix:PATH" 0 UNIX-CONNECT:/run/x.sock
+	usage_fails send ",nodelay: socat's address options; sockit takes options as flags" "TCP:127.0.0.1:80,nodelay"
+}
+
+@test "a port below 1024 without the privilege says what it needs" {
+	local port
+	port=$(($(cat /proc/sys/net/ipv4/ip_unprivileged_port_start) - 1))
+	[ "$port" -gt 0 ]
+	run -1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$SOCKIT" listen "127.0.0.1:$port"
+	assert_output "sockit: listen: 127.0.0.1:$port: Permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)"
 }
 
 @test "nc's -p: the port goes in ADDRESS" {
