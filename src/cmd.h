@@ -22,6 +22,7 @@ struct cmd {
 	int		 flags;		/* GROUP_* it takes, CMD_* */
 	int		 serves;	/* KIND_* it listens on */
 	int		 dials;		/* KIND_* it connects to */
+	int		 per_client;	/* descriptors a client takes; 0: 1 */
 	int		(*exec)(const struct cmd *, int argc, char **argv);
 };
 

@@ -839,7 +839,6 @@ dgram_relay_run(const struct cmd *cmd, const struct common *co,
 		fatal("%s", strerror(errno));
 	R->target = t;
 	R->tname = tname;
-	R->srv.per_client = 1;
 	dserve_open(cmd, &R->srv, co, a, dr_packet);
 	if (dtab_init(&R->sess, R->srv.loop, peer_idle(co), rs_close) == -1)
 		fatal("%s", strerror(errno));

@@ -315,12 +315,9 @@ ftp_exec(const struct cmd *cmd, int argc, char **argv)
 	if (!F->co.idle_set)
 		F->co.idle_ms = IDLE_DEFAULT;
 	F->wait_ms = F->co.wait_ms > 0 ? F->co.wait_ms : WAIT_DEFAULT;
-	/* Control, data (or its listener), and a file or directory. */
-	F->co.per_client = 3;
 	cmd_server_address(cmd, &F->co, argc - n, argv + n, &a);
 	open_root(cmd, F);
 	F->srv.co = &F->co;
-	F->srv.per_client = 3;
 	F->srv.on_accept = on_accept;
 	F->srv.on_stop = on_stop;
 	F->srv.on_idle = on_idle;
@@ -338,6 +335,8 @@ const struct cmd cmd_ftp = {
 	.flags = GROUP_SERVER | GROUP_IDLE,
 	/* Data connections need an address to name in PASV and PORT. */
 	.serves = KIND_TCP,
+	/* Control, data (or its listener), and a file or directory. */
+	.per_client = 3,
 	.dials = 0,
 	.exec = ftp_exec
 };

@@ -451,8 +451,12 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 		    "TARGET are one argument each: HOST:PORT)", argv[n + 2]);
 	if (opts_address(&R->co, 1, 1, argv + n, &la, err, sizeof(err)) == -1 ||
 	    opts_address(&R->co, 0, 1, argv + n + 1, &ta, err,
-	    sizeof(err)) == -1 ||
-	    opts_check_server(&R->co, &la, err, sizeof(err)) == -1 ||
+	    sizeof(err)) == -1)
+		usage_error(cmd, "%s", err);
+	/* A datagram session takes its upstream socket only. */
+	if (la.dgram)
+		R->co.per_client = 1;
+	if (opts_check_server(&R->co, &la, err, sizeof(err)) == -1 ||
 	    opts_check_tls(&R->co, la.tls, ta.tls, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	/* A datagram has no stream to go into, nor a stream a datagram. */
@@ -479,7 +483,6 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 		return n;
 	}
 	R->srv.co = &R->co;
-	R->srv.per_client = 2;
 	R->srv.on_accept = on_accept;
 	R->srv.on_stop = on_stop;
 	R->srv.on_idle = cli_close;
@@ -497,6 +500,7 @@ const struct cmd cmd_relay = {
 	.opts = relay_opts,
 	.note = "(-w is the connect timeout to TARGET; -x counts client pairs)",
 	.flags = GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_PAIRS,
+	.per_client = 2,	/* the client and its TARGET */
 	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
 	    KIND_SYSTEMD,
 	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS,

@@ -12,19 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "frame.h"
 #include "loop.h"
 #include "sock.h"
-
-/* A direction holds at most this much that its destination did not take. */
-#define BUF_CAP		(256 * 1024)
-
-struct buf {
-	char	*data;		/* allocated only while data waits */
-	size_t	 off, len;
-	size_t	 cap;		/* 0: BUF_CAP */
-};
-#define BUF_SIZE(b)	((b)->cap ? (b)->cap : BUF_CAP)
 
 struct conn;
 struct chan;
@@ -86,12 +77,6 @@ struct chan {
 /* The one large buffer every read lands in first. */
 extern char	conn_scratch[BUF_CAP];
 
-size_t	buf_room(const struct buf *);
-int	buf_append(struct buf *, const void *, size_t);
-void	buf_consume(struct buf *, size_t);
-void	buf_free(struct buf *);
-/* Make room at the tail for a read(): allocate, or slide data down. */
-int	buf_reserve(struct buf *);
 /* Write as much of b to c as it takes: bytes written, or -1 on error. */
 ssize_t	buf_flush(struct buf *, struct conn *);
 

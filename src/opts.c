@@ -615,7 +615,7 @@ opts_final(const struct cmd *cmd, struct common *co, char *err,
 		snprintf(err, errlen, "--ready-fd %d: %s", co->ready_fd, what);
 		return -1;
 	}
-	co->per_client = cmd->flags & CMD_PAIRS ? 2 : 1;
+	co->per_client = cmd->per_client > 0 ? cmd->per_client : 1;
 	co->cmd = cmd;
 	return 0;
 }

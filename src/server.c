@@ -271,7 +271,7 @@ size_up(struct server *s, char *err, size_t errlen)
 	long long		 want;
 	int			 backend = co->backend;
 
-	want = co->max_conns * s->per_client + FIXED_FDS;
+	want = co->max_conns * co->per_client + FIXED_FDS;
 	if (backend == -1)
 		backend = loop_pick(co->max_conns > 0 ? want : FIXED_FDS);
 	if (backend == LOOP_EPOLL && getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
@@ -280,7 +280,7 @@ size_up(struct server *s, char *err, size_t errlen)
 		    rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	s->max = (loop_fd_limit(backend) - FIXED_FDS) / s->per_client;
+	s->max = (loop_fd_limit(backend) - FIXED_FDS) / co->per_client;
 	if (co->max_conns > 0 && co->max_conns < s->max)
 		s->max = co->max_conns;
 	if ((s->loop = loop_new(backend, err, errlen)) == NULL)
@@ -308,8 +308,6 @@ server_open(struct server *s, const struct addr *a, int *usage, char *err,
     size_t errlen)
 {
 	s->reserve = -1;
-	if (s->per_client == 0)
-		s->per_client = 1;
 	timer_init(&s->grace, grace_over);
 	timer_init(&s->backoff, resume_accept);
 	*usage = 0;

@@ -26,7 +26,6 @@ struct server {
 	struct conntab		 tab;		/* clients, by fd */
 	int			 reserve;	/* spare fd for EMFILE */
 	long long		 max;		/* clients at most */
-	int			 per_client;	/* fds one client takes */
 	int			 clients;	/* attached now */
 	int			 stopping;
 	struct tls_ctx		*tls;		/* clients speak TLS; or NULL */
