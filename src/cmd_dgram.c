@@ -27,6 +27,11 @@
 #define MSG_MAX		65507
 /* Datagram peers are forgotten after this without -i. */
 #define PEER_IDLE_MS	60000
+/*
+ * Peers (listen) and sessions (relay) kept at most without --max-conns;
+ * a new one then forgets the one heard from least recently.
+ */
+#define PEER_MAX	1024
 /* stdout holds a whole batch of labelled datagrams. */
 #define OUT_CAP		(DGRAM_BATCH * (DGRAM_MAX + SOCK_NAME_MAX + \
 			    2 * DELIM_MAX))
@@ -446,6 +451,20 @@ dl_forget(struct dtab *tab, struct dpeer *p)
 		free(d);
 }
 
+/* The table is full and a new peer came: the least recently heard goes. */
+static void
+dl_evict(struct dlisten *L)
+{
+	struct dpeer	*p = dtab_oldest(&L->peers);
+	struct dlpeer	*d = container_of(p, struct dlpeer, p);
+
+	log_v(1, "%s: forgotten for a new peer (%d peers at most): "
+	    "%llu bytes in, %llu out", p->name, PEER_MAX,
+	    (unsigned long long)d->rx, (unsigned long long)d->tx);
+	dtab_del(&L->peers, p);
+	free(d);
+}
+
 /* The peer a datagram came from, made if new; NULL: drop it. */
 static struct dlpeer *
 dl_peer(struct dlisten *L, const struct sockaddr *sa, socklen_t len)
@@ -470,6 +489,8 @@ dl_peer(struct dlisten *L, const struct sockaddr *sa, socklen_t len)
 		    name, L->co->max_conns);
 		return NULL;
 	}
+	if (L->co->max_conns <= 0 && L->peers.count >= PEER_MAX)
+		dl_evict(L);
 	if ((d = calloc(1, sizeof(*d))) == NULL ||
 	    dtab_add(&L->peers, &d->p, sa, len) == -1) {
 		log_v(1, "%s: %s: dropped", name, strerror(errno));
@@ -682,6 +703,7 @@ struct rsess {
 };
 
 struct drelay {
+	const struct common	*co;
 	struct server		 srv;
 	struct dtab		 sess;
 	struct target		*target;
@@ -749,13 +771,21 @@ rs_open(struct drelay *R, const struct sockaddr *sa, socklen_t len)
 {
 	struct rsess	*r;
 	char		 name[SOCK_NAME_MAX], err[512];
+	long long	 cap = R->srv.max < PEER_MAX ? R->srv.max : PEER_MAX;
 	int		 i = 0, pending;
 
 	addr_format_sa(sa, len, name, sizeof(name));
-	if ((long long)R->sess.count >= R->srv.max) {
+	if (R->co->max_conns > 0 &&
+	    (long long)R->sess.count >= R->srv.max) {
 		log_v(1, "%s: %lld sessions already (--max-conns): dropped",
 		    name, R->srv.max);
 		return NULL;
+	}
+	/* Unbounded, forged sources would take every descriptor. */
+	if (R->co->max_conns <= 0 && (long long)R->sess.count >= cap) {
+		log_v(1, "%s: closed for a new session (%lld at most)",
+		    dtab_oldest(&R->sess)->name, cap);
+		rs_close(&R->sess, dtab_oldest(&R->sess));
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		log_v(1, "%s: %s: dropped", name, strerror(errno));
@@ -837,6 +867,7 @@ dgram_relay_run(const struct cmd *cmd, const struct common *co,
 	if ((R = calloc(1, sizeof(*R))) == NULL ||
 	    dgram_batch_init(&R->rb, DGRAM_BATCH) == -1)
 		fatal("%s", strerror(errno));
+	R->co = co;
 	R->target = t;
 	R->tname = tname;
 	R->srv.per_client = 1;

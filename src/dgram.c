@@ -150,6 +150,7 @@ dtab_init(struct dtab *tab, struct loop *l, int64_t idle_ms,
 	if (tab->bucket == NULL)
 		return -1;
 	tab->nbucket = DTAB_BUCKETS;
+	TAILQ_INIT(&tab->lru);
 	tab->loop = l;
 	tab->idle_ms = idle_ms;
 	tab->on_expire = on_expire;
@@ -198,6 +199,7 @@ dtab_add(struct dtab *tab, struct dpeer *p, const struct sockaddr *sa,
 	h = hash(sa, len) % tab->nbucket;
 	p->next = tab->bucket[h];
 	tab->bucket[h] = p;
+	TAILQ_INSERT_TAIL(&tab->lru, p, lru);
 	tab->count++;
 	return 0;
 }
@@ -212,6 +214,7 @@ dtab_del(struct dtab *tab, struct dpeer *p)
 	    tab->nbucket]; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == p) {
 			*pp = p->next;
+			TAILQ_REMOVE(&tab->lru, p, lru);
 			tab->count--;
 			return;
 		}
@@ -220,8 +223,15 @@ dtab_del(struct dtab *tab, struct dpeer *p)
 void
 dtab_heard(struct dtab *tab, struct dpeer *p)
 {
-	(void)tab;
 	p->heard = now_ms();
+	TAILQ_REMOVE(&tab->lru, p, lru);
+	TAILQ_INSERT_TAIL(&tab->lru, p, lru);
+}
+
+struct dpeer *
+dtab_oldest(struct dtab *tab)
+{
+	return TAILQ_FIRST(&tab->lru);
 }
 
 void

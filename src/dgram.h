@@ -7,6 +7,7 @@
 #ifndef SOCKIT_DGRAM_H
 #define SOCKIT_DGRAM_H
 
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,6 +55,7 @@ struct dpeer {
 	int64_t			 heard;		/* last datagram, monotonic ms */
 	struct timer		 idle;
 	struct dpeer		*next;		/* in its bucket */
+	TAILQ_ENTRY(dpeer)	 lru;		/* least recently heard first */
 	struct dtab		*tab;
 };
 
@@ -61,6 +63,7 @@ struct dtab {
 	struct dpeer	**bucket;
 	size_t		  nbucket;
 	size_t		  count;
+	TAILQ_HEAD(, dpeer) lru;
 	struct loop	 *loop;
 	int64_t		  idle_ms;	/* 0: peers never expire */
 	/* Not heard for idle_ms: take it out (dtab_del) and free it. */
@@ -77,6 +80,12 @@ int	dtab_add(struct dtab *, struct dpeer *, const struct sockaddr *,
 void	dtab_del(struct dtab *, struct dpeer *);
 /* A datagram came from p: it is not idle. */
 void	dtab_heard(struct dtab *, struct dpeer *);
+/*
+ * The peer heard from least recently, or NULL: the one to forget when a
+ * bounded table is full (any source address can be forged, so a table
+ * that only grew could be made to take all memory).
+ */
+struct dpeer	*dtab_oldest(struct dtab *);
 /* Call fn on every peer; fn may delete it. */
 void	dtab_each(struct dtab *, void (*fn)(struct dtab *, struct dpeer *,
 	    void *), void *arg);

@@ -129,6 +129,62 @@ EOF
 	grep -qx "$(printf 'B%.0s' $(seq 20000))" "$T/l.out"
 }
 
+@test "listen -u keeps 1024 peers at most; the one heard from least recently goes" {
+	# Any source can be forged: 2049 of them must not all be kept (-i 0:
+	# none is forgotten for being idle).
+	start_server l listen -u -v -i 0 127.0.0.1:0
+	run py "$ADDR" "$T/l.out" <<'EOF'
+import sys
+fam, sa = sockaddr(sys.argv[1])
+def out(n):  # the datagrams so far are out: none was dropped
+    end = time.time() + 60
+    while sum(1 for _ in open(sys.argv[2])) < n:
+        if time.time() > end: fail("fewer than %d lines out" % n)
+        time.sleep(0.01)
+a = socket.socket(fam, socket.SOCK_DGRAM); a.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], flush=True)
+a.sendto(b"first\n", sa); out(1)
+for i in range(2048):  # each from an address of its own
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.bind(("127.0.%d.%d" % (1 + i // 200, 1 + i % 200), 0))
+    s.sendto(b"%d\n" % i, sa); s.close()
+    if i % 32 == 31: out(2 + i)
+a.sendto(b"again\n", sa); out(2050)
+EOF
+	assert_success
+	local a=127.0.0.1:${lines[0]}
+	# 2049 peers in a table of 1024: 1025 forgotten, and one more when
+	# the first comes back; the first to go was the first heard.
+	[ "$(grep -c 'forgotten for a new peer (1024 peers at most)' "$T/l.err")" -eq 1026 ]
+	grep -m1 'forgotten for a new peer' "$T/l.err" | grep -qF "$a: forgotten"
+	[ "$(grep -cxF "sockit: listen: datagram peer $a" "$T/l.err")" -eq 2 ]
+}
+
+@test "relay -u keeps 1024 sessions at most; the one heard from least recently goes" {
+	start_server e echo -u 127.0.0.1:0
+	local target=$ADDR
+	start_server r relay -u -v -i 0 127.0.0.1:0 "$target"
+	run py "$ADDR" <<'EOF'
+import sys
+fam, sa = sockaddr(sys.argv[1])
+def echo(s, m):
+    s.settimeout(20); s.sendto(m, sa)
+    if s.recv(100) != m: fail("no echo of %r" % m)
+a = socket.socket(fam, socket.SOCK_DGRAM); a.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], flush=True)
+echo(a, b"first")
+for i in range(1100):  # each from an address of its own
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    s.bind(("127.0.%d.%d" % (1 + i // 200, 1 + i % 200), 0))
+    echo(s, b"%d" % i); s.close()
+echo(a, b"again")
+EOF
+	assert_success
+	local a=127.0.0.1:${lines[0]}
+	grep -qF "$a: closed for a new session" "$T/r.err"
+	[ "$(grep -cxF "sockit: relay: session for $a" "$T/r.err")" -eq 2 ]
+}
+
 @test "listen -u --once serves the first peer only; others are dropped and logged" {
 	start_server l listen -u --once -v -L 127.0.0.1:0
 	py "$ADDR" <<'EOF'
