@@ -93,15 +93,13 @@ static int
 out_put(struct buf *b, const struct dlisten_opts *o, const struct delim *d,
     const char *label, const char *p, size_t n)
 {
-	const struct delim	*od = o != NULL && o->odelim != NULL ?
-				    o->odelim : d;
+	const struct delim	*od = o->odelim != NULL ? o->odelim : d;
 	int			 ended = n >= d->len &&
 				    memcmp(p + n - d->len, d->bytes, d->len) == 0;
 	int			 r = 0;
 
-	if (o == NULL || (!o->label && o->odelim == NULL))
-		return buf_append(b, p, n);
-	/* Labelled, or re-delimited: every datagram ends with one. */
+	/* A datagram is a message: each ends with a delimiter, so that
+	 * those without one do not run together. */
 	if (o->label)
 		r |= buf_append(b, label, strlen(label)) | buf_append(b, " ", 1);
 	r |= buf_append(b, p, ended ? n - d->len : n);
@@ -519,11 +517,31 @@ dl_flush(struct dlisten *L)
 	loop_set(L->srv.loop, 1, L->out.len > 0 ? LOOP_WRITE : 0);
 }
 
+/*
+ * -L: datagram i's sender.  An unbound unix sender has no address: name
+ * its pid, as a stream client is named.
+ */
+static const char *
+dl_label(struct dlisten *L, struct dlpeer *d, int i, char *buf, size_t len)
+{
+	const struct sockaddr	*sa = DGRAM_FROM(&L->rb, i);
+	long			 pid;
+
+	if ((DGRAM_FROMLEN(&L->rb, i) == 0 || (sa->sa_family == AF_UNIX &&
+	    DGRAM_FROMLEN(&L->rb, i) <= sizeof(sa_family_t))) &&
+	    (pid = dgram_pid(&L->rb, i)) > 0) {
+		snprintf(buf, len, "unix:%ld", pid);
+		return buf;
+	}
+	return d->p.name;
+}
+
 static void
 dl_packet(struct loop *l, int fd, int events, void *arg)
 {
 	struct dlisten	*L = container_of(arg, struct dlisten, srv);
 	struct dlpeer	*d;
+	char		 who[32];
 	int		 i, n;
 
 	(void)l;
@@ -537,7 +555,8 @@ dl_packet(struct loop *l, int fd, int events, void *arg)
 		    DGRAM_FROMLEN(&L->rb, i))) == NULL)
 			continue;
 		d->rx += DGRAM_LEN(&L->rb, i);
-		out_put(&L->out, L->o, &L->co->delim, d->p.name,
+		out_put(&L->out, L->o, &L->co->delim,
+		    dl_label(L, d, i, who, sizeof(who)),
 		    DGRAM_DATA(&L->rb, i), DGRAM_LEN(&L->rb, i));
 	}
 	dl_flush(L);
@@ -607,6 +626,18 @@ dl_free_peer(struct dtab *tab, struct dpeer *p, void *arg)
 	free(d);
 }
 
+/* A systemd socket says what it is only when asked. */
+static int
+fd_family(int fd)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	return ss.ss_family;
+}
+
 int
 dgram_listen_run(const struct cmd *cmd, const struct common *co,
     const struct dlisten_opts *o, const struct addr *a)
@@ -622,6 +653,9 @@ dgram_listen_run(const struct cmd *cmd, const struct common *co,
 	L->o = o;
 	L->out.cap = OUT_CAP;
 	dserve_open(cmd, &L->srv, co, a, dl_packet);
+	if (o->label && fd_family(L->srv.lis.fd) == AF_UNIX &&
+	    dgram_want_creds(L->srv.lis.fd, &L->rb) == -1)
+		log_v(1, "SO_PASSCRED: %s", strerror(errno));
 	if (dtab_init(&L->peers, L->srv.loop, peer_idle(co), dl_forget) == -1 ||
 	    loop_add(L->srv.loop, 1, dl_io, L) == -1 ||
 	    (!o->recv_only && loop_add(L->srv.loop, 0, dl_io, L) == -1))

@@ -44,6 +44,42 @@ slot(struct dgram_batch *b, int i)
 	h->msg_namelen = sizeof(b->from[i]);
 	h->msg_iov = &b->iov[i];
 	h->msg_iovlen = 1;
+	if (b->creds) {
+		h->msg_control = &b->ctl[i];
+		h->msg_controllen = sizeof(b->ctl[i]);
+	}
+}
+
+int
+dgram_want_creds(int fd, struct dgram_batch *b)
+{
+	int	on = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1)
+		return -1;
+	b->creds = 1;
+	return 0;
+}
+
+/* msg_control still points at the slot received into: drop_cut moves
+ * the headers only. */
+long
+dgram_pid(struct dgram_batch *b, int i)
+{
+	struct msghdr	*h = &b->mh[i].msg_hdr;
+	struct cmsghdr	*c;
+	struct ucred	 uc;
+
+	if (!b->creds)
+		return -1;
+	for (c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(uc))) {
+			memcpy(&uc, CMSG_DATA(c), sizeof(uc));
+			return (long)uc.pid;
+		}
+	return -1;
 }
 
 /* Drop datagram i, which did not fit: never pass on a cut one. */

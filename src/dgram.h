@@ -19,10 +19,18 @@
 #define DGRAM_MAX	65536
 #define DGRAM_BATCH	32
 
+/* Room for a sender's credentials (SCM_CREDENTIALS), aligned. */
+union dgram_ctl {
+	struct cmsghdr	h;
+	char		b[CMSG_SPACE(sizeof(struct ucred))];
+};
+
 struct dgram_batch {
 	struct mmsghdr		 mh[DGRAM_BATCH];
 	struct iovec		 iov[DGRAM_BATCH];
 	struct sockaddr_storage	 from[DGRAM_BATCH];
+	union dgram_ctl		 ctl[DGRAM_BATCH];
+	int			 creds;		/* receive into ctl */
 	char			*data;		/* a slot of DGRAM_MAX + 1 each */
 	int			 size;		/* slots */
 	int			 n;		/* received by the last call */
@@ -41,6 +49,13 @@ int	dgram_recv(int fd, struct dgram_batch *b, const char *what);
 #define DGRAM_LEN(b, i)		((size_t)(b)->mh[i].msg_len)
 #define DGRAM_FROM(b, i)	((struct sockaddr *)&(b)->from[i])
 #define DGRAM_FROMLEN(b, i)	((b)->mh[i].msg_hdr.msg_namelen)
+/*
+ * Ask fd for each unix sender's credentials (SO_PASSCRED): an unbound
+ * sender has no address to tell it by.  Returns -1 with errno.
+ */
+int	dgram_want_creds(int fd, struct dgram_batch *b);
+/* The pid that sent datagram i, or -1 when unknown. */
+long	dgram_pid(struct dgram_batch *b, int i);
 /*
  * Send datagrams i..n-1 of b back to where they came from (the echo).
  * Returns how many went, or -1 with errno when the first did not.

@@ -361,6 +361,45 @@ EOF
 	[ ! -e "$T/l.sock" ]
 }
 
+@test "unixgram: listen ends each of logger's datagrams with a newline" {
+	# logger -u sends one datagram per message, with no newline.
+	start_server l listen -u -U "$T/log.sock"
+	timeout 10 logger -u "$T/log.sock" hi1
+	timeout 10 logger -u "$T/log.sock" hi2
+	wait_for '[ "$(wc -l <"$T/l.out")" -eq 2 ]'
+	[[ $(sed -n 1p "$T/l.out") == *' hi1' ]]
+	[[ $(sed -n 2p "$T/l.out") == *' hi2' ]]
+}
+
+@test "listen -u: a datagram without a delimiter gets one; one with keeps its own" {
+	start_server l listen -u -d ';' 127.0.0.1:0
+	py "$ADDR" <<'EOF'
+import sys
+fam, sa = sockaddr(sys.argv[1])
+a = socket.socket(fam, socket.SOCK_DGRAM); a.connect(sa)
+for m in (b"one", b"two;", b"", b"three\n"):
+    a.send(m)
+EOF
+	wait_for '[ "$(tr -cd ";" <"$T/l.out" | wc -c)" -eq 4 ]'
+	[ "$(cat "$T/l.out")" = $'one;two;;three\n;' ]
+}
+
+@test "unixgram: listen -L names an unbound sender by its pid (python, logger)" {
+	start_server l listen -u -L -U "$T/l.sock"
+	run py "$T/l.sock" <<'EOF'
+import sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)  # never bound
+s.sendto(b"from python\n", sys.argv[1])
+print(os.getpid())
+EOF
+	assert_success
+	wait_for 'grep -q "from python" "$T/l.out"'
+	grep -qx "unix:${lines[0]} from python" "$T/l.out"
+	timeout 10 logger -u "$T/l.sock" from logger
+	wait_for 'grep -q "from logger" "$T/l.out"'
+	grep -Eq '^unix:[0-9]+ .*from logger$' "$T/l.out"
+}
+
 @test "unixgram: send -u to socat UNIX-RECVFROM gets its reply" {
 	socat "UNIX-RECVFROM:$T/s.sock" SYSTEM:'read l; echo "reply to $l"' 3>&- &
 	echo $! >>"$T/pids"
