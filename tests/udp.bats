@@ -89,7 +89,7 @@ hex() {
 	start_server l listen -u -L 127.0.0.1:0
 	printf 'from nc\n' | timeout 20 nc -u -q0 127.0.0.1 "$PORT"
 	wait_for '[ "$(wc -l <"$T/l.out")" -ge 1 ]'
-	printf 'from socat' | timeout 20 socat - "UDP:$ADDR"
+	printf 'from socat' | timeout 20 socat - "UDP:${ADDR#udp:}"
 	wait_for '[ "$(wc -l <"$T/l.out")" -ge 2 ]'
 	printf 'from sockit\n' | timeout 20 "$SOCKIT" send -u "$ADDR"
 	wait_for '[ "$(wc -l <"$T/l.out")" -ge 3 ]'
@@ -228,7 +228,7 @@ EOF
 
 @test "echo -u works for nc -u and socat UDP clients" {
 	start_server e echo -u 127.0.0.1:0
-	run timeout 5 socat -T 2 - "UDP:$ADDR" <<<"via socat"
+	run timeout 5 socat -T 2 - "UDP:${ADDR#udp:}" <<<"via socat"
 	[ "$output" = "via socat" ]
 	run timeout 5 nc -u -w 1 127.0.0.1 "$PORT" <<<"via nc"
 	[ "$output" = "via nc" ]
@@ -326,7 +326,7 @@ EOF
 
 @test "unixgram: echo to a bound socat client and to send -u -U" {
 	start_server e echo "unixgram:$T/e.sock"
-	[ "$ADDR" = "unix:$T/e.sock" ]
+	[ "$ADDR" = "unixgram:$T/e.sock" ]
 	[ -S "$T/e.sock" ]
 	run timeout 5 socat -T 2 - "UNIX-SENDTO:$T/e.sock,bind=$T/c.sock" <<<"bound client"
 	[ "$output" = "bound client" ]
@@ -413,7 +413,7 @@ EOF
 	python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM); s.bind(sys.argv[1])' "$T/stale.sock"
 	[ -S "$T/stale.sock" ]
 	start_server e echo -u -U "$T/stale.sock"
-	[ "$ADDR" = "unix:$T/stale.sock" ]
+	[ "$ADDR" = "unixgram:$T/stale.sock" ]
 	run "$SOCKIT" echo -u -U "$T/stale.sock"
 	[ "$status" -eq 1 ]
 	[[ $output == *"in use by a running server"* ]]
