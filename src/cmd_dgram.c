@@ -27,6 +27,11 @@
 #define MSG_MAX		65507
 /* Datagram peers are forgotten after this without -i. */
 #define PEER_IDLE_MS	60000
+/*
+ * Peers (listen) and sessions (relay) kept at most without --max-conns;
+ * a new one then forgets the one heard from least recently.
+ */
+#define PEER_MAX	1024
 /* stdout holds a whole batch of labelled datagrams. */
 #define OUT_CAP		(DGRAM_BATCH * (DGRAM_MAX + SOCK_NAME_MAX + \
 			    2 * DELIM_MAX))
@@ -88,15 +93,13 @@ static int
 out_put(struct buf *b, const struct dlisten_opts *o, const struct delim *d,
     const char *label, const char *p, size_t n)
 {
-	const struct delim	*od = o != NULL && o->odelim != NULL ?
-				    o->odelim : d;
+	const struct delim	*od = o->odelim != NULL ? o->odelim : d;
 	int			 ended = n >= d->len &&
 				    memcmp(p + n - d->len, d->bytes, d->len) == 0;
 	int			 r = 0;
 
-	if (o == NULL || (!o->label && o->odelim == NULL))
-		return buf_append(b, p, n);
-	/* Labelled, or re-delimited: every datagram ends with one. */
+	/* A datagram is a message: each ends with a delimiter, so that
+	 * those without one do not run together. */
 	if (o->label)
 		r |= buf_append(b, label, strlen(label)) | buf_append(b, " ", 1);
 	r |= buf_append(b, p, ended ? n - d->len : n);
@@ -446,6 +449,20 @@ dl_forget(struct dtab *tab, struct dpeer *p)
 		free(d);
 }
 
+/* The table is full and a new peer came: the least recently heard goes. */
+static void
+dl_evict(struct dlisten *L)
+{
+	struct dpeer	*p = dtab_oldest(&L->peers);
+	struct dlpeer	*d = container_of(p, struct dlpeer, p);
+
+	log_v(1, "%s: forgotten for a new peer (%d peers at most): "
+	    "%llu bytes in, %llu out", p->name, PEER_MAX,
+	    (unsigned long long)d->rx, (unsigned long long)d->tx);
+	dtab_del(&L->peers, p);
+	free(d);
+}
+
 /* The peer a datagram came from, made if new; NULL: drop it. */
 static struct dlpeer *
 dl_peer(struct dlisten *L, const struct sockaddr *sa, socklen_t len)
@@ -470,6 +487,8 @@ dl_peer(struct dlisten *L, const struct sockaddr *sa, socklen_t len)
 		    name, L->co->max_conns);
 		return NULL;
 	}
+	if (L->co->max_conns <= 0 && L->peers.count >= PEER_MAX)
+		dl_evict(L);
 	if ((d = calloc(1, sizeof(*d))) == NULL ||
 	    dtab_add(&L->peers, &d->p, sa, len) == -1) {
 		log_v(1, "%s: %s: dropped", name, strerror(errno));
@@ -498,11 +517,31 @@ dl_flush(struct dlisten *L)
 	loop_set(L->srv.loop, 1, L->out.len > 0 ? LOOP_WRITE : 0);
 }
 
+/*
+ * -L: datagram i's sender.  An unbound unix sender has no address: name
+ * its pid, as a stream client is named.
+ */
+static const char *
+dl_label(struct dlisten *L, struct dlpeer *d, int i, char *buf, size_t len)
+{
+	const struct sockaddr	*sa = DGRAM_FROM(&L->rb, i);
+	long			 pid;
+
+	if ((DGRAM_FROMLEN(&L->rb, i) == 0 || (sa->sa_family == AF_UNIX &&
+	    DGRAM_FROMLEN(&L->rb, i) <= sizeof(sa_family_t))) &&
+	    (pid = dgram_pid(&L->rb, i)) > 0) {
+		snprintf(buf, len, "unix:%ld", pid);
+		return buf;
+	}
+	return d->p.name;
+}
+
 static void
 dl_packet(struct loop *l, int fd, int events, void *arg)
 {
 	struct dlisten	*L = container_of(arg, struct dlisten, srv);
 	struct dlpeer	*d;
+	char		 who[32];
 	int		 i, n;
 
 	(void)l;
@@ -516,7 +555,8 @@ dl_packet(struct loop *l, int fd, int events, void *arg)
 		    DGRAM_FROMLEN(&L->rb, i))) == NULL)
 			continue;
 		d->rx += DGRAM_LEN(&L->rb, i);
-		out_put(&L->out, L->o, &L->co->delim, d->p.name,
+		out_put(&L->out, L->o, &L->co->delim,
+		    dl_label(L, d, i, who, sizeof(who)),
 		    DGRAM_DATA(&L->rb, i), DGRAM_LEN(&L->rb, i));
 	}
 	dl_flush(L);
@@ -586,6 +626,18 @@ dl_free_peer(struct dtab *tab, struct dpeer *p, void *arg)
 	free(d);
 }
 
+/* A systemd socket says what it is only when asked. */
+static int
+fd_family(int fd)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
+		return -1;
+	return ss.ss_family;
+}
+
 int
 dgram_listen_run(const struct cmd *cmd, const struct common *co,
     const struct dlisten_opts *o, const struct addr *a)
@@ -601,6 +653,9 @@ dgram_listen_run(const struct cmd *cmd, const struct common *co,
 	L->o = o;
 	L->out.cap = OUT_CAP;
 	dserve_open(cmd, &L->srv, co, a, dl_packet);
+	if (o->label && fd_family(L->srv.lis.fd) == AF_UNIX &&
+	    dgram_want_creds(L->srv.lis.fd, &L->rb) == -1)
+		log_v(1, "SO_PASSCRED: %s", strerror(errno));
 	if (dtab_init(&L->peers, L->srv.loop, peer_idle(co), dl_forget) == -1 ||
 	    loop_add(L->srv.loop, 1, dl_io, L) == -1 ||
 	    (!o->recv_only && loop_add(L->srv.loop, 0, dl_io, L) == -1))
@@ -682,6 +737,7 @@ struct rsess {
 };
 
 struct drelay {
+	const struct common	*co;
 	struct server		 srv;
 	struct dtab		 sess;
 	struct target		*target;
@@ -749,13 +805,21 @@ rs_open(struct drelay *R, const struct sockaddr *sa, socklen_t len)
 {
 	struct rsess	*r;
 	char		 name[SOCK_NAME_MAX], err[512];
+	long long	 cap = R->srv.max < PEER_MAX ? R->srv.max : PEER_MAX;
 	int		 i = 0, pending;
 
 	addr_format_sa(sa, len, name, sizeof(name));
-	if ((long long)R->sess.count >= R->srv.max) {
+	if (R->co->max_conns > 0 &&
+	    (long long)R->sess.count >= R->srv.max) {
 		log_v(1, "%s: %lld sessions already (--max-conns): dropped",
 		    name, R->srv.max);
 		return NULL;
+	}
+	/* Unbounded, forged sources would take every descriptor. */
+	if (R->co->max_conns <= 0 && (long long)R->sess.count >= cap) {
+		log_v(1, "%s: closed for a new session (%lld at most)",
+		    dtab_oldest(&R->sess)->name, cap);
+		rs_close(&R->sess, dtab_oldest(&R->sess));
 	}
 	if ((r = calloc(1, sizeof(*r))) == NULL) {
 		log_v(1, "%s: %s: dropped", name, strerror(errno));
@@ -837,6 +901,7 @@ dgram_relay_run(const struct cmd *cmd, const struct common *co,
 	if ((R = calloc(1, sizeof(*R))) == NULL ||
 	    dgram_batch_init(&R->rb, DGRAM_BATCH) == -1)
 		fatal("%s", strerror(errno));
+	R->co = co;
 	R->target = t;
 	R->tname = tname;
 	dserve_open(cmd, &R->srv, co, a, dr_packet);

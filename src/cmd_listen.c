@@ -832,6 +832,7 @@ on_accept(struct server *s, int fd, const char *name)
 		free(cl);
 		return -1;
 	}
+	progress_go(&L->prog);
 	if (L->once) {
 		L->served = 1;
 		server_stop_accepting(s);
@@ -938,6 +939,7 @@ listen_exec(const struct cmd *cmd, int argc, char **argv)
 	    loop_add(L->srv.loop, 1, on_stdio, L) == -1)
 		fatal("event loop: %s", strerror(errno));
 	progress_start(&L->prog, L->progress, L->srv.loop, count, L);
+	progress_hold(&L->prog);
 	cmd_serve_run(&L->srv);
 	progress_end(&L->prog);
 	/* The grace period is over: whatever is left is dropped. */

@@ -44,6 +44,42 @@ slot(struct dgram_batch *b, int i)
 	h->msg_namelen = sizeof(b->from[i]);
 	h->msg_iov = &b->iov[i];
 	h->msg_iovlen = 1;
+	if (b->creds) {
+		h->msg_control = &b->ctl[i];
+		h->msg_controllen = sizeof(b->ctl[i]);
+	}
+}
+
+int
+dgram_want_creds(int fd, struct dgram_batch *b)
+{
+	int	on = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == -1)
+		return -1;
+	b->creds = 1;
+	return 0;
+}
+
+/* msg_control still points at the slot received into: drop_cut moves
+ * the headers only. */
+long
+dgram_pid(struct dgram_batch *b, int i)
+{
+	struct msghdr	*h = &b->mh[i].msg_hdr;
+	struct cmsghdr	*c;
+	struct ucred	 uc;
+
+	if (!b->creds)
+		return -1;
+	for (c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SCM_CREDENTIALS &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(uc))) {
+			memcpy(&uc, CMSG_DATA(c), sizeof(uc));
+			return (long)uc.pid;
+		}
+	return -1;
 }
 
 /* Drop datagram i, which did not fit: never pass on a cut one. */
@@ -150,6 +186,7 @@ dtab_init(struct dtab *tab, struct loop *l, int64_t idle_ms,
 	if (tab->bucket == NULL)
 		return -1;
 	tab->nbucket = DTAB_BUCKETS;
+	TAILQ_INIT(&tab->lru);
 	tab->loop = l;
 	tab->idle_ms = idle_ms;
 	tab->on_expire = on_expire;
@@ -198,6 +235,7 @@ dtab_add(struct dtab *tab, struct dpeer *p, const struct sockaddr *sa,
 	h = hash(sa, len) % tab->nbucket;
 	p->next = tab->bucket[h];
 	tab->bucket[h] = p;
+	TAILQ_INSERT_TAIL(&tab->lru, p, lru);
 	tab->count++;
 	return 0;
 }
@@ -212,6 +250,7 @@ dtab_del(struct dtab *tab, struct dpeer *p)
 	    tab->nbucket]; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == p) {
 			*pp = p->next;
+			TAILQ_REMOVE(&tab->lru, p, lru);
 			tab->count--;
 			return;
 		}
@@ -220,8 +259,15 @@ dtab_del(struct dtab *tab, struct dpeer *p)
 void
 dtab_heard(struct dtab *tab, struct dpeer *p)
 {
-	(void)tab;
 	p->heard = now_ms();
+	TAILQ_REMOVE(&tab->lru, p, lru);
+	TAILQ_INSERT_TAIL(&tab->lru, p, lru);
+}
+
+struct dpeer *
+dtab_oldest(struct dtab *tab)
+{
+	return TAILQ_FIRST(&tab->lru);
 }
 
 void

@@ -7,6 +7,7 @@
 #ifndef SOCKIT_DGRAM_H
 #define SOCKIT_DGRAM_H
 
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,10 +19,18 @@
 #define DGRAM_MAX	65536
 #define DGRAM_BATCH	32
 
+/* Room for a sender's credentials (SCM_CREDENTIALS), aligned. */
+union dgram_ctl {
+	struct cmsghdr	h;
+	char		b[CMSG_SPACE(sizeof(struct ucred))];
+};
+
 struct dgram_batch {
 	struct mmsghdr		 mh[DGRAM_BATCH];
 	struct iovec		 iov[DGRAM_BATCH];
 	struct sockaddr_storage	 from[DGRAM_BATCH];
+	union dgram_ctl		 ctl[DGRAM_BATCH];
+	int			 creds;		/* receive into ctl */
 	char			*data;		/* a slot of DGRAM_MAX + 1 each */
 	int			 size;		/* slots */
 	int			 n;		/* received by the last call */
@@ -41,6 +50,13 @@ int	dgram_recv(int fd, struct dgram_batch *b, const char *what);
 #define DGRAM_FROM(b, i)	((struct sockaddr *)&(b)->from[i])
 #define DGRAM_FROMLEN(b, i)	((b)->mh[i].msg_hdr.msg_namelen)
 /*
+ * Ask fd for each unix sender's credentials (SO_PASSCRED): an unbound
+ * sender has no address to tell it by.  Returns -1 with errno.
+ */
+int	dgram_want_creds(int fd, struct dgram_batch *b);
+/* The pid that sent datagram i, or -1 when unknown. */
+long	dgram_pid(struct dgram_batch *b, int i);
+/*
  * Send datagrams i..n-1 of b back to where they came from (the echo).
  * Returns how many went, or -1 with errno when the first did not.
  */
@@ -54,6 +70,7 @@ struct dpeer {
 	int64_t			 heard;		/* last datagram, monotonic ms */
 	struct timer		 idle;
 	struct dpeer		*next;		/* in its bucket */
+	TAILQ_ENTRY(dpeer)	 lru;		/* least recently heard first */
 	struct dtab		*tab;
 };
 
@@ -61,6 +78,7 @@ struct dtab {
 	struct dpeer	**bucket;
 	size_t		  nbucket;
 	size_t		  count;
+	TAILQ_HEAD(, dpeer) lru;
 	struct loop	 *loop;
 	int64_t		  idle_ms;	/* 0: peers never expire */
 	/* Not heard for idle_ms: take it out (dtab_del) and free it. */
@@ -77,6 +95,12 @@ int	dtab_add(struct dtab *, struct dpeer *, const struct sockaddr *,
 void	dtab_del(struct dtab *, struct dpeer *);
 /* A datagram came from p: it is not idle. */
 void	dtab_heard(struct dtab *, struct dpeer *);
+/*
+ * The peer heard from least recently, or NULL: the one to forget when a
+ * bounded table is full (any source address can be forged, so a table
+ * that only grew could be made to take all memory).
+ */
+struct dpeer	*dtab_oldest(struct dtab *);
 /* Call fn on every peer; fn may delete it. */
 void	dtab_each(struct dtab *, void (*fn)(struct dtab *, struct dpeer *,
 	    void *), void *arg);

@@ -111,6 +111,7 @@ progress_start(struct progress *p, int mode, struct loop *l,
 	p->on = 1;
 	p->count = count;
 	p->arg = arg;
+	p->loop = l;
 	p->start = now_ms();
 	/* What is left of a file from where stdin stands. */
 	if (fstat(0, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -121,9 +122,28 @@ progress_start(struct progress *p, int mode, struct loop *l,
 }
 
 void
+progress_hold(struct progress *p)
+{
+	if (!p->on)
+		return;
+	p->held = 1;
+	timer_stop(p->loop, &p->timer);
+}
+
+void
+progress_go(struct progress *p)
+{
+	if (!p->on || !p->held)
+		return;
+	p->held = 0;
+	p->start = now_ms();
+	timer_at(p->loop, &p->timer, p->start + PROGRESS_MS);
+}
+
+void
 progress_end(struct progress *p)
 {
-	if (p->on)
+	if (p->on && !p->held)
 		draw(p, 1);
 	p->on = 0;
 }

@@ -27,11 +27,13 @@ typedef void	progress_fn(void *arg, uint64_t *sent, uint64_t *recv,
 
 struct progress {
 	int		 on;
+	int		 held;		/* no clock until progress_go */
 	int		 tty;
 	int64_t		 start;
 	uint64_t	 total;		/* left of stdin at start; 0: unknown */
 	uint64_t	 moved;		/* sent + received at the last line */
 	struct timer	 timer;
+	struct loop	*loop;
 	progress_fn	*count;
 	void		*arg;
 };
@@ -40,7 +42,14 @@ struct progress {
 int	progress_parse(const char *arg, int *mode, const char **why);
 void	progress_start(struct progress *, int mode, struct loop *,
 	    progress_fn *, void *arg);
-/* The last line. */
+/*
+ * A server's clock starts with its first client, not at start-up: a
+ * rate over the time nobody was connected says nothing.  progress_hold
+ * right after progress_start; progress_go when the client comes.
+ */
+void	progress_hold(struct progress *);
+void	progress_go(struct progress *);
+/* The last line (none if the clock never started). */
 void	progress_end(struct progress *);
 
 #endif

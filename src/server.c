@@ -324,17 +324,35 @@ server_open(struct server *s, const struct addr *a, int *usage, char *err,
 	    on_listener, err, errlen);
 }
 
+/*
+ * Where we listen, as sockit takes it back, prefix included: a client
+ * given the ready line as it is must speak TLS or datagrams too.
+ */
+static void
+name_self(const struct server *s, char *buf, size_t len)
+{
+	const char	*b = s->lis.bound;
+
+	if (s->on_packet == NULL)
+		snprintf(buf, len, "%s%s", s->tls != NULL ? "tls:" : "", b);
+	else if (strncmp(b, "unix:", 5) == 0)
+		snprintf(buf, len, "unixgram:%s", b + 5);
+	else
+		snprintf(buf, len, "%s%s", *b == '@' ? "unixgram:" : "udp:", b);
+}
+
 int
 server_ready(struct server *s, char *err, size_t errlen)
 {
-	char	line[SOCK_NAME_MAX + 1];
+	char	name[SOCK_NAME_MAX + 16], line[SOCK_NAME_MAX + 17];
 	int	n;
 
 	loop_set(s->loop, s->lis.fd, LOOP_READ);
-	log_v(1, "listening on %s", s->lis.bound);
+	name_self(s, name, sizeof(name));
+	log_v(1, "listening on %s", name);
 	if (s->co->ready_fd == -1)
 		return 0;
-	n = snprintf(line, sizeof(line), "%s\n", s->lis.bound);
+	n = snprintf(line, sizeof(line), "%s\n", name);
 	if (write(s->co->ready_fd, line, n) != n) {
 		snprintf(err, errlen, "--ready-fd %d: %s", s->co->ready_fd,
 		    strerror(errno));

@@ -56,6 +56,37 @@ s = socket.socket(socket.AF_UNIX); s.connect('\0$name'); s.sendall(b'abstract\n'
 	[ "$(cat "$T/l.out")" = "abstract" ]
 }
 
+@test "the ready line is an address send takes as it is: TLS, udp, unixgram" {
+	# A bare HOST:PORT for a TLS server would send plaintext and exit 0.
+	start_server l listen --once -v --self-signed tls:127.0.0.1:0
+	[ "$ADDR" = "tls:127.0.0.1:$PORT" ]
+	run "$SOCKIT" send --insecure -m 'over tls' "$ADDR"
+	assert_success
+	wait_exit "$PID"
+	assert_equal "$(cat "$T/l.out")" 'over tls'
+	grep -qxF "sockit: listen: listening on $ADDR" "$T/l.err"
+
+	start_server l listen --once --self-signed "tls:unix:$T/t.sock"
+	[ "$ADDR" = "tls:unix:$T/t.sock" ]
+	run "$SOCKIT" send --insecure -m 'tls on unix' "$ADDR"
+	assert_success
+	wait_exit "$PID"
+	assert_equal "$(cat "$T/l.out")" 'tls on unix'
+
+	start_server u listen -u -v 127.0.0.1:0
+	[ "$ADDR" = "udp:127.0.0.1:$PORT" ]
+	run "$SOCKIT" send -m 'a datagram' "$ADDR"
+	assert_success
+	wait_for 'grep -qx "a datagram" "$T/u.out"'
+	grep -qxF "sockit: listen: listening on $ADDR" "$T/u.err"
+
+	start_server g listen -u -U "$T/g.sock"
+	[ "$ADDR" = "unixgram:$T/g.sock" ]
+	run "$SOCKIT" send -m 'a unix datagram' "$ADDR"
+	assert_success
+	wait_for 'grep -qx "a unix datagram" "$T/g.out"'
+}
+
 @test "IPv6 loopback and the HOST PORT form" {
 	start_server l listen --once ::1 0
 	[ "$ADDR" = "[::1]:$PORT" ]

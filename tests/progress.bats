@@ -48,7 +48,7 @@ PY
 	random_file "$T/in" 100000
 	"$SOCKIT" send --progress=always "$ADDR" <"$T/in" >"$T/out" 2>"$T/err"
 	cmp "$T/in" "$T/out"
-	! grep -q $'[\r\033]' "$T/err"
+	run ! grep -q $'[\r\033]' "$T/err"
 	[[ $(tail -1 "$T/err") =~ ^97\.7\ KiB\ sent,\ 97\.7\ KiB\ received,\ [0-9.]+\ [KMG]?i?B/s,\ 0:[0-9][0-9],\ 100%$ ]]
 	run -2 "$SOCKIT" send --progress=sometimes "$ADDR"
 	[[ ${lines[0]} == *"not 'always'"* ]]
@@ -62,4 +62,22 @@ PY
 	[ "$STATUS" -eq 0 ]
 	cmp "$T/in" "$T/l.out"
 	[[ $(tail -1 "$T/l.err") =~ ^0\ B\ sent,\ 97\.7\ KiB\ received,\ [0-9.]+\ [KMG]?i?B/s,\ 0:[0-9][0-9]$ ]]
+}
+
+@test "listen --progress counts time from the client's connect, not the server's start" {
+	start_server l listen --once --progress=always 127.0.0.1:0
+	# The idle before the client is what is under test, not a wait.
+	sleep 3
+	random_file "$T/in" 100000
+	local t1 t2
+	t1=$(date +%s%3N)
+	timeout 20 nc -N 127.0.0.1 "$PORT" <"$T/in"
+	wait_exit "$PID"
+	t2=$(date +%s%3N)
+	assert_equal "$STATUS" 0
+	# The time shown lies within what the test saw of the client (and
+	# so leaves out the 3 s before it), however loaded the machine.
+	[[ $(tail -1 "$T/l.err") =~ ,\ ([0-9]+):([0-9][0-9])$ ]]
+	local shown=$(( BASH_REMATCH[1] * 60 + 10#${BASH_REMATCH[2]} ))
+	[ $(( shown * 1000 )) -le $(( t2 - t1 )) ]
 }

@@ -91,7 +91,7 @@ activate() {
 	assert_output "first"
 	run timeout 20 "$SOCKIT" send -u -q 2 "127.0.0.1:$port" <<<"second"
 	assert_output "second"
-	grep -q "sockit: echo: listening on 127.0.0.1:$port" "$T/a.err"
+	grep -q "sockit: echo: listening on udp:127.0.0.1:$port" "$T/a.err"
 }
 
 @test "a datagram socket served without -u, or a stream one with it, is a clear error" {

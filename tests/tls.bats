@@ -39,14 +39,14 @@ setup() {
 
 @test "send verifies a server signed by --cacert, and the bytes go both ways" {
 	start_server echo echo "${SRV[@]}" tls:127.0.0.1:0
-	run "$SOCKIT" send --cacert "$P/ca.pem" "tls:$ADDR" <<<"hello"
+	run "$SOCKIT" send --cacert "$P/ca.pem" "$ADDR" <<<"hello"
 	assert_success
 	assert_output hello
 	# The name, not only the address, is checked: localhost is in it too.
 	run "$SOCKIT" send --cacert "$P/ca.pem" "tls:localhost:$PORT" <<<"hi"
 	assert_success
 	assert_output hi
-	run "$SOCKIT" send --cacert "$P/ca.pem" --tls "$ADDR" <<<"again"
+	run "$SOCKIT" send --cacert "$P/ca.pem" --tls "${ADDR#tls:}" <<<"again"
 	assert_success
 	assert_output again
 }
@@ -54,11 +54,11 @@ setup() {
 @test "an untrusted server: exit 1 with the library's reason, nothing sent" {
 	start_server l listen --cert "$P/alien.pem" --key "$P/alien.key" \
 	    tls:127.0.0.1:0
-	run "$SOCKIT" send --cacert "$P/ca.pem" "tls:$ADDR" <<<"secret"
+	run "$SOCKIT" send --cacert "$P/ca.pem" "$ADDR" <<<"secret"
 	assert_failure 1
 	assert_output --partial "certificate verify failed: unable to get local issuer certificate"
 	# The system store does not know our CA either.
-	run "$SOCKIT" send "tls:$ADDR" <<<"secret"
+	run "$SOCKIT" send "$ADDR" <<<"secret"
 	assert_failure 1
 	assert_output --partial "certificate verify failed"
 	kill "$PID"
@@ -70,12 +70,12 @@ setup() {
 @test "a wrong name and an expired certificate are refused" {
 	start_server echo echo "${SRV[@]}" tls:127.0.0.1:0
 	run "$SOCKIT" send --cacert "$P/ca.pem" --servername db.example \
-	    "tls:$ADDR" <<<"x"
+	    "$ADDR" <<<"x"
 	assert_failure 1
 	assert_output --partial "hostname mismatch"
 	start_server old echo --cert "$P/old.pem" --key "$P/old.key" \
 	    tls:127.0.0.1:0
-	run "$SOCKIT" send --cacert "$P/ca.pem" "tls:$ADDR" <<<"x"
+	run "$SOCKIT" send --cacert "$P/ca.pem" "$ADDR" <<<"x"
 	assert_failure 1
 	assert_output --partial "certificate has expired"
 }
@@ -83,7 +83,7 @@ setup() {
 @test "--insecure connects to anyone and says so" {
 	start_server echo echo --cert "$P/alien.pem" --key "$P/alien.key" \
 	    tls:127.0.0.1:0
-	run --separate-stderr "$SOCKIT" send --insecure "tls:$ADDR" <<<"x"
+	run --separate-stderr "$SOCKIT" send --insecure "$ADDR" <<<"x"
 	assert_success
 	assert_output x
 	[[ $stderr == *"--insecure: the server's certificate is not verified"* ]]
@@ -109,7 +109,7 @@ EOF
 	start_server l listen --once --recv-only "${SRV[@]}" tls:127.0.0.1:0
 	# s_client ends its session at the end of its input.
 	run --separate-stderr timeout 20 openssl s_client -brief \
-	    -verify_return_error -CAfile "$P/ca.pem" -connect "$ADDR" \
+	    -verify_return_error -CAfile "$P/ca.pem" -connect "${ADDR#tls:}" \
 	    <<<"request"
 	assert_success
 	wait_exit "$PID"
@@ -135,7 +135,7 @@ EOF
 	start_server echo echo 127.0.0.1:0
 	start_server relay relay "${SRV[@]}" tls:127.0.0.1:0 "$ADDR"
 	random_file "$T/big" 4000000
-	"$SOCKIT" send --cacert "$P/ca.pem" "tls:$ADDR" <"$T/big" >"$T/back"
+	"$SOCKIT" send --cacert "$P/ca.pem" "$ADDR" <"$T/big" >"$T/back"
 	[ "$(sha256sum <"$T/big")" = "$(sha256sum <"$T/back")" ]
 }
 
@@ -157,7 +157,7 @@ EOF
 @test "relay toward an untrusted TLS target closes that client and logs why" {
 	start_server techo echo --cert "$P/alien.pem" --key "$P/alien.key" \
 	    tls:127.0.0.1:0
-	start_server relay relay --cacert "$P/ca.pem" 127.0.0.1:0 "tls:$ADDR"
+	start_server relay relay --cacert "$P/ca.pem" 127.0.0.1:0 "$ADDR"
 	run "$SOCKIT" send "$ADDR" <<<"x"
 	refute_output x
 	wait_for 'grep -q "certificate verify failed" "$T/relay.err"'
@@ -167,10 +167,10 @@ EOF
 	start_server echo echo -v "${SRV[@]}" --verify-client \
 	    --cacert "$P/ca.pem" tls:127.0.0.1:0
 	run "$SOCKIT" send --cacert "$P/ca.pem" --cert "$P/cli.pem" \
-	    --key "$P/cli.key" "tls:$ADDR" <<<"with"
+	    --key "$P/cli.key" "$ADDR" <<<"with"
 	assert_success
 	assert_output with
-	run "$SOCKIT" send --cacert "$P/ca.pem" "tls:$ADDR" <<<"without"
+	run "$SOCKIT" send --cacert "$P/ca.pem" "$ADDR" <<<"without"
 	assert_failure 1
 	refute_output --partial "without"
 	# TLS 1.3 refuses after the client's handshake: the alert, or a
@@ -178,7 +178,7 @@ EOF
 	assert_output --regexp "certificate required|reset by peer"
 	# A certificate from a stranger is no better.
 	run "$SOCKIT" send --cacert "$P/ca.pem" --cert "$P/alien.pem" \
-	    --key "$P/alien.key" "tls:$ADDR" <<<"alien"
+	    --key "$P/alien.key" "$ADDR" <<<"alien"
 	assert_failure 1
 	refute_output --partial "alien"
 }
@@ -194,7 +194,7 @@ try:	# an alert, perhaps, then the end
 except ConnectionResetError:
     pass
 EOF
-	run "$SOCKIT" send --cacert "$P/ca.pem" "tls:$ADDR" <<<"next"
+	run "$SOCKIT" send --cacert "$P/ca.pem" "$ADDR" <<<"next"
 	assert_success
 	assert_output next
 	grep -q "TLS handshake" "$T/echo.err"
@@ -204,7 +204,7 @@ EOF
 	start_server echo echo -v "${SRV[@]}" tls:127.0.0.1:0
 	run curl -sS --max-time 10 "http://127.0.0.1:$PORT/"
 	assert_failure
-	run "$SOCKIT" send --cacert "$P/ca.pem" "tls:$ADDR" <<<"next"
+	run "$SOCKIT" send --cacert "$P/ca.pem" "$ADDR" <<<"next"
 	assert_success
 	assert_output next
 	grep -q "http request" "$T/echo.err"
@@ -220,7 +220,7 @@ EOF
 	local stalled=$!
 	wait_for 'grep -q "TLS handshake timed out" "$T/echo.err"'
 	wait "$stalled"
-	run "$SOCKIT" send --cacert "$P/ca.pem" "tls:$ADDR" <<<"served"
+	run "$SOCKIT" send --cacert "$P/ca.pem" "$ADDR" <<<"served"
 	assert_success
 	assert_output served
 }
@@ -271,7 +271,7 @@ EOF
 @test "clock over TLS with --self-signed; the fingerprint is logged" {
 	start_server clock clock -c 1 --self-signed tls:127.0.0.1:0
 	grep -q "SHA-256 fingerprint [0-9A-F:]\{95\}" "$T/clock.err"
-	run "$SOCKIT" send --insecure --recv-only "tls:$ADDR"
+	run "$SOCKIT" send --insecure --recv-only "$ADDR"
 	assert_success
 	assert_line --regexp '^[0-9]{2}:[0-9]{2}:[0-9]{2}$'
 }
@@ -286,7 +286,7 @@ s = ctx.wrap_socket(connect(sys.argv[1]), server_hostname="127.0.0.1")
 print(s.selected_alpn_protocol())
 EOF
 	assert_output h2
-	run "$SOCKIT" send --alpn spdy/1 --cacert "$P/ca.pem" "tls:$ADDR" <<<"x"
+	run "$SOCKIT" send --alpn spdy/1 --cacert "$P/ca.pem" "$ADDR" <<<"x"
 	assert_failure 1
 	assert_output --partial "no application protocol"
 	start_py pysrv tls_server.py "$P/srv.pem" "$P/srv.key" echo "x,y"
@@ -383,7 +383,7 @@ EOF2
 	run grep -c 'libssl\.so' "/proc/$PID/maps"
 	assert_success
 	refute_output 0
-	run "$SOCKIT" send --cacert "$P/ca.pem" "tls:$ADDR" <<<"loaded"
+	run "$SOCKIT" send --cacert "$P/ca.pem" "$ADDR" <<<"loaded"
 	assert_success
 	assert_output loaded
 }

@@ -3,11 +3,15 @@
 Peers in this directory import it (`from sockpeer import *`); so do the
 inline scripts the `py` helper of tests/test_helper.bash runs.  ADDRs
 are as sockit --ready-fd writes them: HOST:PORT, [V6]:PORT, a unix path
-(optionally unix:) or @abstract.
+(optionally unix:) or @abstract, after tls:, udp: or unixgram: when the
+server speaks TLS or datagrams (the caller picks the socket type).
 """
 import hashlib, os, re, select, signal, socket, sys, threading, time
 
 def sockaddr(addr):
+    for layer in ("tls:", "udp:", "unixgram:"):
+        if addr.startswith(layer):
+            addr = addr[len(layer):]
     if addr.startswith("unix:"):
         addr = addr[5:]
     if addr.startswith("@"):
