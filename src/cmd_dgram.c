@@ -9,7 +9,6 @@
 
 #include <sys/socket.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,17 +110,9 @@ out_put(struct buf *b, const struct dlisten_opts *o, const struct delim *d,
 static void
 out_drain(struct buf *b, struct conn *out)
 {
-	int64_t		end = now_ms() + GRACE_MS;
-	struct pollfd	pfd = { 1, POLLOUT, 0 };
-
-	while (b->len > 0 && now_ms() < end) {
-		if (buf_flush(b, out) == -1) {
-			log_err("stdout: %s", strerror(errno));
-			break;
-		}
-		if (b->len > 0 && poll(&pfd, 1, (int)(end - now_ms())) <= 0)
-			break;
-	}
+	if (conn_drain(out, b, now_ms() + GRACE_MS) == -1 &&
+	    errno != ETIMEDOUT)
+		log_err("stdout: %s", strerror(errno));
 }
 
 /* --- send -u ------------------------------------------------------- */

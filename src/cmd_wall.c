@@ -17,7 +17,6 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -679,13 +678,7 @@ src_parse(const struct cmd *cmd, struct wall *W, struct source *s,
 static void
 drain(struct wall *W)
 {
-	int64_t		end = now_ms() + GRACE_MS;
-	struct pollfd	pfd = { 1, POLLOUT, 0 };
-
-	while (W->obuf.len > 0 && now_ms() < end &&
-	    poll(&pfd, 1, (int)(end - now_ms())) > 0)
-		if (buf_flush(&W->obuf, W->out) == -1)
-			break;
+	(void)conn_drain(W->out, &W->obuf, now_ms() + GRACE_MS);
 }
 
 static int

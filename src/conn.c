@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <sys/socket.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,38 @@ buf_flush(struct buf *b, struct conn *c)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	buf_consume(b, n);
 	return n;
+}
+
+int
+conn_drain(struct conn *c, struct buf *b, int64_t until)
+{
+	struct pollfd	pfd;
+	int		want, r;
+
+	while (b->len > 0) {
+		if (buf_flush(b, c) == -1)
+			return -1;
+		if (b->len == 0)
+			break;
+		/* TLS may need to read before it can write. */
+		want = conn_want(c, LOOP_WRITE);
+		pfd.fd = c->fd;
+		pfd.events = (want & LOOP_READ ? POLLIN : 0) |
+		    (want & LOOP_WRITE ? POLLOUT : 0);
+		r = now_ms() < until ?
+		    poll(&pfd, 1, (int)(until - now_ms())) : 0;
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = ETIMEDOUT;
+			return -1;
+		}
+		(void)conn_ready(c, (pfd.revents & POLLIN ? LOOP_READ : 0) |
+		    (pfd.revents & (POLLOUT | POLLERR | POLLHUP) ?
+		    LOOP_WRITE : 0), LOOP_WRITE);
+	}
+	return 0;
 }
 
 static ssize_t

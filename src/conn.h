@@ -77,6 +77,12 @@ struct chan {
 /* The one large buffer every read lands in first. */
 extern char	conn_scratch[BUF_CAP];
 
+/*
+ * At the end, when no loop runs any more: write what b holds to c,
+ * waiting for c at most until (monotonic ms).  0 once all went; -1 on
+ * an error (errno set; ETIMEDOUT: time ran out first).
+ */
+int	conn_drain(struct conn *, struct buf *, int64_t until);
 /* Write as much of b to c as it takes: bytes written, or -1 on error. */
 ssize_t	buf_flush(struct buf *, struct conn *);
 
