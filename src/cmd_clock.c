@@ -20,7 +20,6 @@
 #include "log.h"
 #include "opts.h"
 #include "server.h"
-#include "tls.h"
 #include "util.h"
 
 #define TICK_MAX	1024	/* bytes of a formatted time, less the NUL */
@@ -195,7 +194,7 @@ put(struct clock *K, struct cclient *k, const char *p, size_t n)
 	} else if (k->rest == NULL || p != k->rest + k->restoff) {
 		/* Not a byte taken: the tick is missed, but the first
 		 * waits for the TLS handshake. */
-		if (w == 0 && k->rest == NULL && tls_deadline(&k->c) == 0)
+		if (w == 0 && k->rest == NULL && conn_deadline(&k->c) == 0)
 			return 0;
 		if ((k->rest = malloc(n - w)) == NULL) {
 			cclient_end(&K->srv, &k->c, strerror(errno));

@@ -130,7 +130,7 @@ target_up(struct pair *p)
 			pair_close(p, err);
 			return;
 		}
-		timer_at(p->cli.srv->loop, &p->timer, tls_deadline(&p->tgt));
+		timer_at(p->cli.srv->loop, &p->timer, conn_deadline(&p->tgt));
 	}
 	settle(p);
 }
@@ -263,7 +263,7 @@ on_timer(struct loop *l, struct timer *t)
 		snprintf(err, sizeof(err), "proxy %s: %s", p->hs.px->name,
 		    strerror(ETIMEDOUT));
 	else if (!p->connecting) {
-		if (tls_deadline(&p->tgt) == 0)
+		if (conn_deadline(&p->tgt) == 0)
 			return;	/* the TLS handshake was done in time */
 		snprintf(err, sizeof(err), "%s: TLS handshake timed out",
 		    p->tgt.name);
@@ -282,9 +282,9 @@ after_io(struct pair *p)
 {
 	char	err[512];
 
-	if (tls_failure(&p->tgt) != NULL) {
+	if (conn_failure(&p->tgt) != NULL) {
 		snprintf(err, sizeof(err), "%s: %s", p->tgt.name,
-		    tls_failure(&p->tgt));
+		    conn_failure(&p->tgt));
 		pair_close(p, err);
 		return;
 	}

@@ -211,7 +211,7 @@ on_handshake_timeout(struct loop *l, struct timer *t)
 	struct send	*s = container_of(t, struct send, handshake);
 
 	(void)l;
-	if (tls_deadline(s->net) == 0)
+	if (conn_deadline(s->net) == 0)
 		return;
 	log_err("%s: TLS handshake timed out", s->net->name);
 	s->status = 1;
@@ -405,19 +405,19 @@ run(struct send *s, int fd, const char *name)
 		timer_at(s->loop, &s->idle, now_ms() + s->co.idle_ms);
 	timer_init(&s->handshake, on_handshake_timeout);
 	if (s->tls != NULL)
-		timer_at(s->loop, &s->handshake, tls_deadline(s->net));
+		timer_at(s->loop, &s->handshake, conn_deadline(s->net));
 	update(s);
 	progress_start(&s->prog, s->progress, s->loop, count, s);
 	if (loop_run(s->loop) == -1)
 		fatal("event loop: %s", strerror(errno));
 	drain(s);
 	progress_end(&s->prog);
-	if (tls_failure(s->net) != NULL) {
-		log_err("%s: %s", name, tls_failure(s->net));
+	if (conn_failure(s->net) != NULL) {
+		log_err("%s: %s", name, conn_failure(s->net));
 		s->status = 1;
-	} else if (tls_deadline(s->net) != 0)
+	} else if (conn_deadline(s->net) != 0)
 		;	/* the handshake timed out: said already */
-	else if (tls_truncated(s->net) && !s->send_only) {
+	else if (conn_truncated(s->net) && !s->send_only) {
 		log_err("%s: closed without a TLS close_notify: the reply "
 		    "may be cut short", name);
 		s->status = 1;

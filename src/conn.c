@@ -95,8 +95,12 @@ plain_close(struct conn *c)
 }
 
 const struct xport xport_plain = {
-	"plain", plain_read, plain_write, plain_shutdown, plain_close, NULL,
-	NULL, plain_splice
+	.name = "plain",
+	.read = plain_read,
+	.write = plain_write,
+	.shutdown = plain_shutdown,
+	.close = plain_close,
+	.splice = plain_splice,
 };
 
 void
@@ -321,6 +325,24 @@ int
 conn_want(const struct conn *c, int mask)
 {
 	return c->xp->want != NULL ? c->xp->want(c, mask) : mask;
+}
+
+int64_t
+conn_deadline(const struct conn *c)
+{
+	return c->xp->deadline != NULL ? c->xp->deadline(c) : 0;
+}
+
+const char *
+conn_failure(const struct conn *c)
+{
+	return c->xp->failure != NULL ? c->xp->failure(c) : NULL;
+}
+
+int
+conn_truncated(const struct conn *c)
+{
+	return c->xp->truncated != NULL && c->xp->truncated(c);
 }
 
 int

@@ -44,6 +44,16 @@ struct xport {
 	int	(*want)(const struct conn *, int mask);
 	int	(*advance)(struct conn *, int events, int mask);
 	ssize_t	(*splice)(struct conn *, struct conn *, size_t);
+	/*
+	 * The transport's own state, for the conn's user (each may be
+	 * NULL: none): when its set-up (a handshake) must be done by, 0
+	 * when none is under way; why it failed, or NULL; whether the peer
+	 * ended without the transport's own end (TLS close_notify), so
+	 * that what came may be cut short.
+	 */
+	int64_t	(*deadline)(const struct conn *);
+	const char *(*failure)(const struct conn *);
+	int	(*truncated)(const struct conn *);
 };
 extern const struct xport	xport_plain;
 
@@ -91,6 +101,10 @@ void	conn_init(struct conn *, int fd, const char *name);
 /* An allocated conn on any fd (stdin, stdout, a socket). */
 struct conn	*conn_new(int fd, const char *name);
 void	conn_free(struct conn *);
+/* The transport's state, as struct xport says; 0 or NULL for none. */
+int64_t	conn_deadline(const struct conn *);
+const char *conn_failure(const struct conn *);
+int	conn_truncated(const struct conn *);
 /* Read/write interest of c from the state of its chans. */
 int	conn_interest(const struct conn *);
 /* What to wait for, for a user of c that wants mask. */

@@ -173,7 +173,7 @@ on_listener(struct loop *l, int lfd, int events, void *arg)
 static int64_t
 due(const struct server *s, const struct conn *c)
 {
-	int64_t	hs = tls_deadline(c), idle = 0;
+	int64_t	hs = conn_deadline(c), idle = 0;
 
 	if (s->co->idle_ms > 0 && s->on_idle != NULL)
 		idle = c->active + s->co->idle_ms;
@@ -187,7 +187,7 @@ on_idle(struct loop *l, struct timer *t)
 {
 	struct conn	*c = container_of(t, struct conn, idle);
 	struct server	*s = c->srv;
-	int64_t		 end = due(s, c), hs = tls_deadline(c);
+	int64_t		 end = due(s, c), hs = conn_deadline(c);
 
 	/* A client that never finishes its handshake must not keep a slot. */
 	if (hs != 0 && hs <= now_ms()) {

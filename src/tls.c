@@ -655,9 +655,36 @@ tls_close(struct conn *c)
 	close(c->fd);
 }
 
+static int64_t
+tls_deadline(const struct conn *c)
+{
+	return TLS(c)->deadline;
+}
+
+static const char *
+tls_failure(const struct conn *c)
+{
+	return TLS(c)->why[0] != '\0' ? TLS(c)->why : NULL;
+}
+
+static int
+tls_truncated(const struct conn *c)
+{
+	return TLS(c)->truncated;
+}
+
 static const struct xport xport_tls = {
-	"tls", tls_read, tls_write, tls_shutdown, tls_close, tls_want,
-	tls_advance, NULL	/* no splice: the bytes go through OpenSSL */
+	.name = "tls",
+	.read = tls_read,
+	.write = tls_write,
+	.shutdown = tls_shutdown,
+	.close = tls_close,
+	.want = tls_want,
+	.advance = tls_advance,
+	.splice = NULL,		/* the bytes go through OpenSSL */
+	.deadline = tls_deadline,
+	.failure = tls_failure,
+	.truncated = tls_truncated,
 };
 
 int
@@ -700,22 +727,3 @@ tls_free(struct conn *c)
 	c->xp = &xport_plain;
 }
 
-int64_t
-tls_deadline(const struct conn *c)
-{
-	return c->xp == &xport_tls ? TLS(c)->deadline : 0;
-}
-
-const char *
-tls_failure(const struct conn *c)
-{
-	if (c->xp != &xport_tls || TLS(c)->why[0] == '\0')
-		return NULL;
-	return TLS(c)->why;
-}
-
-int
-tls_truncated(const struct conn *c)
-{
-	return c->xp == &xport_tls && TLS(c)->truncated;
-}

@@ -40,11 +40,10 @@ int	tls_start(struct conn *c, struct tls_ctx *ctx, const char *host,
 	    char *err, size_t errlen);
 /* Undo tls_start, leaving the descriptor open. */
 void	tls_free(struct conn *);
-/* A handshake is under way: when it must be done by, else 0. */
-int64_t	tls_deadline(const struct conn *);
-/* Why c's TLS failed (its handshake, or a fatal alert after), or NULL. */
-const char *tls_failure(const struct conn *);
-/* c's peer closed without close_notify: what came may be cut short. */
-int	tls_truncated(const struct conn *);
+/*
+ * The handshake's deadline, why TLS failed (its handshake, or a fatal
+ * alert after) and a peer's close without close_notify are the
+ * transport's: conn_deadline, conn_failure, conn_truncated (conn.h).
+ */
 
 #endif
