@@ -75,16 +75,24 @@ cmd_help(const struct cmd *c)
 	address_help(c);
 }
 
+/* "sockit: CMD: msg" on stderr. */
+static void
+say(const char *fmt, va_list ap)
+{
+	char	msg[512];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	log_err("%s", msg);
+}
+
 void
 usage_error(const struct cmd *c, const char *fmt, ...)
 {
-	char	msg[512];
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	log_err("%s", msg);
 	if (c != NULL)
 		fprintf(stderr, "Try 'sockit %s --help'.\n", c->name);
 	else
@@ -95,13 +103,11 @@ usage_error(const struct cmd *c, const char *fmt, ...)
 void
 fatal(const char *fmt, ...)
 {
-	char	msg[512];
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	log_err("%s", msg);
 	exit(1);
 }
 
