@@ -265,3 +265,77 @@ lacks_line() {
 	run fish_complete "sockit relay localhost ht"
 	lacks_line http
 }
+
+@test "every code fence of README.md is closed before the next heading" {
+	# An unclosed fence renders the rest of the file as code.
+	run awk '/^```/ { open = !open; at = FNR }
+	    /^##+ / && open { print "fence of line " at " open at: " $0; bad = 1 }
+	    END { if (open) print "fence of line " at " never closed"
+		exit bad || open }' "$SRC/README.md"
+	assert_success
+	assert_output ''
+}
+
+# The options a page's SYNOPSIS names: each letter of a bundle such as
+# "Fl 046kLuUv" and each long one ("Fl -ack"), one a line.
+synopsis_opts() {
+	awk '/^\.Sh / { s = ($0 == ".Sh SYNOPSIS"); next }
+	    s { sub(/^\./, "")
+		for (i = 1; i < NF; i++) {
+			if ($i != "Fl")
+				continue
+			w = $(i + 1)
+			if (w ~ /^-/)
+				print "-" w
+			else
+				for (j = 1; j <= length(w); j++)
+					print "-" substr(w, j, 1)
+		} }' "$1" | sort -u
+}
+
+# The options of a page that its OPTIONS section says are refused or not
+# used, which a SYNOPSIS need not show.
+unused_opts() {
+	awk '/^\.Sh / { sect = ($0 == ".Sh OPTIONS") }
+	    sect && /^\.It / { it = $0; next }
+	    sect && it != "" { if ($0 ~ /^(Refused|Not used)/) {
+		n = split(it, f, " ")
+		for (i = 2; i < n; i++)
+			if (f[i] == "Fl")
+				print "-" f[i + 1]
+	    }; it = "" }' "$1"
+}
+
+@test "each page's SYNOPSIS names every option its command takes" {
+	local cmd line w ok syn unused
+	for cmd in $COMMANDS; do
+		syn=$(synopsis_opts "$SRC/man/sockit-$cmd.1")
+		unused=$(unused_opts "$SRC/man/sockit-$cmd.1")
+		while read -r line; do
+			ok=
+			for w in $(sed 's/  .*//; s/,//g; s/\[=.*//' <<<"$line"); do
+				[[ $w == -* ]] || continue
+				grep -qxF -- "$w" <<<"$syn"$'\n'"$unused" && ok=1
+			done
+			[ -n "$ok" ] || {
+				echo "sockit-$cmd.1 SYNOPSIS lacks $line" >&2
+				return 1
+			}
+		done < <("$SOCKIT" "$cmd" --help | sed -n 's/^  *\(-.*\)$/\1/p' |
+		    grep -vE -- '--(help|version)( |$)')
+	done
+}
+
+@test "the pages say what sockit is now: UDP, TLS, proxies, ftp" {
+	# Rendered text, where a claim that went stale is easiest to read.
+	run sh -c "mandoc -Tascii '$SRC/man/sockit.1' | col -b"
+	assert_success
+	refute_output --partial 'no UDP'
+	refute_output --partial 'no UDP, no TLS'
+	refute_output --partial 'a -path'
+	refute_output --partial 'password@host'
+	assert_output --partial 'listen, echo, clock, relay, exec, ftp)'
+	run grep -iE 'TCP and unix (stream )?sockets|Eight commands|No TLS' \
+	    "$SRC/README.md"
+	assert_failure
+}
