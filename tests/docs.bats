@@ -339,3 +339,15 @@ unused_opts() {
 	    "$SRC/README.md"
 	assert_failure
 }
+
+@test "no test asserts with a bare '! cmd' before its last line" {
+	# errexit ignores a command negated with '!': anywhere but a test's
+	# last line it can never fail the test.  'run ! cmd' can.
+	run awk 'FNR == 1 { prev = "" }
+	    /^[[:space:]]*$/ { next }
+	    prev ~ /^[[:space:]]*! / && $0 !~ /^[[:space:]]*}[[:space:]]*$/ {
+		print FILENAME ":" pl ": " prev }
+	    { prev = $0; pl = FNR }' "$SRC"/tests/*.bats
+	assert_success
+	assert_output ''
+}

@@ -48,7 +48,7 @@ PY
 	random_file "$T/in" 100000
 	"$SOCKIT" send --progress=always "$ADDR" <"$T/in" >"$T/out" 2>"$T/err"
 	cmp "$T/in" "$T/out"
-	! grep -q $'[\r\033]' "$T/err"
+	run ! grep -q $'[\r\033]' "$T/err"
 	[[ $(tail -1 "$T/err") =~ ^97\.7\ KiB\ sent,\ 97\.7\ KiB\ received,\ [0-9.]+\ [KMG]?i?B/s,\ 0:[0-9][0-9],\ 100%$ ]]
 	run -2 "$SOCKIT" send --progress=sometimes "$ADDR"
 	[[ ${lines[0]} == *"not 'always'"* ]]

@@ -141,7 +141,7 @@ a.send(b"third\n")
 EOF
 	wait_for 'grep -q third "$T/l.out"'
 	wait_for 'grep -q "dropped" "$T/l.err"'
-	! grep -q second "$T/l.out"
+	run ! grep -q second "$T/l.out"
 	[ "$(wc -l <"$T/l.out")" -eq 2 ]
 }
 
@@ -375,7 +375,7 @@ b.send(b"b2\n")
 EOF2
 	wait_for 'grep -q b2 "$T/l.out"'
 	grep -q 'a1' "$T/l.out"
-	! grep -q 'b1' "$T/l.out"
+	run ! grep -q 'b1' "$T/l.out"
 	grep -q 'peers already (--max-conns): dropped' "$T/l.err"
 	grep -q 'forgotten after 1000 ms' "$T/l.err"
 }
