@@ -351,3 +351,25 @@ unused_opts() {
 	assert_success
 	assert_output ''
 }
+
+# The packages an apt-get install line of FILE names, one a line.
+apt_packages() {
+	awk '/apt-get install/ { on = 1 }
+	    on { for (i = 1; i <= NF; i++) {
+		if (seen && $i ~ /^(&&|\|\||>)/) exit
+		if (seen && $i ~ /^[a-z0-9][-a-z0-9.+]+$/) print $i
+		if ($i == "install") seen = 1
+	    } }' "$1" | sort -u
+}
+
+@test "README's Quick start installs what CI does and runs its test command" {
+	local ci readme
+	ci=$(apt_packages "$SRC/.ci/run")
+	[ -n "$ci" ]
+	readme=$(apt_packages "$SRC/README.md")
+	run comm -23 <(echo "$ci") <(echo "$readme")
+	assert_output ''
+	grep -qE '^\s+make -j2 check ' "$SRC/.ci/run"
+	run grep -A3 '^Command 2' "$SRC/README.md"
+	assert_line 'make -j2 check'
+}
