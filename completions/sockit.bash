@@ -27,8 +27,10 @@ _sockit_optlines()
 _sockit_options()
 {
 	local line w
+	local -a ws
 	while IFS=$'\t' read -r line _; do
-		for w in $line; do
+		read -ra ws <<<"$line"	# no glob: "--long[=value]"
+		for w in "${ws[@]}"; do
 			case $w in
 			--*\[=*)	echo "${w%%\[*}"; echo "${w%%\[*}=" ;;
 			-*)	echo "$w" ;;
@@ -43,9 +45,11 @@ _sockit_options()
 _sockit_argname()
 {
 	local line w found
+	local -a ws
 	while IFS=$'\t' read -r line _; do
 		found=
-		for w in $line; do
+		read -ra ws <<<"$line"
+		for w in "${ws[@]}"; do
 			case $w in
 			"$3")	found=1 ;;
 			"$3"\[=*)	echo "${w#"$3"}"; return 0 ;;
