@@ -676,3 +676,31 @@ PY
 	assert_success
 	assert_output ''
 }
+
+# sockit(1) heads the options that several commands share with the
+# commands that take them, as "Server options (listen, echo, ...)": the
+# list names exactly the commands that take the first option below it
+# (a later one may say it is narrower, as --progress, or be another
+# thing elsewhere, as -w, a server's handshake timeout).
+@test "sockit(1)'s option sections name the commands that take them" {
+	local head list opts cmd want o
+	while IFS='|' read -r head list opts; do
+		want=
+		for cmd in $COMMANDS; do
+			for o in $opts; do
+				if "$SOCKIT" help --options "$cmd" | cut -f1 |
+				    grep -qE -- "(^| )$o(\[| |\$)"; then
+					want+="$cmd "
+					break
+				fi
+			done
+		done
+		same "sockit.1 $head" "$(tr ' ' '\n' <<<"$want" | sed '/^$/d' |
+		    sort)" "$(tr -d ' ' <<<"$list" | tr ',' '\n' | sort)"
+	done < <(awk '/^\.Sh / { if (h != "") print h "|" l "|" o; h = "" }
+	    /^\.Ss .*\(.*\)$/ { if (h != "") print h "|" l "|" o
+		h = $0; sub(/ *\(.*/, "", h); sub(/^\.Ss /, "", h)
+		l = $0; sub(/.*\(/, "", l); sub(/\)$/, "", l); o = ""; next }
+	    h != "" && o == "" && /^\.It Fl / { o = "-" $3 }
+	    END { if (h != "") print h "|" l "|" o }' "$SRC/man/sockit.1")
+}
