@@ -3,80 +3,92 @@
 # Installed as "sockit" in bash-completion's completionsdir, where it is
 # loaded on demand.  It also works when sourced directly, with or without
 # the bash-completion package.
-
-# Options by group, as sockit(1) lists them.
-_sockit_opts_common='-4 -6 -U --unix -i --idle-timeout -v --verbose
-	-h --help -V --version'
-_sockit_opts_delim='-d --delimiter -0 --null'
-_sockit_opts_server='-x --max-conns --mode --allow-uid --backend --ready-fd
-	-k --keep-open'
-_sockit_opts_client='-w --wait -s --source'
-_sockit_opts_tls='--cert --key --cacert --alpn'
-_sockit_opts_tls_client='--insecure --servername'
-_sockit_opts_tls_server='--self-signed --verify-client'
-_sockit_opts_watch='--hexdump'
-_sockit_opts_dgram='-u --udp'
-_sockit_opts_listen='--output-delimiter -L --label --recv-only -1 --once
-	--progress --ack'
-_sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
-	--proxy --progress -z --zero-io -q --quit-after -C --crlf'
-_sockit_opts_wait='-t --timeout --closed --proxy'
-_sockit_opts_clock='-f --format -I --interval --utc -c --count'
-_sockit_opts_wall='-I --interval -c --count'
-_sockit_opts_ftp='-r --root --user --write -w --wait'
-
-# Options that take an argument.
-_sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
-	--allow-uid --backend --ready-fd -w --wait --output-delimiter
-	-m --message -f --format -I --interval -c --count --proxy --ack -q --quit-after
-	-s --source -t --timeout --cert --key --cacert --alpn --servername -r --root --user'
+#
+# The options are not listed here: `sockit help --options COMMAND` prints
+# them, one a line ("--long -s ARG<tab>help"), and is asked once per
+# command and shell.  What is known here is how to complete an argument
+# by its name (FILE, DIR, UID...) and the forms of an address.
 
 _sockit_commands='listen send echo clock relay wall exec wait ftp help'
 
-# Print the options of command $1.
-_sockit_options()
+declare -gA _sockit_optcache 2>/dev/null
+
+# Print the option lines of command $2, asking sockit $1 the first time.
+_sockit_optlines()
 {
-	# A TLS server's -w is its handshake timeout.
-	local tls_server="--tls $_sockit_opts_tls $_sockit_opts_tls_server"
-	tls_server+=" -w --wait"	# the handshake timeout
-	case $1 in
-	listen)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server $_sockit_opts_listen" \
-		    "$_sockit_opts_watch $_sockit_opts_dgram $tls_server" ;;
-	send)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_client $_sockit_opts_send" \
-		    "$_sockit_opts_watch $_sockit_opts_dgram" \
-		    "--tls $_sockit_opts_tls $_sockit_opts_tls_client" ;;
-	echo)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server $_sockit_opts_watch $_sockit_opts_dgram" \
-		    "$tls_server" ;;
-	clock)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_server $_sockit_opts_clock $tls_server" ;;
-	relay)	echo "$_sockit_opts_common $_sockit_opts_server" \
-		    "$_sockit_opts_client $_sockit_opts_watch --proxy" \
-		    "$_sockit_opts_dgram $_sockit_opts_tls $_sockit_opts_tls_client" \
-		    "$_sockit_opts_tls_server" ;;
-	wall)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_client $_sockit_opts_wall" ;;
-	exec)	echo "$_sockit_opts_common $_sockit_opts_server" \
-		    "$_sockit_opts_watch $tls_server" ;;
-	wait)	echo "${_sockit_opts_common/-i --idle-timeout /}" \
-		    "$_sockit_opts_client" \
-		    "$_sockit_opts_wait" ;;
-	ftp)	echo "${_sockit_opts_common/-U --unix /}" \
-		    "$_sockit_opts_server" \
-		    "$_sockit_opts_ftp" ;;
-	esac
+	if [[ -z ${_sockit_optcache[$2]+set} ]]; then
+		_sockit_optcache[$2]=$("$1" help --options "$2" 2>/dev/null)
+	fi
+	printf '%s\n' "${_sockit_optcache[$2]}"
 }
 
-# Is $1 an option that takes an argument?
-_sockit_takes_arg()
+# Print the option words of command $2 (sockit $1): -s and --long, and
+# --long= for an option whose value is optional.
+_sockit_options()
 {
-	local o
-	for o in $_sockit_opts_arg; do
-		[[ $1 == "$o" ]] && return 0
-	done
+	local line w
+	local -a ws
+	while IFS=$'\t' read -r line _; do
+		read -ra ws <<<"$line"	# no glob: "--long[=value]"
+		for w in "${ws[@]}"; do
+			case $w in
+			--*\[=*)	echo "${w%%\[*}"; echo "${w%%\[*}=" ;;
+			-*)	echo "$w" ;;
+			esac
+		done
+	done < <(_sockit_optlines "$1" "$2")
+}
+
+# Print the argument name of option $3 of command $2 (sockit $1):
+# "DUR", "select|epoll", "[=FILE]"; nothing and status 1 if the option
+# takes none or the command does not take it.
+_sockit_argname()
+{
+	local line w found
+	local -a ws
+	while IFS=$'\t' read -r line _; do
+		found=
+		read -ra ws <<<"$line"
+		for w in "${ws[@]}"; do
+			case $w in
+			"$3")	found=1 ;;
+			"$3"\[=*)	echo "${w#"$3"}"; return 0 ;;
+			-*)	;;
+			*)	[[ -n $found ]] && { echo "$w"; return 0; } ;;
+			esac
+		done
+	done < <(_sockit_optlines "$1" "$2")
 	return 1
+}
+
+# Complete the value $3 of an option whose argument is named $1 (the
+# forms of _sockit_argname, without "[=" and "]").
+_sockit_optarg()
+{
+	local arg=$1 cur=$2
+	case $arg in
+	*[A-Z]*)	;;
+	*)	# no capital: the values it takes
+		COMPREPLY=($(compgen -W "${arg//|/ }" -- "$cur"))
+		return ;;
+	esac
+	case $arg in
+	FILE)	COMPREPLY=($(compgen -f -- "$cur")) ;;
+	DIR)	COMPREPLY=($(compgen -d -- "$cur")) ;;
+	UID)	COMPREPLY=($(compgen -u -- "$cur")) ;;
+	NAME)	COMPREPLY=($(compgen -A hostname -- "$cur")) ;;
+	MODE)	COMPREPLY=($(compgen -W '600 660 666 700 770' -- "$cur")) ;;
+	URL)	COMPREPLY=($(compgen -W 'socks5:// socks5h:// http://' \
+		    -- "$cur"))
+		compopt -o nospace 2>/dev/null ;;
+	D|DELIM)
+		# The common delimiters, quoted for the shell.
+		[[ -z $cur ]] &&
+		    COMPREPLY=("'\\n'" "'\\r\\n'" "'\\0'" "'\\t'") ;;
+	esac
+	# Anything else is a duration, a format, a number or text.
+	[[ $arg == FILE || $arg == DIR ]] && compopt -o filenames 2>/dev/null
+	return 0
 }
 
 # Readline completes only what follows the last colon of the word when
@@ -94,12 +106,23 @@ _sockit_ltrim_colon()
 }
 
 # Complete an address: unix socket files and directories, with or without
-# the unix: prefix, and the address prefixes themselves.  $1 is the word,
-# $2 is non-empty when -U was given (the word is a path, nothing else).
+# the unix: prefix, and the address prefixes themselves: tls: where the
+# command takes --cert (TLS), udp: and unixgram: where it takes --udp.
+# $1 is the word, $2 is non-empty when -U was given (the word is a path,
+# nothing else), $3 the command's option words.
 _sockit_address()
 {
-	local cur=$1 unix=$2 prefix= path f
-	local -a cands
+	local cur=$1 unix=$2 opts=" $3 " tls= prefix= path f
+	local -a cands prefixes=(unix: tcp: tcp4: tcp6: @)
+
+	if [[ -z $unix && $cur == tls:* && $opts == *" --cert "* ]]; then
+		tls=tls:
+		cur=${cur#tls:}
+	elif [[ $opts == *" --cert "* ]]; then
+		prefixes+=(tls:)
+	fi
+	[[ -z $tls && $opts == *" --udp "* ]] &&
+	    prefixes+=(udp: udp4: udp6: unixgram:)
 
 	if [[ -z $unix && $cur == unix:* ]]; then
 		prefix=unix:
@@ -109,16 +132,16 @@ _sockit_address()
 	else
 		# A TCP address, a port or the start of a path.
 		path=$cur
-		COMPREPLY+=($(compgen -W 'unix: tcp: tcp4: tcp6: udp: udp4: udp6: unixgram: @' -- "$cur"))
+		COMPREPLY+=($(compgen -P "$tls" -W "${prefixes[*]}" -- "$cur"))
 	fi
 	[[ $path == @* ]] && return	# abstract name: nothing to list
 
 	# Sockets, and directories to descend into.
 	while IFS= read -r f; do
 		if [[ -d $f ]]; then
-			cands+=("$prefix$f/")
+			cands+=("$tls$prefix$f/")
 		elif [[ -S $f ]]; then
-			cands+=("$prefix$f")
+			cands+=("$tls$prefix$f")
 		fi
 	done < <(compgen -f -- "$path")
 	COMPREPLY+=("${cands[@]}")
@@ -127,7 +150,7 @@ _sockit_address()
 	if [[ ${#COMPREPLY[@]} -gt 0 ]]; then
 		for f in "${COMPREPLY[@]}"; do
 			case $f in
-			*/|*:|@) compopt -o nospace 2>/dev/null; break ;;
+			*/|*:|*@) compopt -o nospace 2>/dev/null; break ;;
 			esac
 		done
 	fi
@@ -135,7 +158,7 @@ _sockit_address()
 
 _sockit()
 {
-	local cur prev cword split=false
+	local cur prev cword split=false bin=${1/#\~/$HOME}
 	local -a words
 
 	COMPREPLY=()
@@ -161,33 +184,11 @@ _sockit()
 		fi
 	fi
 
-	# Find the command and count the operands before the cursor.
-	local cmd= i w nargs=0 unix= first=
+	# The command: the first word that is not an option.
+	local cmd= i j w p nargs=0 unix= first= opts arg
 	for ((i = 1; i < cword; i++)); do
-		w=${words[i]}
-		if [[ -z $cmd ]]; then
-			[[ $w != -* ]] && cmd=$w
-			continue
-		fi
-		case $w in
-		--)	# exec, wait: PROGRAM and its arguments follow.
-			COMPREPLY=($(compgen -c -- "$cur"))
-			((i == cword - 1)) || COMPREPLY=($(compgen -f -- "$cur"))
-			return ;;
-		--*=*)	;;
-		-U|--unix)	unix=1 ;;
-		-?*)	# A bundle such as -vU, or -d'\n': look at its letters.
-			[[ $w != --* && $w == -*U* ]] && unix=1
-			if _sockit_takes_arg "$w"; then
-				((i++))
-			elif [[ $w != --* && ${#w} -gt 2 ]]; then
-				# -vd DELIM: the last letter may take an argument.
-				_sockit_takes_arg "-${w: -1}" && ((i++))
-			fi ;;
-		*)	((nargs++ == 0)) && first=$w ;;
-		esac
+		[[ ${words[i]} != -* ]] && { cmd=${words[i]}; break; }
 	done
-
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W '-h --help -V --version' -- "$cur"))
@@ -196,56 +197,81 @@ _sockit()
 		fi
 		return
 	fi
-
 	if [[ $cmd == help ]]; then
-		((nargs == 0)) &&
-		    COMPREPLY=($(compgen -W "$_sockit_commands" -- "$cur"))
+		[[ $cur == -* && $cword -eq $((i + 1)) ]] &&
+		    COMPREPLY=($(compgen -W '--options' -- "$cur"))
+		[[ $cur != -* && ($cword -eq $((i + 1)) ||
+		    ($cword -eq $((i + 2)) && $prev == --options)) ]] &&
+		    COMPREPLY=($(compgen -W "${_sockit_commands% help}" \
+			-- "$cur"))
 		return
 	fi
+	# Asked here, in this shell: the subshells below find it cached.
+	_sockit_optlines "$bin" "$cmd" >/dev/null
+	opts=$(_sockit_options "$bin" "$cmd" | tr '\n' ' ')
 
-	# The argument of an option, offered only if this command takes the
-	# option: "send --backend" is an error, not a place for backends.
-	if _sockit_takes_arg "$prev"; then
-		local opts=" $(echo $(_sockit_options "$cmd")) "
-		[[ $opts == *" $prev "* ]] || return
-		case $prev in
-		--backend)
-			COMPREPLY=($(compgen -W 'select epoll' -- "$cur")) ;;
-		--allow-uid)
-			COMPREPLY=($(compgen -u -- "$cur")) ;;
-		-r|--root)
-			COMPREPLY=($(compgen -d -- "$cur")) ;;
-		--mode)
-			COMPREPLY=($(compgen -W '600 660 666 700 770' -- "$cur")) ;;
-		--proxy)
-			COMPREPLY=($(compgen -W 'socks5:// socks5h:// http://' \
-			    -- "$cur"))
-			compopt -o nospace 2>/dev/null ;;
-		-d|--delimiter|--output-delimiter)
-			# The common delimiters, quoted for the shell.
-			[[ -z $cur ]] &&
-			    COMPREPLY=("'\\n'" "'\\r\\n'" "'\\0'" "'\\t'") ;;
+	# Count the operands before the cursor, skipping options' values.
+	for ((i++; i < cword; i++)); do
+		w=${words[i]}
+		case $w in
+		--)	# exec, wait: PROGRAM and its arguments follow.
+			COMPREPLY=($(compgen -c -- "$cur"))
+			((i == cword - 1)) || COMPREPLY=($(compgen -f -- "$cur"))
+			return ;;
+		--*=*)	;;
+		-U|--unix)	unix=1 ;;
+		--*)	arg=$(_sockit_argname "$bin" "$cmd" "$w") &&
+			    [[ $arg != \[* ]] && ((i++)) ;;
+		-?*)	# A bundle such as -vU, -vd DELIM or -d'\n': the
+			# letter that takes a value ends it.
+			for ((j = 1; j < ${#w}; j++)); do
+				[[ ${w:j:1} == U ]] && unix=1
+				if _sockit_argname "$bin" "$cmd" "-${w:j:1}" \
+				    >/dev/null; then
+					((j < ${#w} - 1)) || ((i++))
+					break
+				fi
+			done ;;
+		*)	((nargs++ == 0)) && first=$w ;;
 		esac
-		# Anything else is a duration, a format, a number or text.
-		return
+	done
+
+	# The value of an option, offered only if this command takes it:
+	# an option of another command is an error, not a place for values.
+	p=$prev
+	[[ $p == -[!-]?* ]] && p=-${p: -1}	# -vd DELIM: d's value
+	if [[ $p == -* ]] && arg=$(_sockit_argname "$bin" "$cmd" "$p"); then
+		if [[ $arg == \[=*\] ]]; then
+			# An optional value goes only after '='.
+			[[ $split == true ]] || arg=
+			arg=${arg#\[=}
+			arg=${arg%\]}
+		fi
+		if [[ -n $arg ]]; then
+			_sockit_optarg "$arg" "$cur"
+			return
+		fi
+	elif [[ $prev == --* && " $opts " != *" ${prev%%=*} "* ]]; then
+		return	# not an option of this command: the line is wrong
 	fi
 	[[ $split == true ]] && return
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$(_sockit_options "$cmd")" -- "$cur"))
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		[[ ${COMPREPLY[*]} == *= ]] && compopt -o nospace 2>/dev/null
 		return
 	fi
 
 	case $cmd in
 	relay)
-		((nargs < 2)) && _sockit_address "$cur" "$unix" ;;
+		((nargs < 2)) && _sockit_address "$cur" "$unix" "$opts" ;;
 	wall)	# [NAME=]ADDRESS, as many as wanted
-		[[ $cur != *=* ]] && _sockit_address "$cur" "$unix" ;;
+		[[ $cur != *=* ]] && _sockit_address "$cur" "$unix" "$opts" ;;
 	wait)
-		_sockit_address "$cur" "$unix" ;;
+		_sockit_address "$cur" "$unix" "$opts" ;;
 	listen|send|echo|clock|exec|ftp)
 		if ((nargs == 0)); then
-			_sockit_address "$cur" "$unix"
+			_sockit_address "$cur" "$unix" "$opts"
 		elif ((nargs == 1)) && [[ -z $unix && $first != *[:/]* &&
 		    $first != @* && $first == *[!0-9]* ]]; then
 			# HOST PORT: the port, as a number or a service name.

@@ -162,14 +162,16 @@ env_client(struct exec *X, int fd)
 /*
  * The child starts as if from a shell: every signal at its default
  * (sockit ignores SIGPIPE and catches the stop signals) and none
- * blocked.
+ * blocked.  Every bit of the set, not sigfillset(): that leaves out the
+ * C library's own signals (32 and 33 in glibc), and glibc's posix_spawn
+ * ignores whatever is not in the set, which exec would keep.
  */
 static int
 attr_setup(posix_spawnattr_t *attr)
 {
 	sigset_t	all, none;
 
-	sigfillset(&all);
+	memset(&all, 0xff, sizeof(all));
 	sigemptyset(&none);
 	if (posix_spawnattr_init(attr) != 0 ||
 	    posix_spawnattr_setsigdefault(attr, &all) != 0 ||

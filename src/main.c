@@ -195,6 +195,21 @@ die_by_sigint(void)
 	_exit(130);	/* not reached: SIGINT is not blocked */
 }
 
+/* `sockit help --options CMD`: the option lines completions read. */
+static int
+help_options(int argc, char **argv)
+{
+	const struct cmd	*c;
+
+	if (argc != 1)
+		usage_error(NULL, "help --options: %s", argc == 0 ?
+		    "missing COMMAND" : "one COMMAND only");
+	if ((c = find(argv[0])) == NULL)
+		unknown_command("help --options: ", argv[0]);
+	opts_print(stdout, c);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -218,6 +233,8 @@ main(int argc, char *argv[])
 			main_help(stdout);
 			return 0;
 		}
+		if (strcmp(argv[2], "--options") == 0)
+			return help_options(argc - 3, argv + 3);
 		/* Every command named, each checked before any is shown. */
 		for (i = 2; i < argc; i++)
 			if (find(argv[i]) == NULL)

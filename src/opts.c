@@ -227,6 +227,46 @@ opts_help(FILE *f, const struct cmd *cmd)
 	}
 }
 
+/*
+ * One line of `sockit help --options`: "--long -s ARG", each part
+ * present only where the option has it, then a tab and the help on one
+ * line.  ARG is the argname as --help shows it: "[=X]" is optional, and
+ * one without a capital letter is the set of values ("select|epoll").
+ */
+static void
+print_line(FILE *f, const struct opt_spec *o, const char *help)
+{
+	const char	*p;
+
+	if (o->name != NULL)
+		fprintf(f, "--%s", o->name);
+	if (o->ch < 256)
+		fprintf(f, "%s-%c", o->name != NULL ? " " : "", o->ch);
+	if (o->argname != NULL)
+		fprintf(f, "%s%s", o->argname[0] == '[' ? "" : " ",
+		    o->argname);
+	fputc('\t', f);
+	for (p = help; p != NULL && *p != '\0'; p++)
+		fputc(*p == '\n' ? ' ' : *p, f);
+	fputc('\n', f);
+}
+
+void
+opts_print(FILE *f, const struct cmd *cmd)
+{
+	const struct opt_spec	*t[TABLES_MAX], *o;
+	const char		*help = NULL;
+	int			 i, nt = tables(cmd, t);
+
+	for (i = 0; i < nt; i++)
+		for (o = t[i]; o->ch != 0; o++) {
+			/* -6 goes on the line of -4: the same help. */
+			if (o->help != NULL)
+				help = o->help;
+			print_line(f, o, help);
+		}
+}
+
 static int
 parse_uid(const char *s, uid_t *uid, const char **why)
 {

@@ -59,7 +59,9 @@ struct opt_spec {
 	int		 ch;		/* short letter, or an OPT_* code */
 	int		 has_arg;	/* no_argument, required_argument */
 	const char	*argname;	/* "DUR" in the help; NULL: none;
-					   "[=X]": an optional value */
+					   "[=X]": an optional value; with
+					   no capital, the values it takes:
+					   "select|epoll", "[=always]" */
 	const char	*help;		/* NULL: on the line of the one before */
 };
 
@@ -104,6 +106,11 @@ int	opts_parse(const struct cmd *, int argc, char **argv, opt_fn *fn,
 	    void *ctx, struct common *co, char *err, size_t errlen);
 /* The option lines of cmd's --help, from the tables opts_parse uses. */
 void	opts_help(FILE *, const struct cmd *);
+/*
+ * cmd's options one a line, for completions and scripts: long name,
+ * short letter, argument, a tab, the help (`sockit help --options CMD`).
+ */
+void	opts_print(FILE *, const struct cmd *);
 /* What sockit offers for an nc option it does not take; NULL if none. */
 const char *opts_nc_hint(const struct cmd *, int ch);
 /*

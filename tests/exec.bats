@@ -118,12 +118,13 @@ EOF
 	cat "$T/out"
 	grep -q '^SigBlk:' "$T/out"
 	grep -q '^SigIgn:' "$T/out"
-	# the standard signals 1-31: the low 31 bits of each mask
+	# Every signal, the real-time ones too: glibc's posix_spawn left 32
+	# and 33, its own, ignored in the child.
 	python3 - "$T/out" <<'EOF'
 import sys
 for line in open(sys.argv[1]):
     k, v = line.split(":")
-    if int(v, 16) & 0x7fffffff:
+    if int(v, 16):
         sys.exit("%s: %s" % (k, v.strip()))
 EOF
 }

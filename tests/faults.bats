@@ -5,6 +5,8 @@
 
 load test_helper
 
+bats_require_minimum_version 1.5.0
+
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 nfds() { ls "/proc/$1/fd" | wc -l; }
@@ -105,8 +107,13 @@ s = socket.create_connection((h, int(p))); s.sendall(b"last\n")
 assert s.recv(10) == b"last\n"; s.close()
 PY
 	wait_for '[ "$(nfds "$PID")" -eq "$before" ]'
-	rss=$(rss_kb "$PID")
-	[ "$rss" -lt 20000 ]
+	# Memory held per connection shows as RSS, but only without a
+	# sanitizer: ASan keeps freed memory in quarantine and shadow, and
+	# reports leaks itself at exit.
+	if ! grep -q __asan_init "$SOCKIT"; then
+		rss=$(rss_kb "$PID")
+		[ "$rss" -lt 20000 ]
+	fi
 }
 
 @test "SIGPIPE never kills: listen whose stdout reader went away exits 0" {
@@ -233,8 +240,8 @@ PY
 	start_server l listen -vv --once "$T/l.sock"
 	printf '\033[2J\033]0;pwned\007\r\n' | nc -NU "$T/l.sock"
 	wait_exit "$PID"
-	! grep -q $'\033' "$T/l.err"
-	! grep -q $'\007' "$T/l.err"
+	run ! grep -q $'\033' "$T/l.err"
+	run ! grep -q $'\007' "$T/l.err"
 	cmp <(printf '\033[2J\033]0;pwned\007\r\n') "$T/l.out"
 }
 

@@ -58,6 +58,9 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # descriptor polled for an event that never clears: stdin at EOF, a
 # writable socket with nothing to write, a full listen queue...).  Spinning
 # costs ~100 ticks a second; the limit is 10 (0.1 s of CPU in ~1 s).
+# A spinner is busy in every span; a process that merely lost its CPU
+# to a loaded machine or a sanitizer's own work in one span is not, so
+# one over the limit is measured again and fails only if busy again.
 @test "no CPU burnt while waiting: listen, send, echo, clock, relay" {
 	local name pids=() names=() before=() i used bad=""
 	mkfifo "$T/l0.in" "$T/l1.in" "$T/s.in"
@@ -85,14 +88,24 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 	for name in l1 l2 e k r t; do
 		wait_for grep -q "connection from" "$T/$name.err"
 	done
-	for i in "${!pids[@]}"; do
-		before[i]=$(cpu_ticks "${pids[i]}")
+	local suspects=("${!pids[@]}") span
+	for span in 1 2; do
+		for i in "${suspects[@]}"; do
+			before[i]=$(cpu_ticks "${pids[i]}")
+		done
+		sleep 1	# the span measured, not a wait for readiness
+		bad=""
+		for i in "${suspects[@]}"; do
+			used=$(($(cpu_ticks "${pids[i]}") - before[i]))
+			echo "span $span: ${names[i]}: $used ticks"
+			[ "$used" -lt 10 ] || bad+="$i "
+		done
+		read -ra suspects <<<"$bad"
+		[ "${#suspects[@]}" -gt 0 ] || break
 	done
-	sleep 1		# the span measured, not a wait for readiness
-	for i in "${!pids[@]}"; do
-		used=$(($(cpu_ticks "${pids[i]}") - before[i]))
-		echo "${names[i]}: $used ticks"
-		[ "$used" -lt 10 ] || bad+="${names[i]}; "
+	bad=""
+	for i in "${suspects[@]}"; do
+		bad+="${names[i]}; "
 	done
 	exec 5>&- 6>&- 7>&-
 	[ -z "$bad" ] || { echo "busy while waiting: $bad"; return 1; }
