@@ -395,7 +395,8 @@ c_mlst(struct fclient *x, char *arg)
 	struct listing	 ls;
 	char		 buf[FTP_PATH_MAX], line[FTP_PATH_MAX + 256];
 	const char	*base;
-	int		 fd;
+	size_t		 n;
+	int		 fd, saved;
 
 	if (*arg == '\0')
 		arg = ".";
@@ -406,12 +407,25 @@ c_mlst(struct fclient *x, char *arg)
 		fd = path_open(x->F->rootfd, "/", O_PATH, 0);
 	} else
 		fd = path_parent(x->F->rootfd, buf, &base);
-	if (fd == -1 || list_open_one(&ls, fd, base, LIST_MLSD,
-	    x->F->write) == -1 || list_fill(&ls, line, sizeof(line)) < 2) {
+	if (fd == -1) {
 		fail(x, arg);
 		return;
 	}
+	if (list_open_one(&ls, fd, base, LIST_MLSD, x->F->write) == -1) {
+		close(fd);
+		fail(x, arg);
+		return;
+	}
+	/* The listing owns fd now: closed on every way out. */
+	errno = 0;
+	n = list_fill(&ls, line, sizeof(line));
+	saved = errno != 0 ? errno : ENOENT;
 	list_close(&ls);
+	if (n < 2) {
+		errno = saved;
+		fail(x, arg);
+		return;
+	}
 	line[strcspn(line, " ")] = '\0';
 	ftp_reply(x, "250-Listing %s", arg);
 	ftp_reply(x, " %s %s", line, buf);

@@ -440,3 +440,25 @@ assert f.sendcmd("NOOP").startswith("200")
 f.quit()
 EOF
 }
+
+@test "MLST of missing names leaks no descriptor" {
+	start_ftp
+	py "$PORT" "$PID" <<'EOF2'
+import ftplib, os, sys
+port, pid = int(sys.argv[1]), sys.argv[2]
+f = ftp_session(port)
+f.sendcmd("NOOP")
+before = len(os.listdir("/proc/%s/fd" % pid))
+for i in range(200):
+    for name in ("x%d" % i, "nodir/x", "sub dir/none"):
+        try:
+            f.sendcmd("MLST " + name)
+            sys.exit("MLST of a missing name answered 250")
+        except ftplib.error_perm as e:
+            assert str(e).startswith("550"), e
+assert f.sendcmd("MLST hello.txt").startswith("250")
+after = len(os.listdir("/proc/%s/fd" % pid))
+assert after == before, (before, after)
+f.quit()
+EOF2
+}
