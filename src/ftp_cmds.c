@@ -82,6 +82,45 @@ plain_file(struct fclient *x, int fd, const char *arg, struct stat *st)
 	return 0;
 }
 
+/*
+ * Open arg for a transfer, never blocking: a FIFO or a device beneath
+ * the root would stop the whole server in open(2) until someone opened
+ * its other end.  An existing name that is not a regular file is
+ * refused before the real open, which so cannot truncate or wait on
+ * it; O_NONBLOCK covers one that appears in between.  The descriptor
+ * returned blocks again (a regular file never waits anyway).
+ */
+static int
+open_file(struct fclient *x, const char *arg, int flags, mode_t mode,
+    struct stat *st)
+{
+	char	buf[FTP_PATH_MAX];
+	int	fd, r;
+
+	if (vpath(x, arg, buf) == -1)
+		return -1;
+	if ((fd = path_open(x->F->rootfd, buf, O_PATH, 0)) != -1) {
+		r = plain_file(x, fd, arg, st);
+		close(fd);
+		if (r == -1)
+			return -1;
+	} else if (errno != ENOENT || !(flags & O_CREAT)) {
+		fail(x, arg);
+		return -1;
+	}
+	fd = path_open(x->F->rootfd, buf, flags | O_NONBLOCK | O_NOCTTY, mode);
+	if (fd == -1) {
+		fail(x, arg);
+		return -1;
+	}
+	if (plain_file(x, fd, arg, st) == -1 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* A path in a 257 reply: quotes doubled (RFC 959). */
 static void
 reply_257(struct fclient *x, const char *path, const char *what)
@@ -440,12 +479,8 @@ c_retr(struct fclient *x, char *arg)
 	int		fd;
 
 	x->rest = 0;
-	if ((fd = open_arg(x, arg, O_RDONLY, 0)) == -1)
+	if ((fd = open_file(x, arg, O_RDONLY, 0, &st)) == -1)
 		return;
-	if (plain_file(x, fd, arg, &st) == -1) {
-		close(fd);
-		return;
-	}
 	if (rest > st.st_size) {
 		ftp_reply(x, "554 REST %lld is past the end",
 		    (long long)rest);
@@ -516,10 +551,10 @@ store(struct fclient *x, char *arg, int flags)
 	x->rest = 0;
 	if (rest > 0)
 		flags &= ~O_TRUNC;
-	if ((fd = open_arg(x, arg, O_WRONLY | O_CREAT | flags, 0666)) == -1)
+	if ((fd = open_file(x, arg, O_WRONLY | O_CREAT | flags, 0666,
+	    &st)) == -1)
 		return;
-	if (plain_file(x, fd, arg, &st) == -1 ||
-	    (rest > 0 && lseek(fd, rest, SEEK_SET) == -1)) {
+	if (rest > 0 && lseek(fd, rest, SEEK_SET) == -1) {
 		close(fd);
 		return;
 	}

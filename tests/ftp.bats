@@ -462,3 +462,29 @@ assert after == before, (before, after)
 f.quit()
 EOF2
 }
+
+@test "RETR and STOR of a FIFO are refused with 550; the server is not blocked" {
+	start_ftp --write
+	mkfifo "$T/root/fifo"
+	py "$PORT" <<'EOF2'
+import ftplib, io, sys
+port = int(sys.argv[1])
+f = ftp_session(port)
+for cmd in ("RETR fifo", "STOR fifo"):
+    try:
+        if cmd.startswith("RETR"):
+            f.retrbinary(cmd, lambda b: sys.exit("got data"))
+        else:
+            f.storbinary(cmd, io.BytesIO(b"data"))
+        sys.exit("accepted: " + cmd)
+    except ftplib.error_perm as e:
+        assert str(e).startswith("550"), e
+        assert "not a plain file" in str(e), e
+# Another client is served at once.
+g = ftp_session(port)
+assert g.size("hello.txt") == 6
+g.quit()
+f.quit()
+EOF2
+	[ -p "$T/root/fifo" ]
+}
