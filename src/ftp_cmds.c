@@ -549,12 +549,21 @@ store(struct fclient *x, char *arg, int flags)
 	int		fd;
 
 	x->rest = 0;
+	/* A restart continues a file that is there, never makes one. */
 	if (rest > 0)
 		flags &= ~O_TRUNC;
-	if ((fd = open_file(x, arg, O_WRONLY | O_CREAT | flags, 0666,
-	    &st)) == -1)
+	else
+		flags |= O_CREAT;
+	if ((fd = open_file(x, arg, O_WRONLY | flags, 0666, &st)) == -1)
 		return;
+	if (rest > st.st_size) {
+		ftp_reply(x, "554 REST %lld is past the end of %s",
+		    (long long)rest, arg);
+		close(fd);
+		return;
+	}
 	if (rest > 0 && lseek(fd, rest, SEEK_SET) == -1) {
+		fail(x, arg);
 		close(fd);
 		return;
 	}

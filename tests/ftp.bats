@@ -488,3 +488,29 @@ f.quit()
 EOF2
 	[ -p "$T/root/fifo" ]
 }
+
+@test "REST past what a file can hold, then STOR: an error reply, no file left" {
+	start_ftp --write
+	py "$PORT" <<'EOF2'
+import ftplib, io, sys
+port = int(sys.argv[1])
+f = ftp_session(port)
+for rest in ("9223372036854775807", "10"):
+    try:
+        f.storbinary("STOR x", io.BytesIO(b"data"), rest=rest)
+        sys.exit("STOR after REST %s answered 226" % rest)
+    except ftplib.error_perm as e:
+        assert str(e)[:3] in ("550", "554"), e
+f.storbinary("STOR y", io.BytesIO(b"0123456789"))
+try:
+    f.storbinary("STOR y", io.BytesIO(b"data"), rest="9223372036854775807")
+    sys.exit("STOR y past its end answered 226")
+except ftplib.error_perm as e:
+    assert str(e).startswith("554"), e
+f.storbinary("STOR y", io.BytesIO(b"AB"), rest="4")
+assert f.sendcmd("NOOP").startswith("200")
+f.quit()
+EOF2
+	[ ! -e "$T/root/x" ]
+	[ "$(cat "$T/root/y")" = 0123AB6789 ]
+}
