@@ -35,6 +35,7 @@ struct fdata {
 	struct timer	 wait;		/* -w */
 	enum xfer	 kind;		/* the transfer asked for, if any */
 	int		 file;		/* RETR, STOR */
+	int		 ascii;		/* TYPE A when the transfer began */
 	off_t		 off;		/* RETR: the next byte to send;
 					 * TYPE A: the last byte read */
 	struct listing	 ls;
@@ -431,7 +432,7 @@ retr_step(struct fdata *d)
 	ssize_t	n;
 	int	i;
 
-	if (d->x->ascii)
+	if (d->ascii)
 		return pump(d);
 	for (i = 0; i < STEPS; i++) {
 		n = sendfile(d->fd, d->file, &d->off, SEND_CHUNK);
@@ -483,7 +484,7 @@ on_data(struct loop *l, int fd, int events, void *arg)
 		connect_done(d);
 	else if (d->kind == XFER_STOR)
 		r = stor_step(d);
-	else if (d->kind == XFER_RETR && !x->ascii)
+	else if (d->kind == XFER_RETR && !d->ascii)
 		r = retr_step(d);
 	else if (d->kind != XFER_NONE)
 		r = pump(d);
@@ -507,6 +508,8 @@ take(struct fclient *x, enum xfer kind, const char *what)
 		return NULL;
 	}
 	d->kind = kind;
+	/* A TYPE sent while it runs is for the next transfer. */
+	d->ascii = x->ascii;
 	ftp_reply(x, "150 Opening %s mode data connection for %s",
 	    x->ascii || kind == XFER_LIST ? "ASCII" : "BINARY", what);
 	return d;
@@ -522,8 +525,8 @@ data_retr(struct fclient *x, int fd, off_t off, const char *name)
 		return;
 	}
 	d->file = fd;
-	d->off = x->ascii ? '\n' : off;
-	if (x->ascii && off > 0)
+	d->off = d->ascii ? '\n' : off;
+	if (d->ascii && off > 0)
 		lseek(fd, off, SEEK_SET);
 	start(d);
 }

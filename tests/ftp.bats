@@ -514,3 +514,29 @@ EOF2
 	[ ! -e "$T/root/x" ]
 	[ "$(cat "$T/root/y")" = 0123AB6789 ]
 }
+
+@test "TYPE during a RETR does not change the running transfer's type" {
+	start_ftp
+	yes 'a line' | head -c $((16 << 20)) >"$T/root/lines"
+	py "$PORT" "$T/root/lines" <<'EOF2'
+import ftplib, sys
+port, path = int(sys.argv[1]), sys.argv[2]
+want = open(path, "rb").read()
+f = ftp_session(port)
+for first, then, expect in (("I", "A", want),
+                            ("A", "I", want.replace(b"\n", b"\r\n"))):
+    f.voidcmd("TYPE " + first)
+    c = f.transfercmd("RETR lines")
+    got = c.recv(1000)
+    assert f.sendcmd("TYPE " + then).startswith("200")
+    while True:
+        b = c.recv(1 << 16)
+        if not b:
+            break
+        got += b
+    c.close()
+    assert f.voidresp().startswith("226")
+    assert got == expect, (first, len(got), len(expect))
+f.quit()
+EOF2
+}
