@@ -69,6 +69,28 @@ ftp_opt(int ch, const char *arg, void *ctx, const char **why)
 	return 1;
 }
 
+const char *
+ftp_who(const struct fclient *x, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s: %.63s", x->c.name,
+	    x->user != NULL ? x->user : "-");
+	return buf;
+}
+
+/* -v: a failed login or a refused command, with what was asked. */
+static void
+refusal(const struct fclient *x, const char *line)
+{
+	char	who[FTP_WHO_MAX];
+
+	if (x->verb == NULL || (strncmp(line, "530 ", 4) != 0 &&
+	    strncmp(line, "550 ", 4) != 0))
+		return;
+	log_v(1, "%s: %s%s%.1024s: %s", ftp_who(x, who, sizeof(who)),
+	    x->verb, *x->arg != '\0' ? " " : "",
+	    strcasecmp(x->verb, "PASS") == 0 ? "****" : x->arg, line);
+}
+
 void
 ftp_reply(struct fclient *x, const char *fmt, ...)
 {
@@ -92,6 +114,7 @@ ftp_reply(struct fclient *x, const char *fmt, ...)
 			line[w] = ' ';
 	w = 0;
 	log_v(2, "%s: <- %s", x->c.name, line);
+	refusal(x, line);
 	memcpy(line + n, "\r\n", 2);
 	n += 2;
 	if (x->out.len == 0 && (w = conn_write(&x->c, line, n)) == -1) {
@@ -151,10 +174,14 @@ command(struct fclient *x, char *line)
 	line[n] = '\0';
 	log_v(2, "%s: -> %s%s%s", x->c.name, line, *arg ? " " : "",
 	    strcasecmp(line, "PASS") == 0 ? "****" : arg);
-	if ((c = fcmd_find(line)) == NULL)
+	if ((c = fcmd_find(line)) == NULL) {
 		ftp_reply(x, "502 %s not implemented", n > 0 ? line : "Empty "
 		    "command");
-	else if ((c->flags & NEED_LOGIN) && !x->logged)
+		return;
+	}
+	x->verb = c->name;
+	x->arg = arg;
+	if ((c->flags & NEED_LOGIN) && !x->logged)
 		ftp_reply(x, "530 Please log in with USER and PASS");
 	else if ((c->flags & NEED_ARG) && *arg == '\0')
 		ftp_reply(x, "501 %s needs an argument", c->name);
@@ -162,6 +189,7 @@ command(struct fclient *x, char *line)
 		ftp_reply(x, "550 Read-only server (no --write)");
 	else
 		c->fn(x, arg);
+	x->verb = x->arg = NULL;
 }
 
 /* Take whole lines from s; return what was used. */

@@ -17,6 +17,7 @@
 
 #define FTP_LINE_MAX	4096		/* longest command line, less CRLF */
 #define FTP_PATH_MAX	4096		/* longest virtual path */
+#define FTP_WHO_MAX	(SOCK_NAME_MAX + 68)	/* ftp_who's buffer */
 
 struct ftpd {
 	struct common	 co;
@@ -56,7 +57,9 @@ struct fclient {
 	struct buf	 out;		/* replies the client did not take */
 	char		*cwd;		/* virtual, "/..." */
 	char		*rnfr;		/* RNFR's path until RNTO */
-	char		*user;		/* USER's name until PASS */
+	char		*user;		/* USER's name, kept for logs */
+	const char	*verb;		/* the command running, for logs */
+	const char	*arg;		/* and its argument */
 	off_t		 rest;		/* REST's offset for the next transfer */
 	int		 logged;
 	int		 ascii;		/* TYPE A */
@@ -85,6 +88,8 @@ void	ftp_reply(struct fclient *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* After an event: close a dead client, or set its interest. */
 void	ftp_settle(struct fclient *);
+/* Who the client is in -v logs: "ADDR: USER" ("-" before USER). */
+const char *ftp_who(const struct fclient *, char *buf, size_t len);
 
 /* ftp_data.c */
 /* PASV (ext 0) and EPSV (ext 1): listen, and say where. */

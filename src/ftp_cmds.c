@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ftp.h"
+#include "log.h"
 #include "util.h"
 
 /* arg, resolved against the working directory, into buf; or a 550. */
@@ -164,17 +165,20 @@ good_login(const struct ftpd *F, const char *user, const char *pass)
 static void
 c_pass(struct fclient *x, char *arg)
 {
+	char	who[FTP_WHO_MAX];
+
 	if (x->user == NULL) {
 		ftp_reply(x, "503 Send USER first");
 		return;
 	}
 	if (!good_login(x->F, x->user, arg)) {
+		ftp_reply(x, "530 Login incorrect");
 		free(x->user);
 		x->user = NULL;
-		ftp_reply(x, "530 Login incorrect");
 		return;
 	}
 	x->logged = 1;
+	log_v(1, "%s: logged in", ftp_who(x, who, sizeof(who)));
 	ftp_reply(x, "230 Logged in%s", x->F->write ? "" : " (read-only)");
 }
 

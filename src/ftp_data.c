@@ -34,6 +34,9 @@ struct fdata {
 	int		 connecting;	/* fd is an active connect under way */
 	struct timer	 wait;		/* -w */
 	enum xfer	 kind;		/* the transfer asked for, if any */
+	const char	*verb;		/* RETR, STOR, APPE, LIST..., for logs */
+	char		*path;		/* what it moves, for logs */
+	int		 logged;	/* its end is in the log */
 	int		 file;		/* RETR, STOR */
 	int		 ascii;		/* TYPE A when the transfer began */
 	off_t		 off;		/* RETR: the next byte to send;
@@ -45,6 +48,7 @@ struct fdata {
 };
 
 static void	on_data(struct loop *, int, int, void *);
+static void	xfer_log(struct fdata *, const char *);
 
 int
 data_busy(const struct fclient *x)
@@ -69,6 +73,8 @@ data_free(struct fclient *x)
 
 	if (d == NULL)
 		return;
+	if (d->kind != XFER_NONE && !d->logged)
+		xfer_log(d, "dropped");
 	timer_stop(x->c.srv->loop, &d->wait);
 	close_fd(x, &d->lfd);
 	close_fd(x, &d->fd);
@@ -76,8 +82,26 @@ data_free(struct fclient *x)
 		close(d->file);
 	list_close(&d->ls);
 	buf_free(&d->buf);
+	free(d->path);
 	free(d);
 	x->d = NULL;
+}
+
+/*
+ * One line per transfer, as an xferlog has: who, what, which way, how
+ * many bytes, and how it ended.
+ */
+static void
+xfer_log(struct fdata *d, const char *how)
+{
+	char	who[FTP_WHO_MAX];
+
+	d->logged = 1;
+	log_v(1, "%s: %s %.1024s: %s %llu bytes, %s",
+	    ftp_who(d->x, who, sizeof(who)), d->verb,
+	    d->path != NULL ? d->path : "?",
+	    d->kind == XFER_STOR ? "received" : "sent",
+	    (unsigned long long)d->bytes, how);
 }
 
 /* The end of a transfer: tell the client, drop the connection. */
@@ -86,8 +110,7 @@ finish(struct fdata *d, int err)
 {
 	struct fclient	*x = d->x;
 
-	log_v(1, "%s: transfer %s: %llu bytes", x->c.name,
-	    err ? strerror(err) : "complete", (unsigned long long)d->bytes);
+	xfer_log(d, err ? strerror(err) : "complete");
 	if (err == 0)
 		ftp_reply(x, "226 Transfer complete");
 	else if (err == ENOSPC || err == EDQUOT)
@@ -105,8 +128,10 @@ on_wait(struct loop *l, struct timer *t)
 
 	(void)l;
 	log_v(1, "%s: no data connection within -w", x->c.name);
-	if (d->kind != XFER_NONE)
+	if (d->kind != XFER_NONE) {
+		xfer_log(d, "no data connection");
 		ftp_reply(x, "425 No data connection was made in time");
+	}
 	data_free(x);
 	ftp_settle(x);
 }
@@ -351,9 +376,11 @@ connect_done(struct fdata *d)
 		return;
 	}
 	log_v(1, "%s: data connection: %s", d->x->c.name, strerror(errno));
-	if (d->kind != XFER_NONE)
+	if (d->kind != XFER_NONE) {
+		xfer_log(d, "no data connection");
 		ftp_reply(d->x, "425 Cannot open data connection: %s",
 		    strerror(errno));
+	}
 	data_free(d->x);
 }
 
@@ -498,6 +525,7 @@ static struct fdata *
 take(struct fclient *x, enum xfer kind, const char *what)
 {
 	struct fdata	*d = x->d;
+	char		 path[FTP_PATH_MAX];
 
 	if (d == NULL) {
 		ftp_reply(x, "425 Use PASV, EPSV, PORT or EPRT first");
@@ -510,8 +538,16 @@ take(struct fclient *x, enum xfer kind, const char *what)
 	d->kind = kind;
 	/* A TYPE sent while it runs is for the next transfer. */
 	d->ascii = x->ascii;
+	d->logged = 0;
+	d->verb = x->verb != NULL ? x->verb : "?";
+	if (kind == XFER_LIST)
+		what = x->arg != NULL && *x->arg != '\0' ? x->arg : x->cwd;
+	else if (path_resolve(x->cwd, what, path, sizeof(path)) == 0)
+		what = path;
+	d->path = strdup(what);
 	ftp_reply(x, "150 Opening %s mode data connection for %s",
-	    x->ascii || kind == XFER_LIST ? "ASCII" : "BINARY", what);
+	    x->ascii || kind == XFER_LIST ? "ASCII" : "BINARY",
+	    kind == XFER_LIST ? "the listing" : what);
 	return d;
 }
 
@@ -562,8 +598,10 @@ data_abort(struct fclient *x)
 {
 	int	busy = data_busy(x);
 
-	if (busy)
+	if (busy) {
+		xfer_log(x->d, "aborted");
 		ftp_reply(x, "426 Transfer aborted");
+	}
 	data_free(x);
 	return busy;
 }

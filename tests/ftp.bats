@@ -540,3 +540,36 @@ for first, then, expect in (("I", "A", want),
 f.quit()
 EOF2
 }
+
+@test "-v logs logins, each transfer (file, direction, bytes) and refusals" {
+	start_ftp -v --write --user alice:s3cret
+	py "$PORT" <<'EOF2'
+import ftplib, io, sys
+port = int(sys.argv[1])
+f = ftp_session(port, login=False)
+try:
+    f.login("alice", "wrong")
+    sys.exit("wrong password accepted")
+except ftplib.error_perm as e:
+    assert str(e).startswith("530"), e
+f.login("alice", "s3cret")
+f.cwd("sub dir")
+f.retrbinary("RETR lines.txt", lambda b: None)
+f.storbinary("STOR up.bin", io.BytesIO(b"x" * 12345))
+try:
+    f.retrbinary("RETR nothing", lambda b: None)
+    sys.exit("RETR nothing answered")
+except ftplib.error_perm as e:
+    assert str(e).startswith("550"), e
+f.retrlines("LIST", lambda l: None)
+f.quit()
+EOF2
+	cat "$T/f.err"
+	grep -q ': alice: PASS \*\*\*\*: 530 Login incorrect' "$T/f.err"
+	run ! grep -q wrong "$T/f.err"
+	grep -q ': alice: logged in' "$T/f.err"
+	grep -q ': alice: RETR /sub dir/lines.txt: sent 8 bytes, complete' "$T/f.err"
+	grep -q ': alice: STOR /sub dir/up.bin: received 12345 bytes, complete' "$T/f.err"
+	grep -q ': alice: RETR nothing: 550 nothing: No such file' "$T/f.err"
+	grep -q ': alice: LIST /sub dir: sent [0-9]* bytes, complete' "$T/f.err"
+}
