@@ -12,6 +12,7 @@
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +27,7 @@
 #define SEND_CHUNK	(1024 * 1024)
 #define STEPS		16		/* syscalls per wakeup: share the loop */
 #define PIECE		(64 * 1024)	/* listing or ASCII bytes held */
+#define CORK_MS		2		/* a passive reply's hold: see cork() */
 
 struct fdata {
 	struct fclient	*x;
@@ -33,6 +35,7 @@ struct fdata {
 	int		 fd;		/* data socket, or -1 */
 	int		 connecting;	/* fd is an active connect under way */
 	struct timer	 wait;		/* -w */
+	struct timer	 corked;	/* the control socket is corked */
 	enum xfer	 kind;		/* the transfer asked for, if any */
 	const char	*verb;		/* RETR, STOR, APPE, LIST..., for logs */
 	char		*path;		/* what it moves, for logs */
@@ -48,6 +51,7 @@ struct fdata {
 };
 
 static void	on_data(struct loop *, int, int, void *);
+static void	uncork(struct loop *, struct timer *);
 static void	xfer_log(struct fdata *, const char *);
 
 int
@@ -75,6 +79,8 @@ data_free(struct fclient *x)
 		return;
 	if (d->kind != XFER_NONE && !d->logged)
 		xfer_log(d, "dropped");
+	if (timer_armed(&d->corked))
+		uncork(x->c.srv->loop, &d->corked);
 	timer_stop(x->c.srv->loop, &d->wait);
 	close_fd(x, &d->lfd);
 	close_fd(x, &d->fd);
@@ -153,6 +159,7 @@ data_new(struct fclient *x)
 	d->ls.onefd = -1;
 	d->buf.cap = 2 * PIECE;
 	timer_init(&d->wait, on_wait);
+	timer_init(&d->corked, uncork);
 	x->d = d;
 	return d;
 }
@@ -242,6 +249,37 @@ passive_socket(struct fclient *x, struct sockaddr_storage *ss,
 	return fd;
 }
 
+/*
+ * curl (7.88 at least) stalls a second before each data connection but
+ * the first when the passive reply is already there as it checks, just
+ * after sending EPSV: it then waits on a data socket it has not made
+ * yet.  Clients over a network never see a reply that soon; on
+ * loopback we answer in tens of microseconds.  So the reply is held in
+ * the kernel (TCP_CORK) for a millisecond, which curl's first check
+ * misses and its next wait sees; replies after it queue behind it, in
+ * order.  Other clients lose a millisecond per transfer.
+ */
+static void
+cork(struct fclient *x, struct fdata *d)
+{
+	int	on = 1;
+
+	if (setsockopt(x->c.fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)) == 0 &&
+	    timer_at(x->c.srv->loop, &d->corked, now_ms() + CORK_MS) == -1)
+		uncork(x->c.srv->loop, &d->corked);
+}
+
+static void
+uncork(struct loop *l, struct timer *t)
+{
+	struct fdata	*d = container_of(t, struct fdata, corked);
+	int		 off = 0;
+
+	timer_stop(l, t);
+	(void)setsockopt(d->x->c.fd, IPPROTO_TCP, TCP_CORK, &off,
+	    sizeof(off));
+}
+
 void
 data_passive(struct fclient *x, int ext)
 {
@@ -262,6 +300,7 @@ data_passive(struct fclient *x, int ext)
 		return;
 	}
 	port = sa_port((struct sockaddr *)&ss);
+	cork(x, d);
 	if (ext)
 		ftp_reply(x, "229 Entering Extended Passive Mode (|||%d|)",
 		    port);

@@ -573,3 +573,20 @@ EOF2
 	grep -q ': alice: RETR nothing: 550 nothing: No such file' "$T/f.err"
 	grep -q ': alice: LIST /sub dir: sent [0-9]* bytes, complete' "$T/f.err"
 }
+
+@test "curl fetches 20 files over one control connection, each byte-exact" {
+	need curl
+	start_ftp -v
+	mkdir "$T/root/s" "$T/got"
+	local i args=()
+	for i in $(seq 20); do
+		random_file "$T/root/s/f$i.txt" $((i * 37))
+		args+=("ftp://127.0.0.1:$PORT/s/f$i.txt" -o "$T/got/f$i.txt")
+	done
+	timeout 120 curl -sS "${args[@]}"
+	for i in $(seq 20); do
+		cmp "$T/root/s/f$i.txt" "$T/got/f$i.txt"
+	done
+	[ "$(grep -c ': RETR /s/f[0-9]*.txt: sent [0-9]* bytes, complete' "$T/f.err")" -eq 20 ]
+	[ "$(grep -c 'logged in' "$T/f.err")" -eq 1 ]
+}
