@@ -3,8 +3,8 @@
  * SIZE/MDTM/MLSD/REST from RFC 3659) for one directory tree.  Each
  * control connection is a client of the shared server lifecycle with
  * its own state (login, directory, type, REST offset, RNFR) and at most
- * one data connection (ftp_data.c).  Paths are confined beneath the
- * root by ftp_path.c.  Read-only and anonymous unless told otherwise.
+ * one data connection (ftp/ftp_data.c).  Paths are confined beneath
+ * the root by ftp/ftp_path.c.  Read-only and anonymous unless told otherwise.
  */
 #include "config.h"
 
@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "ftp.h"
+#include "ftp/ftp.h"
 #include "log.h"
 #include "util.h"
 
@@ -30,7 +30,6 @@
 #define OPT_FTP_WRITE	401
 #define IDLE_DEFAULT	(300 * 1000)
 #define WAIT_DEFAULT	(10 * 1000)
-#define REPLY_MAX	(FTP_PATH_MAX * 2 + 64)
 
 static const struct opt_spec ftp_opts[] = {
 	{ "root", 'r', required_argument, "DIR",
@@ -69,93 +68,19 @@ ftp_opt(int ch, const char *arg, void *ctx, const char **why)
 	return 1;
 }
 
-const char *
-ftp_who(const struct fclient *x, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s: %.63s", x->c.name,
-	    x->user != NULL ? x->user : "-");
-	return buf;
-}
-
-/* -v: a failed login or a refused command, with what was asked. */
+/* A client's end, through ftp_settle once it is dead or has quit. */
 static void
-refusal(const struct fclient *x, const char *line)
+fclient_close(struct fclient *x)
 {
-	char	who[FTP_WHO_MAX];
-
-	if (x->verb == NULL || (strncmp(line, "530 ", 4) != 0 &&
-	    strncmp(line, "550 ", 4) != 0))
-		return;
-	log_v(1, "%s: %s%s%.1024s: %s", ftp_who(x, who, sizeof(who)),
-	    x->verb, *x->arg != '\0' ? " " : "",
-	    strcasecmp(x->verb, "PASS") == 0 ? "****" : x->arg, line);
-}
-
-void
-ftp_reply(struct fclient *x, const char *fmt, ...)
-{
-	char	 line[REPLY_MAX];
-	va_list	 ap;
-	int	 n;
-	ssize_t	 w = 0;
-
-	if (x->dead)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(line) - 3)
-		n = sizeof(line) - 3;
-	/* A name with a CR or LF in it must not make a reply of its own. */
-	for (w = 0; w < n; w++)
-		if (line[w] == '\r' || line[w] == '\n')
-			line[w] = ' ';
-	w = 0;
-	log_v(2, "%s: <- %s", x->c.name, line);
-	refusal(x, line);
-	memcpy(line + n, "\r\n", 2);
-	n += 2;
-	if (x->out.len == 0 && (w = conn_write(&x->c, line, n)) == -1) {
-		if (errno != EAGAIN && errno != EINTR) {
-			x->dead = 1;
-			return;
-		}
-		w = 0;
-	}
-	/* A client that does not read its replies is not served more. */
-	if (w < n && buf_append(&x->out, line + w, n - w) == -1)
-		x->dead = 1;
-}
-
-static void
-fclient_close(struct server *s, struct conn *c)
-{
-	struct fclient	*x = container_of(c, struct fclient, c);
-
-	log_v(1, "%s closed", c->name);
-	data_free(x);
+	log_v(1, "%s closed", x->c.name);
+	ftp_data_free(x);
 	buf_free(&x->in);
 	buf_free(&x->out);
 	free(x->cwd);
 	free(x->rnfr);
 	free(x->user);
-	server_detach(s, c);
+	server_detach(x->c.srv, &x->c);
 	free(x);
-}
-
-void
-ftp_settle(struct fclient *x)
-{
-	if (!x->dead && x->out.len > 0 && buf_flush(&x->out, &x->c) == -1)
-		x->dead = 1;
-	if (x->dead || (x->quit && x->out.len == 0)) {
-		fclient_close(x->c.srv, &x->c);
-		return;
-	}
-	loop_set(x->c.srv->loop, x->c.fd, x->out.len > 0 ? LOOP_WRITE :
-	    x->quit ? 0 : LOOP_READ);
 }
 
 /* One command line, CR and LF gone. */
@@ -174,7 +99,7 @@ command(struct fclient *x, char *line)
 	line[n] = '\0';
 	log_v(2, "%s: -> %s%s%s", x->c.name, line, *arg ? " " : "",
 	    strcasecmp(line, "PASS") == 0 ? "****" : arg);
-	if ((c = fcmd_find(line)) == NULL) {
+	if ((c = ftp_cmd_find(line)) == NULL) {
 		ftp_reply(x, "502 %s not implemented", n > 0 ? line : "Empty "
 		    "command");
 		return;
@@ -327,7 +252,7 @@ open_root(const struct cmd *cmd, struct ftpd *F)
 	if ((F->rootfd = open(F->root, O_PATH | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1 || fstat(F->rootfd, &st) == -1)
 		usage_error(cmd, "--root %s: %s", F->root, strerror(errno));
-	path_init();
+	ftp_path_init();
 }
 
 static int
@@ -354,6 +279,7 @@ ftp_exec(const struct cmd *cmd, int argc, char **argv)
 	F->srv.on_accept = on_accept;
 	F->srv.on_stop = on_stop;
 	F->srv.on_idle = on_idle;
+	F->drop = fclient_close;
 	cmd_serve_open(cmd, &F->srv, &a);
 	cmd_serve(&F->srv, say_goodbye);
 	return 0;

@@ -55,7 +55,7 @@ static void	uncork(struct loop *, struct timer *);
 static void	xfer_log(struct fdata *, const char *);
 
 int
-data_busy(const struct fclient *x)
+ftp_data_busy(const struct fclient *x)
 {
 	return x->d != NULL && x->d->kind != XFER_NONE;
 }
@@ -71,7 +71,7 @@ close_fd(struct fclient *x, int *fd)
 }
 
 void
-data_free(struct fclient *x)
+ftp_data_free(struct fclient *x)
 {
 	struct fdata	*d = x->d;
 
@@ -86,7 +86,7 @@ data_free(struct fclient *x)
 	close_fd(x, &d->fd);
 	if (d->file != -1)
 		close(d->file);
-	list_close(&d->ls);
+	ftp_list_close(&d->ls);
 	buf_free(&d->buf);
 	free(d->path);
 	free(d);
@@ -123,7 +123,7 @@ finish(struct fdata *d, int err)
 		ftp_reply(x, "452 %s", strerror(err));
 	else
 		ftp_reply(x, "426 Transfer aborted: %s", strerror(err));
-	data_free(x);
+	ftp_data_free(x);
 }
 
 static void
@@ -138,7 +138,7 @@ on_wait(struct loop *l, struct timer *t)
 		xfer_log(d, "no data connection");
 		ftp_reply(x, "425 No data connection was made in time");
 	}
-	data_free(x);
+	ftp_data_free(x);
 	ftp_settle(x);
 }
 
@@ -147,11 +147,11 @@ data_new(struct fclient *x)
 {
 	struct fdata	*d;
 
-	if (data_busy(x)) {
+	if (ftp_data_busy(x)) {
 		errno = EBUSY;	/* ABOR first: a transfer is not dropped */
 		return NULL;
 	}
-	data_free(x);
+	ftp_data_free(x);
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
 	d->x = x;
@@ -281,7 +281,7 @@ uncork(struct loop *l, struct timer *t)
 }
 
 void
-data_passive(struct fclient *x, int ext)
+ftp_data_passive(struct fclient *x, int ext)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
@@ -296,7 +296,7 @@ data_passive(struct fclient *x, int ext)
 	if ((d->lfd = passive_socket(x, &ss, &len)) == -1 ||
 	    arm(x, d, d->lfd, LOOP_READ) == -1) {
 		ftp_reply(x, "425 Cannot listen: %s", strerror(errno));
-		data_free(x);
+		ftp_data_free(x);
 		return;
 	}
 	port = sa_port((struct sockaddr *)&ss);
@@ -309,12 +309,12 @@ data_passive(struct fclient *x, int ext)
 		    h[0], h[1], h[2], h[3], port >> 8, port & 0xff);
 	else {
 		ftp_reply(x, "425 PASV is for IPv4: use EPSV");
-		data_free(x);
+		ftp_data_free(x);
 	}
 }
 
 void
-data_active(struct fclient *x, const struct sockaddr *sa, socklen_t salen)
+ftp_data_active(struct fclient *x, const struct sockaddr *sa, socklen_t salen)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof(ss);
@@ -336,7 +336,7 @@ data_active(struct fclient *x, const struct sockaddr *sa, socklen_t salen)
 	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1) {
 		ftp_reply(x, "425 %s", strerror(errno));
-		data_free(x);
+		ftp_data_free(x);
 		return;
 	}
 	d->fd = fd;
@@ -351,7 +351,7 @@ data_active(struct fclient *x, const struct sockaddr *sa, socklen_t salen)
 	    arm(x, d, fd, LOOP_WRITE) == -1) {
 		ftp_reply(x, "425 Cannot open data connection: %s",
 		    strerror(errno));
-		data_free(x);
+		ftp_data_free(x);
 		return;
 	}
 	ftp_reply(x, "200 Active data connection under way");
@@ -420,7 +420,7 @@ connect_done(struct fdata *d)
 		ftp_reply(d->x, "425 Cannot open data connection: %s",
 		    strerror(errno));
 	}
-	data_free(d->x);
+	ftp_data_free(d->x);
 }
 
 /* TYPE A: a file's LF become CRLF on the wire. */
@@ -460,7 +460,7 @@ refill(struct fdata *d)
 		return refill_ascii(d);
 	if (buf_reserve(&d->buf) == -1)
 		return -1;
-	if ((n = list_fill(&d->ls, d->buf.data, BUF_SIZE(&d->buf))) == 0) {
+	if ((n = ftp_list_fill(&d->ls, d->buf.data, BUF_SIZE(&d->buf))) == 0) {
 		buf_free(&d->buf);
 		d->eof = 1;
 	}
@@ -581,7 +581,7 @@ take(struct fclient *x, enum xfer kind, const char *what)
 	d->verb = x->verb != NULL ? x->verb : "?";
 	if (kind == XFER_LIST)
 		what = x->arg != NULL && *x->arg != '\0' ? x->arg : x->cwd;
-	else if (path_resolve(x->cwd, what, path, sizeof(path)) == 0)
+	else if (ftp_path_resolve(x->cwd, what, path, sizeof(path)) == 0)
 		what = path;
 	d->path = strdup(what);
 	ftp_reply(x, "150 Opening %s mode data connection for %s",
@@ -591,7 +591,7 @@ take(struct fclient *x, enum xfer kind, const char *what)
 }
 
 void
-data_retr(struct fclient *x, int fd, off_t off, const char *name)
+ftp_data_retr(struct fclient *x, int fd, off_t off, const char *name)
 {
 	struct fdata	*d;
 
@@ -607,7 +607,7 @@ data_retr(struct fclient *x, int fd, off_t off, const char *name)
 }
 
 void
-data_stor(struct fclient *x, int fd, const char *name)
+ftp_data_stor(struct fclient *x, int fd, const char *name)
 {
 	struct fdata	*d;
 
@@ -620,12 +620,12 @@ data_stor(struct fclient *x, int fd, const char *name)
 }
 
 void
-data_list(struct fclient *x, struct listing *ls)
+ftp_data_list(struct fclient *x, struct listing *ls)
 {
 	struct fdata	*d;
 
 	if ((d = take(x, XFER_LIST, "the listing")) == NULL) {
-		list_close(ls);
+		ftp_list_close(ls);
 		return;
 	}
 	d->ls = *ls;
@@ -633,14 +633,14 @@ data_list(struct fclient *x, struct listing *ls)
 }
 
 int
-data_abort(struct fclient *x)
+ftp_data_abort(struct fclient *x)
 {
-	int	busy = data_busy(x);
+	int	busy = ftp_data_busy(x);
 
 	if (busy) {
 		xfer_log(x->d, "aborted");
 		ftp_reply(x, "426 Transfer aborted");
 	}
-	data_free(x);
+	ftp_data_free(x);
 	return busy;
 }

@@ -1,8 +1,8 @@
 /*
  * The FTP commands sockit ftp answers, one function each.  Every path
- * argument goes through path_resolve and path_open (ftp_path.c), so no
- * command can reach outside the root; write commands are refused by
- * the dispatcher unless --write was given.
+ * argument goes through ftp_path_resolve and ftp_path_open
+ * (ftp_path.c), so no command can reach outside the root; write
+ * commands are refused by the dispatcher unless --write was given.
  */
 #include "config.h"
 
@@ -25,7 +25,7 @@
 static int
 vpath(struct fclient *x, const char *arg, char *buf)
 {
-	if (path_resolve(x->cwd, arg, buf, FTP_PATH_MAX) == -1) {
+	if (ftp_path_resolve(x->cwd, arg, buf, FTP_PATH_MAX) == -1) {
 		ftp_reply(x, "550 Path too long");
 		return -1;
 	}
@@ -50,7 +50,7 @@ open_arg(struct fclient *x, const char *arg, int flags, mode_t mode)
 
 	if (vpath(x, arg, buf) == -1)
 		return -1;
-	if ((fd = path_open(x->F->rootfd, buf, flags, mode)) == -1)
+	if ((fd = ftp_path_open(x->F->rootfd, buf, flags, mode)) == -1)
 		fail(x, arg);
 	return fd;
 }
@@ -63,7 +63,7 @@ parent_arg(struct fclient *x, const char *arg, char *buf, const char **base)
 
 	if (vpath(x, arg, buf) == -1)
 		return -1;
-	if ((fd = path_parent(x->F->rootfd, buf, base)) == -1)
+	if ((fd = ftp_path_parent(x->F->rootfd, buf, base)) == -1)
 		fail(x, arg);
 	return fd;
 }
@@ -100,7 +100,7 @@ open_file(struct fclient *x, const char *arg, int flags, mode_t mode,
 
 	if (vpath(x, arg, buf) == -1)
 		return -1;
-	if ((fd = path_open(x->F->rootfd, buf, O_PATH, 0)) != -1) {
+	if ((fd = ftp_path_open(x->F->rootfd, buf, O_PATH, 0)) != -1) {
 		r = plain_file(x, fd, arg, st);
 		close(fd);
 		if (r == -1)
@@ -109,7 +109,7 @@ open_file(struct fclient *x, const char *arg, int flags, mode_t mode,
 		fail(x, arg);
 		return -1;
 	}
-	fd = path_open(x->F->rootfd, buf, flags | O_NONBLOCK | O_NOCTTY, mode);
+	fd = ftp_path_open(x->F->rootfd, buf, flags | O_NONBLOCK | O_NOCTTY, mode);
 	if (fd == -1) {
 		fail(x, arg);
 		return -1;
@@ -186,7 +186,7 @@ static void
 c_quit(struct fclient *x, char *arg)
 {
 	(void)arg;
-	data_free(x);
+	ftp_data_free(x);
 	ftp_reply(x, "221 Goodbye");
 	x->quit = 1;
 }
@@ -250,7 +250,7 @@ c_cwd(struct fclient *x, char *arg)
 	if ((fd = open_arg(x, arg, O_PATH | O_DIRECTORY, 0)) == -1)
 		return;
 	close(fd);
-	path_resolve(x->cwd, arg, buf, sizeof(buf));
+	ftp_path_resolve(x->cwd, arg, buf, sizeof(buf));
 	if ((dup = strdup(buf)) == NULL) {
 		ftp_reply(x, "550 Out of memory");
 		return;
@@ -303,7 +303,7 @@ static void
 c_pasv(struct fclient *x, char *arg)
 {
 	(void)arg;
-	data_passive(x, 0);
+	ftp_data_passive(x, 0);
 }
 
 static void
@@ -312,7 +312,7 @@ c_epsv(struct fclient *x, char *arg)
 	if (strcasecmp(arg, "ALL") == 0)
 		ftp_reply(x, "200 EPSV ALL accepted");
 	else
-		data_passive(x, 1);
+		ftp_data_passive(x, 1);
 }
 
 static void
@@ -337,7 +337,7 @@ c_port(struct fclient *x, char *arg)
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(h[0] << 24 | h[1] << 16 | h[2] << 8 | h[3]);
 	sin.sin_port = htons(h[4] << 8 | h[5]);
-	data_active(x, (struct sockaddr *)&sin, sizeof(sin));
+	ftp_data_active(x, (struct sockaddr *)&sin, sizeof(sin));
 }
 
 /* EPRT |proto|address|port| (any delimiter, RFC 2428). */
@@ -365,12 +365,12 @@ c_eprt(struct fclient *x, char *arg)
 	    inet_pton(AF_INET, f[1], &s4->sin_addr) == 1) {
 		s4->sin_family = AF_INET;
 		s4->sin_port = htons((int)port);
-		data_active(x, (struct sockaddr *)s4, sizeof(*s4));
+		ftp_data_active(x, (struct sockaddr *)s4, sizeof(*s4));
 	} else if (strcmp(f[0], "2") == 0 &&
 	    inet_pton(AF_INET6, f[1], &s6->sin6_addr) == 1) {
 		s6->sin6_family = AF_INET6;
 		s6->sin6_port = htons((int)port);
-		data_active(x, (struct sockaddr *)s6, sizeof(*s6));
+		ftp_data_active(x, (struct sockaddr *)s6, sizeof(*s6));
 	} else
 		ftp_reply(x, "522 Network protocol not supported, use (1,2)");
 }
@@ -393,24 +393,24 @@ listing(struct fclient *x, char *arg, enum list_kind kind)
 		arg = ".";
 	if (vpath(x, arg, buf) == -1)
 		return;
-	fd = path_open(x->F->rootfd, buf, O_RDONLY | O_DIRECTORY, 0);
+	fd = ftp_path_open(x->F->rootfd, buf, O_RDONLY | O_DIRECTORY, 0);
 	if (fd == -1 && errno == ENOTDIR && kind != LIST_MLSD &&
-	    (fd = path_parent(x->F->rootfd, buf, &base)) != -1) {
-		if (list_open_one(&ls, fd, base, kind, x->F->write) == -1) {
+	    (fd = ftp_path_parent(x->F->rootfd, buf, &base)) != -1) {
+		if (ftp_list_open_one(&ls, fd, base, kind, x->F->write) == -1) {
 			close(fd);
 			fd = -1;
 		} else {
-			data_list(x, &ls);
+			ftp_data_list(x, &ls);
 			return;
 		}
 	}
-	if (fd == -1 || list_open(&ls, fd, kind, x->F->write) == -1) {
+	if (fd == -1 || ftp_list_open(&ls, fd, kind, x->F->write) == -1) {
 		if (fd != -1)
 			close(fd);
 		fail(x, arg);
 		return;
 	}
-	data_list(x, &ls);
+	ftp_data_list(x, &ls);
 }
 
 static void
@@ -447,23 +447,23 @@ c_mlst(struct fclient *x, char *arg)
 		return;
 	if (strcmp(buf, "/") == 0) {
 		base = ".";
-		fd = path_open(x->F->rootfd, "/", O_PATH, 0);
+		fd = ftp_path_open(x->F->rootfd, "/", O_PATH, 0);
 	} else
-		fd = path_parent(x->F->rootfd, buf, &base);
+		fd = ftp_path_parent(x->F->rootfd, buf, &base);
 	if (fd == -1) {
 		fail(x, arg);
 		return;
 	}
-	if (list_open_one(&ls, fd, base, LIST_MLSD, x->F->write) == -1) {
+	if (ftp_list_open_one(&ls, fd, base, LIST_MLSD, x->F->write) == -1) {
 		close(fd);
 		fail(x, arg);
 		return;
 	}
 	/* The listing owns fd now: closed on every way out. */
 	errno = 0;
-	n = list_fill(&ls, line, sizeof(line));
+	n = ftp_list_fill(&ls, line, sizeof(line));
 	saved = errno != 0 ? errno : ENOENT;
-	list_close(&ls);
+	ftp_list_close(&ls);
 	if (n < 2) {
 		errno = saved;
 		fail(x, arg);
@@ -491,7 +491,7 @@ c_retr(struct fclient *x, char *arg)
 		close(fd);
 		return;
 	}
-	data_retr(x, fd, rest, arg);
+	ftp_data_retr(x, fd, rest, arg);
 }
 
 static void
@@ -531,7 +531,7 @@ c_mdtm(struct fclient *x, char *arg)
 	if ((fd = open_arg(x, arg, O_PATH, 0)) == -1)
 		return;
 	if (plain_file(x, fd, arg, &st) == 0) {
-		list_time(t, sizeof(t), st.st_mtime);
+		ftp_list_time(t, sizeof(t), st.st_mtime);
 		ftp_reply(x, "213 %s", t);
 	}
 	close(fd);
@@ -541,7 +541,7 @@ static void
 c_abor(struct fclient *x, char *arg)
 {
 	(void)arg;
-	ftp_reply(x, "226 %s", data_abort(x) ? "Aborted" : "Nothing to abort");
+	ftp_reply(x, "226 %s", ftp_data_abort(x) ? "Aborted" : "Nothing to abort");
 }
 
 /* STOR and APPE: the file made or opened beneath the root. */
@@ -571,7 +571,7 @@ store(struct fclient *x, char *arg, int flags)
 		close(fd);
 		return;
 	}
-	data_stor(x, fd, arg);
+	ftp_data_stor(x, fd, arg);
 }
 
 static void
@@ -663,7 +663,7 @@ c_rnto(struct fclient *x, char *arg)
 		ftp_reply(x, "503 Send RNFR first");
 		return;
 	}
-	if ((ffd = path_parent(x->F->rootfd, x->rnfr, &from)) == -1)
+	if ((ffd = ftp_path_parent(x->F->rootfd, x->rnfr, &from)) == -1)
 		fail(x, x->rnfr);
 	else if ((tfd = parent_arg(x, arg, buf, &to)) != -1) {
 		if (renameat(ffd, from, tfd, to) == -1)
@@ -711,7 +711,7 @@ static const struct fcmd cmds[] = {
 };
 
 const struct fcmd *
-fcmd_find(const char *name)
+ftp_cmd_find(const char *name)
 {
 	size_t	i;
 
