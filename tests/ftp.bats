@@ -590,3 +590,24 @@ EOF2
 	[ "$(grep -c ': RETR /s/f[0-9]*.txt: sent [0-9]* bytes, complete' "$T/f.err")" -eq 20 ]
 	[ "$(grep -c 'logged in' "$T/f.err")" -eq 1 ]
 }
+
+@test "malformed PORT and EPRT arguments answer 501, an unknown protocol 522" {
+	start_ftp
+	py "$PORT" <<'EOF2'
+import ftplib, sys
+port = int(sys.argv[1])
+f = ftp_session(port)
+for cmd, code in (("PORT 127,0,0,1,200", "501"), ("PORT 127,0,0,1,200,1,", "501"),
+                  ("PORT +127,0,0,1,200,1", "501"), ("PORT 127,0,0,1,256,1", "501"),
+                  ("PORT 127, 0,0,1,200,1", "501"), ("EPRT |1|127.0.0.1|5000", "501"),
+                  ("EPRT |1|127.0.0.1|70000|", "501"), ("EPRT 1127.0.0.1150001", "501"),
+                  ("EPRT |3|127.0.0.1|5000|", "522"), ("EPRT |1|::1|5000|", "522")):
+    try:
+        f.sendcmd(cmd)
+        sys.exit("accepted: " + cmd)
+    except ftplib.Error as e:
+        assert str(e).startswith(code), (cmd, e)
+assert f.sendcmd("EPRT !1!127.0.0.1!50000!").startswith("200")
+f.quit()
+EOF2
+}

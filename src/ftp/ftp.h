@@ -2,9 +2,10 @@
  * sockit ftp: what the command (src/cmd_ftp.c: options, the control
  * connection's reading) and the modules here share: replies
  * (ftp_reply.c), the commands (ftp_cmds.c), data connections
- * (ftp_data.c), listings (ftp_list.c) and path confinement
- * (ftp_path.c).  Each calls only those after it in that list, never
- * back: ftp_reply.c reaches the command through struct ftpd's drop.
+ * (ftp_data.c), listings (ftp_list.c), path confinement (ftp_path.c)
+ * and PORT/EPRT parsing (ftp_addr.c).  Each calls only those after it
+ * in that list, never back: ftp_reply.c reaches the command through
+ * struct ftpd's drop.
  */
 #ifndef SOCKIT_FTP_H
 #define SOCKIT_FTP_H
@@ -96,6 +97,12 @@ void	ftp_reply(struct fclient *, const char *fmt, ...)
 void	ftp_settle(struct fclient *);
 /* Who the client is in -v logs: "ADDR: USER" ("-" before USER). */
 const char *ftp_who(const struct fclient *, char *buf, size_t len);
+
+/* ftp_addr.c: PORT's and EPRT's argument; -1 if it is not one. */
+int	ftp_parse_port(const char *, struct sockaddr_storage *, socklen_t *);
+/* -1 with *why (501), -2 for a protocol or address not had (522). */
+int	ftp_parse_eprt(const char *, struct sockaddr_storage *, socklen_t *,
+	    const char **why);
 
 /* ftp_data.c */
 /* PASV (ext 0) and EPSV (ext 1): listen, and say where. */

@@ -318,26 +318,13 @@ c_epsv(struct fclient *x, char *arg)
 static void
 c_port(struct fclient *x, char *arg)
 {
-	struct sockaddr_in	sin;
-	unsigned int		h[6];
-	char			end;
-	int			i;
+	struct sockaddr_storage	ss;
+	socklen_t		len;
 
-	if (sscanf(arg, "%u,%u,%u,%u,%u,%u%c", &h[0], &h[1], &h[2], &h[3],
-	    &h[4], &h[5], &end) != 6) {
+	if (ftp_parse_port(arg, &ss, &len) == -1)
 		ftp_reply(x, "501 PORT h1,h2,h3,h4,p1,p2");
-		return;
-	}
-	for (i = 0; i < 6; i++)
-		if (h[i] > 255) {
-			ftp_reply(x, "501 PORT h1,h2,h3,h4,p1,p2");
-			return;
-		}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(h[0] << 24 | h[1] << 16 | h[2] << 8 | h[3]);
-	sin.sin_port = htons(h[4] << 8 | h[5]);
-	ftp_data_active(x, (struct sockaddr *)&sin, sizeof(sin));
+	else
+		ftp_data_active(x, (struct sockaddr *)&ss, len);
 }
 
 /* EPRT |proto|address|port| (any delimiter, RFC 2428). */
@@ -345,34 +332,19 @@ static void
 c_eprt(struct fclient *x, char *arg)
 {
 	struct sockaddr_storage	 ss;
-	struct sockaddr_in	*s4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&ss;
-	char			 d[2] = { arg[0], '\0' }, *f[3], *save;
-	long long		 port;
+	socklen_t		 len;
 	const char		*why;
-	int			 i;
 
-	for (i = 0; i < 3; i++)
-		if ((f[i] = strtok_r(i == 0 ? arg + 1 : NULL, d, &save)) ==
-		    NULL) {
-			ftp_reply(x, "501 EPRT |proto|address|port|");
-			return;
-		}
-	memset(&ss, 0, sizeof(ss));
-	if (parse_number(f[2], 0, 65535, &port, &why) == -1)
-		ftp_reply(x, "501 EPRT port: %s", why);
-	else if (strcmp(f[0], "1") == 0 &&
-	    inet_pton(AF_INET, f[1], &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((int)port);
-		ftp_data_active(x, (struct sockaddr *)s4, sizeof(*s4));
-	} else if (strcmp(f[0], "2") == 0 &&
-	    inet_pton(AF_INET6, f[1], &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((int)port);
-		ftp_data_active(x, (struct sockaddr *)s6, sizeof(*s6));
-	} else
-		ftp_reply(x, "522 Network protocol not supported, use (1,2)");
+	switch (ftp_parse_eprt(arg, &ss, &len, &why)) {
+	case 0:
+		ftp_data_active(x, (struct sockaddr *)&ss, len);
+		break;
+	case -2:
+		ftp_reply(x, "522 %s", why);
+		break;
+	default:
+		ftp_reply(x, "501 %s", why);
+	}
 }
 
 /* LIST, NLST, MLSD: a directory, or (not MLSD) one file. */
