@@ -23,7 +23,7 @@ _sockit_opts_send='-m --message --send-only --recv-only -N --shutdown
 _sockit_opts_wait='-t --timeout --closed --proxy'
 _sockit_opts_clock='-f --format -I --interval --utc -c --count'
 _sockit_opts_wall='-I --interval -c --count'
-_sockit_opts_ftp='-r --root --user --write -w --wait'
+_sockit_opts_ftp='-r --root --user --write -w --wait --tls-required'
 
 # Options that take an argument.
 _sockit_opts_arg='-d --delimiter -i --idle-timeout -x --max-conns --mode
@@ -63,7 +63,8 @@ _sockit_options()
 	wait)	echo "$_sockit_opts_common $_sockit_opts_client" \
 		    "$_sockit_opts_wait" ;;
 	ftp)	echo "$_sockit_opts_common $_sockit_opts_server" \
-		    "$_sockit_opts_ftp" ;;
+		    "$_sockit_opts_ftp --tls $_sockit_opts_tls" \
+		    "$_sockit_opts_tls_server" ;;
 	esac
 }
 

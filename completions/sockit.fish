@@ -164,16 +164,16 @@ complete -c sockit -n $client -s s -l source -x -d 'Bind the local end to HOST, 
 complete -c sockit -n '__sockit_using listen echo clock exec' -s w -l wait -x -d 'TLS handshake timeout (DURATION)'
 
 # TLS.
-set -l tls '__sockit_using listen send echo clock relay exec'
-complete -c sockit -n '__sockit_using listen send echo clock exec' -l tls -d 'Speak TLS on the address (as tls:ADDRESS)'
+set -l tls '__sockit_using listen send echo clock relay exec ftp'
+complete -c sockit -n '__sockit_using listen send echo clock exec ftp' -l tls -d 'Speak TLS on the address (as tls:ADDRESS)'
 complete -c sockit -n $tls -l cert -r -F -d 'Our certificate (PEM, with its chain)'
 complete -c sockit -n $tls -l key -r -F -d 'The private key of --cert (PEM)'
 complete -c sockit -n $tls -l cacert -r -F -d 'CA certificates to verify the peer (PEM)'
 complete -c sockit -n $tls -l alpn -x -a 'h2 http/1.1' -d 'ALPN protocols, comma-separated'
 complete -c sockit -n '__sockit_using send relay' -l insecure -d 'Do not verify the server certificate'
 complete -c sockit -n '__sockit_using send relay' -l servername -x -a '(__fish_print_hostnames)' -d 'Name to verify and send as SNI'
-complete -c sockit -n '__sockit_using listen echo clock relay exec' -l self-signed -d 'Make a key and certificate in memory'
-complete -c sockit -n '__sockit_using listen echo clock relay exec' -l verify-client -d 'Require a client certificate (--cacert)'
+complete -c sockit -n '__sockit_using listen echo clock relay exec ftp' -l self-signed -d 'Make a key and certificate in memory'
+complete -c sockit -n '__sockit_using listen echo clock relay exec ftp' -l verify-client -d 'Require a client certificate (--cacert)'
 
 # Watching the bytes.
 set -l watch '__sockit_using listen send echo relay exec'
@@ -211,7 +211,8 @@ complete -c sockit -n '__sockit_using clock' -s c -l count -x -d 'Close each cli
 complete -c sockit -n '__sockit_using ftp' -s r -l root -x -a '(__fish_complete_directories)' -d 'Serve this directory'
 complete -c sockit -n '__sockit_using ftp' -l user -x -d 'Require this login (NAME:PASSWORD)'
 complete -c sockit -n '__sockit_using ftp' -l write -d 'Allow uploads, renames and removals'
-complete -c sockit -n '__sockit_using ftp' -s w -l wait -x -d 'Data connection deadline (DURATION)'
+complete -c sockit -n '__sockit_using ftp' -s w -l wait -x -d 'Data connection and TLS handshake deadline (DURATION)'
+complete -c sockit -n '__sockit_using ftp' -l tls-required -d 'Refuse logins before AUTH TLS, data without PROT P'
 
 # Addresses, and the port of HOST PORT.
 complete -c sockit -n __sockit_wants_address -a '(__sockit_address)'

@@ -28,6 +28,7 @@
 
 #define OPT_FTP_USER	400	/* past the shared OPT_* codes */
 #define OPT_FTP_WRITE	401
+#define OPT_FTP_TLS_REQ	402
 #define IDLE_DEFAULT	(300 * 1000)
 #define WAIT_DEFAULT	(10 * 1000)
 
@@ -39,7 +40,9 @@ static const struct opt_spec ftp_opts[] = {
 	{ "write", OPT_FTP_WRITE, no_argument, NULL,
 	    "allow STOR, APPE, MKD, RMD, DELE, RNFR/RNTO" },
 	{ "wait", 'w', required_argument, "DUR",
-	    "data connection deadline (default 10s)" },
+	    "data and TLS handshake deadline (default 10s)" },
+	{ "tls-required", OPT_FTP_TLS_REQ, no_argument, NULL,
+	    "refuse logins before AUTH TLS, data without PROT P" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -63,6 +66,9 @@ ftp_opt(int ch, const char *arg, void *ctx, const char **why)
 		return 0;
 	case OPT_FTP_WRITE:
 		F->write = 1;
+		return 0;
+	case OPT_FTP_TLS_REQ:
+		F->tls_required = 1;
 		return 0;
 	}
 	return 1;
@@ -124,7 +130,7 @@ lines(struct fclient *x, char *s, size_t n)
 	char	*nl, *start = s;
 	size_t	 len;
 
-	while (!x->quit && !x->dead &&
+	while (!x->quit && !x->dead && !x->starttls &&
 	    (nl = memchr(s, '\n', n - (size_t)(s - start))) != NULL) {
 		len = (size_t)(nl - s);
 		*nl = '\0';
@@ -174,6 +180,11 @@ control_read(struct fclient *x)
 		n = (ssize_t)x->in.len;
 	}
 	used = lines(x, p, (size_t)n);
+	if (x->starttls) {
+		/* What came after AUTH TLS in the clear is not obeyed. */
+		buf_free(&x->in);
+		return;
+	}
 	if (from_in)
 		buf_consume(&x->in, used);
 	keep_rest(x, p + used, (size_t)n - used, from_in);
@@ -186,7 +197,13 @@ on_control(struct loop *l, int fd, int events, void *arg)
 
 	(void)l;
 	(void)fd;
-	if ((events & LOOP_READ) && x->out.len == 0 && !x->quit)
+	events = conn_ready(&x->c, events, x->out.len > 0 ? LOOP_WRITE :
+	    LOOP_READ);
+	if (events == -1) {
+		log_v(1, "%s: %s", x->c.name, tls_failure(&x->c) != NULL ?
+		    tls_failure(&x->c) : strerror(errno));
+		x->dead = 1;
+	} else if ((events & LOOP_READ) && x->out.len == 0 && !x->quit)
 		control_read(x);
 	ftp_settle(x);
 }
@@ -209,6 +226,8 @@ on_accept(struct server *s, int fd, const char *name)
 		free(x);
 		return -1;
 	}
+	/* Implicit FTPS: TLS from the first byte, data too by default. */
+	x->tls = x->prot_p = s->tls != NULL;
 	ftp_reply(x, "220 sockit FTP server ready");
 	ftp_settle(x);
 	return 0;
@@ -255,6 +274,28 @@ open_root(const struct cmd *cmd, struct ftpd *F)
 	ftp_path_init();
 }
 
+/*
+ * The address, and TLS: a tls: address is implicit FTPS; --cert and
+ * --key or --self-signed with a plain one, explicit (AUTH TLS).
+ */
+static void
+ftp_address(const struct cmd *cmd, struct ftpd *F, int argc, char **argv,
+    struct addr *a)
+{
+	char	err[512];
+
+	if (opts_address(&F->co, 1, argc, argv, a, err, sizeof(err)) == -1 ||
+	    opts_check_server(&F->co, a, err, sizeof(err)) == -1 ||
+	    opts_check_tls(&F->co, a->tls || F->co.tls.given != NULL, 0, err,
+	    sizeof(err)) == -1)
+		usage_error(cmd, "%s", err);
+	if (a->kind != ADDR_TCP)
+		usage_error(cmd, "FTP needs a TCP address");
+	if (F->tls_required && !a->tls && F->co.tls.given == NULL)
+		usage_error(cmd, "--tls-required needs --cert and --key, or "
+		    "--self-signed");
+}
+
 static int
 ftp_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -262,6 +303,7 @@ ftp_exec(const struct cmd *cmd, int argc, char **argv)
 	static struct ftpd	 F_;
 	struct ftpd		*F = &F_;
 	struct addr		 a;
+	char			 err[512];
 	int			 n;
 
 	n = cmd_parse(cmd, argc, argv, ftp_opt, F, &F->co);
@@ -270,10 +312,13 @@ ftp_exec(const struct cmd *cmd, int argc, char **argv)
 	F->wait_ms = F->co.wait_ms > 0 ? F->co.wait_ms : WAIT_DEFAULT;
 	/* Control, data (or its listener), and a file or directory. */
 	F->co.per_client = 3;
-	cmd_server_address(cmd, &F->co, argc - n, argv + n, &a);
-	if (a.kind != ADDR_TCP)
-		usage_error(cmd, "FTP needs a TCP address");
+	ftp_address(cmd, F, argc - n, argv + n, &a);
 	open_root(cmd, F);
+	/* Explicit FTPS: the context waits for AUTH TLS. */
+	if (F->co.tls.given != NULL && !a.tls &&
+	    (F->tls = tls_ctx_new(&F->co.tls, 1, opts_handshake_ms(&F->co),
+	    err, sizeof(err))) == NULL)
+		fatal("%s", err);
 	F->srv.co = &F->co;
 	F->srv.per_client = 3;
 	F->srv.on_accept = on_accept;
@@ -281,6 +326,8 @@ ftp_exec(const struct cmd *cmd, int argc, char **argv)
 	F->srv.on_idle = on_idle;
 	F->drop = fclient_close;
 	cmd_serve_open(cmd, &F->srv, &a);
+	if (a.tls)
+		F->tls = F->srv.tls;
 	cmd_serve(&F->srv, say_goodbye);
 	return 0;
 }
@@ -288,7 +335,7 @@ ftp_exec(const struct cmd *cmd, int argc, char **argv)
 const struct cmd cmd_ftp = {
 	"ftp", "[options] ADDRESS",
 	"FTP server for a directory tree, read-only by default",
-	ftp_opts, "(-i defaults to 300s here; -w is the data connection's)",
-	GROUP_SERVER,
+	ftp_opts, "(-i defaults to 300s here; --cert/--self-signed: FTPS)",
+	GROUP_SERVER | GROUP_TLS,
 	ftp_exec
 };

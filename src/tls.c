@@ -715,6 +715,20 @@ tls_failure(const struct conn *c)
 }
 
 int
+tls_no_tickets(struct conn *c)
+{
+	if (c->xp != &xport_tls)
+		return 0;
+	return SSL_set_num_tickets(TLS(c)->ssl, 0) == 1 ? 0 : -1;
+}
+
+int
+tls_resumed(const struct conn *c)
+{
+	return c->xp == &xport_tls && SSL_session_reused(TLS(c)->ssl) == 1;
+}
+
+int
 tls_truncated(const struct conn *c)
 {
 	return c->xp == &xport_tls && TLS(c)->truncated;

@@ -46,5 +46,18 @@ int64_t	tls_deadline(const struct conn *);
 const char *tls_failure(const struct conn *);
 /* c's peer closed without close_notify: what came may be cut short. */
 int	tls_truncated(const struct conn *);
+/*
+ * c's handshake resumed a session of its context (another conn's, from
+ * the context's cache: FTPS data connections resume the control's).
+ */
+int	tls_resumed(const struct conn *);
+/*
+ * A server conn that sends nothing after its handshake: no session
+ * tickets (TLS 1.3 sends them unasked).  For a peer that only writes
+ * and then closes, as an FTPS upload's client does: unread tickets in
+ * its socket turn its close into a reset, which loses the end of what
+ * it sent.  Right after tls_start.
+ */
+int	tls_no_tickets(struct conn *);
 
 #endif

@@ -611,3 +611,138 @@ assert f.sendcmd("EPRT !1!127.0.0.1!50000!").startswith("200")
 f.quit()
 EOF2
 }
+
+# A self-signed certificate for 127.0.0.1, for FTPS peers that verify.
+ftps_cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$T/srv.key" -out "$T/srv.pem" -days 30 -subj /CN=sockit \
+	    -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+}
+
+@test "FTPS explicit: curl --ssl-reqd verifies, lists, downloads and uploads byte-exact" {
+	need curl
+	ftps_cert
+	start_ftp -vv --write --cert "$T/srv.pem" --key "$T/srv.key"
+	local u="ftp://127.0.0.1:$PORT" tls=(--ssl-reqd --cacert "$T/srv.pem")
+	timeout 30 curl -sS "${tls[@]}" "$u/big.bin" -o "$T/got"
+	cmp "$T/root/big.bin" "$T/got"
+	run -0 timeout 30 curl -sS "${tls[@]}" -l "$u/sub%20dir/"
+	[ "$(tr -d '\r' <<<"$output" | sort)" = "$(printf 'a b c\nlines.txt\nété')" ]
+	random_file "$T/up" 300000
+	timeout 30 curl -sS "${tls[@]}" -T "$T/up" "$u/up.bin"
+	cmp "$T/up" "$T/root/up.bin"
+	# The control connection went TLS after AUTH; the data ones too.
+	grep -q -- '-> AUTH' "$T/f.err"
+	grep -q -- '-> PROT P' "$T/f.err"
+	grep -q 'data connection: TLS, session resumed' "$T/f.err"
+}
+
+@test "FTPS: FEAT lists AUTH TLS, PBSZ, PROT only with a certificate; AUTH without one is 502" {
+	start_ftp --self-signed
+	py "$PORT" <<'EOF2'
+import ftplib, sys
+port = int(sys.argv[1])
+f = ftp_session(port, login=False)
+feat = f.sendcmd("FEAT").splitlines()
+for x in ("AUTH TLS", "PBSZ", "PROT"):
+    assert " " + x in feat, (x, feat)
+for cmd in ("PBSZ 0", "PROT P"):
+    try:
+        f.sendcmd(cmd)
+        sys.exit(cmd + " before AUTH TLS")
+    except ftplib.error_perm as e:
+        assert str(e).startswith("503"), e
+f.quit()
+EOF2
+	kill "$PID"
+	start_server g ftp -r "$T/root" 127.0.0.1:0
+	py "$PORT" <<'EOF2'
+import ftplib, sys
+f = ftp_session(int(sys.argv[1]), login=False)
+assert "AUTH" not in f.sendcmd("FEAT")
+try:
+    f.sendcmd("AUTH TLS")
+    sys.exit("AUTH TLS answered")
+except ftplib.error_perm as e:
+    assert str(e).startswith("502"), e
+f.quit()
+EOF2
+}
+
+@test "FTPS implicit (tls:): curl ftps:// lists, downloads and uploads byte-exact" {
+	need curl
+	make_tree
+	start_server f ftp --write --self-signed -r "$T/root" tls:127.0.0.1:0
+	local u="ftps://127.0.0.1:$PORT"
+	timeout 30 curl -sS -k "$u/big.bin" -o "$T/got"
+	cmp "$T/root/big.bin" "$T/got"
+	run -0 timeout 30 curl -sS -k "$u/sub%20dir/"
+	[[ $output == *lines.txt* ]]
+	random_file "$T/up" 200000
+	timeout 30 curl -sS -k -T "$T/up" "$u/up.bin"
+	cmp "$T/up" "$T/root/up.bin"
+	# Nothing in the clear on an implicit port.
+	run ! timeout 30 curl -sS "ftp://127.0.0.1:$PORT/big.bin" -o /dev/null
+}
+
+@test "FTPS: lftp with ftp:ssl-force mirrors and uploads byte-exact under --tls-required" {
+	need lftp
+	start_ftp --write --self-signed --tls-required
+	random_file "$T/up" 300000
+	timeout 60 lftp -u anonymous,x -p "$PORT" -e "set ftp:ssl-force true; set ssl:verify-certificate no; set net:max-retries 1; set net:timeout 10; mirror / '$T/copy'; put '$T/up' -o up.bin; put '$T/up' -o up2.bin; quit" 127.0.0.1 \
+	    >"$T/lftp.out" 2>&1 || { cat "$T/lftp.out"; return 1; }
+	cmp "$T/up" "$T/root/up.bin"
+	cmp "$T/up" "$T/root/up2.bin"
+	rm "$T/root/up.bin" "$T/root/up2.bin"
+	diff -r "$T/root" "$T/copy"
+}
+
+@test "--tls-required refuses a plain login (530) and data without PROT P (521)" {
+	start_ftp --self-signed --tls-required
+	need curl
+	run timeout 30 curl -sS "ftp://127.0.0.1:$PORT/hello.txt"
+	[ "$status" -ne 0 ]
+	[[ $output == *530* ]]
+	py "$PORT" <<'EOF2'
+import ftplib, io, ssl, sys
+port = int(sys.argv[1])
+f = ftp_session(port, login=False)
+for cmd in ("USER anonymous", "PASS x"):
+    try:
+        f.sendcmd(cmd)
+        sys.exit(cmd + " in the clear was answered")
+    except ftplib.error_perm as e:
+        assert str(e).startswith("530"), e
+f.close()
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+f = ftplib.FTP_TLS(context=ctx)
+f.connect("127.0.0.1", port, timeout=20)
+f.login()
+try:
+    f.retrlines("LIST", lambda l: None)
+    sys.exit("LIST without PROT P")
+except ftplib.error_perm as e:
+    assert str(e).startswith("521"), e
+try:
+    f.prot_c()
+    sys.exit("PROT C accepted")
+except ftplib.error_perm as e:
+    assert str(e).startswith("534"), e
+f.prot_p()
+got = io.BytesIO()
+f.retrbinary("RETR hello.txt", got.write)
+assert got.getvalue() == b"hello\n", got.getvalue()
+f.quit()
+EOF2
+}
+
+@test "bad use: ftp tls: without a certificate, --tls-required without TLS" {
+	run -2 "$SOCKIT" ftp tls:127.0.0.1:0
+	[[ $output == *"needs --cert and --key, or --self-signed"* ]]
+	run -2 "$SOCKIT" ftp --tls-required 127.0.0.1:0
+	[[ $output == *"--tls-required needs --cert and --key, or --self-signed"* ]]
+	run -2 "$SOCKIT" ftp --cert "$T/none.pem" 127.0.0.1:0
+	[[ $output == *"--cert and --key go together"* ]]
+}

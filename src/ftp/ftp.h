@@ -18,6 +18,7 @@
 #include "conn.h"
 #include "opts.h"
 #include "server.h"
+#include "tls.h"
 
 #define FTP_LINE_MAX	4096		/* longest command line, less CRLF */
 #define FTP_PATH_MAX	4096		/* longest virtual path */
@@ -35,6 +36,8 @@ struct ftpd {
 	size_t		 userlen;	/* of NAME */
 	int64_t		 wait_ms;	/* -w: data connection deadline */
 	void		(*drop)(struct fclient *);	/* a client's end */
+	struct tls_ctx	*tls;		/* FTPS, explicit or implicit; or NULL */
+	int		 tls_required;	/* --tls-required */
 };
 
 enum xfer {
@@ -73,6 +76,9 @@ struct fclient {
 	int		 toolong;	/* discarding the rest of a long line */
 	int		 quit;		/* close once replies are out */
 	int		 dead;		/* close at the end of this event */
+	int		 tls;		/* the control connection is TLS */
+	int		 starttls;	/* AUTH TLS answered: TLS once it is out */
+	int		 prot_p;	/* PROT P: data connections in TLS */
 	struct fdata	*d;		/* data connection, or NULL */
 };
 

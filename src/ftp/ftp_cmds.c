@@ -138,9 +138,21 @@ reply_257(struct fclient *x, const char *path, const char *what)
 	ftp_reply(x, "257 \"%s\" %s", q, what);
 }
 
+/* --tls-required: no name or password in the clear. */
+static int
+clear_login(struct fclient *x)
+{
+	if (!x->F->tls_required || x->tls)
+		return 0;
+	ftp_reply(x, "530 TLS required: send AUTH TLS first");
+	return 1;
+}
+
 static void
 c_user(struct fclient *x, char *arg)
 {
+	if (clear_login(x))
+		return;
 	free(x->user);
 	x->logged = 0;
 	if ((x->user = strdup(arg)) == NULL) {
@@ -167,6 +179,8 @@ c_pass(struct fclient *x, char *arg)
 {
 	char	who[FTP_WHO_MAX];
 
+	if (clear_login(x))
+		return;
 	if (x->user == NULL) {
 		ftp_reply(x, "503 Send USER first");
 		return;
@@ -209,6 +223,11 @@ c_feat(struct fclient *x, char *arg)
 
 	(void)arg;
 	ftp_reply(x, "211-Features:");
+	if (x->F->tls != NULL) {
+		ftp_reply(x, " AUTH TLS");
+		ftp_reply(x, " PBSZ");
+		ftp_reply(x, " PROT");
+	}
 	for (i = 0; i < NELEM(feat); i++)
 		ftp_reply(x, " %s", feat[i]);
 	ftp_reply(x, "211 End");
@@ -223,6 +242,61 @@ c_opts(struct fclient *x, char *arg)
 		ftp_reply(x, "200 MLST facts are fixed");
 	else
 		ftp_reply(x, "501 Unknown option");
+}
+
+/*
+ * AUTH TLS (RFC 4217): the answer goes in the clear, then the control
+ * connection is TLS (ftp_settle starts it once the answer is out);
+ * what the client sent after AUTH in the clear is dropped, not obeyed.
+ * A login given in the clear before it is forgotten.
+ */
+static void
+c_auth(struct fclient *x, char *arg)
+{
+	if (x->F->tls == NULL)
+		ftp_reply(x, "502 No TLS here (no --cert or --self-signed)");
+	else if (x->tls)
+		ftp_reply(x, "503 TLS is on already");
+	else if (strcasecmp(arg, "TLS") != 0 && strcasecmp(arg, "TLS-C") != 0 &&
+	    strcasecmp(arg, "SSL") != 0)
+		ftp_reply(x, "504 AUTH TLS only");
+	else {
+		ftp_reply(x, "234 AUTH %s: start the handshake", arg);
+		x->starttls = 1;
+		x->logged = 0;
+		free(x->user);
+		x->user = NULL;
+	}
+}
+
+static void
+c_pbsz(struct fclient *x, char *arg)
+{
+	(void)arg;
+	if (!x->tls)
+		ftp_reply(x, "503 AUTH TLS first");
+	else
+		ftp_reply(x, "200 PBSZ=0");	/* TLS has no buffer size */
+}
+
+/* PROT P: data connections in TLS; PROT C: in the clear. */
+static void
+c_prot(struct fclient *x, char *arg)
+{
+	if (!x->tls)
+		ftp_reply(x, "503 AUTH TLS first");
+	else if (strcasecmp(arg, "P") == 0) {
+		x->prot_p = 1;
+		ftp_reply(x, "200 Data connections are protected");
+	} else if (strcasecmp(arg, "C") != 0)
+		ftp_reply(x, "504 PROT P or C only");
+	else if (x->F->tls_required)
+		ftp_reply(x, "534 Data connections must be protected "
+		    "(--tls-required)");
+	else {
+		x->prot_p = 0;
+		ftp_reply(x, "200 Data connections are in the clear");
+	}
 }
 
 static void
@@ -653,6 +727,8 @@ c_rnto(struct fclient *x, char *arg)
 static const struct fcmd cmds[] = {
 	{ "USER", c_user, NEED_ARG }, { "PASS", c_pass, 0 },
 	{ "QUIT", c_quit, 0 }, { "SYST", c_syst, 0 }, { "FEAT", c_feat, 0 },
+	{ "AUTH", c_auth, NEED_ARG }, { "PBSZ", c_pbsz, NEED_ARG },
+	{ "PROT", c_prot, NEED_ARG },
 	{ "OPTS", c_opts, NEED_LOGIN | NEED_ARG },
 	{ "NOOP", c_noop, NEED_LOGIN }, { "PWD", c_pwd, NEED_LOGIN },
 	{ "XPWD", c_pwd, NEED_LOGIN },

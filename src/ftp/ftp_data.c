@@ -33,6 +33,8 @@ struct fdata {
 	struct fclient	*x;
 	int		 lfd;		/* passive listener, or -1 */
 	int		 fd;		/* data socket, or -1 */
+	struct conn	 dc;		/* PROT P: fd as a TLS conn */
+	int		 tls;		/* dc is in use */
 	int		 connecting;	/* fd is an active connect under way */
 	struct timer	 wait;		/* -w */
 	struct timer	 corked;	/* the control socket is corked */
@@ -63,11 +65,37 @@ ftp_data_busy(const struct fclient *x)
 static void
 close_fd(struct fclient *x, int *fd)
 {
-	if (*fd != -1) {
-		loop_del(x->c.srv->loop, *fd);
+	struct fdata	*d = x->d;
+
+	if (*fd == -1)
+		return;
+	loop_del(x->c.srv->loop, *fd);
+	if (d->tls && *fd == d->dc.fd) {
+		conn_close(&d->dc);	/* close_notify, then close */
+		d->tls = 0;
+	} else
 		close(*fd);
-		*fd = -1;
-	}
+	*fd = -1;
+}
+
+/* The data socket through its transport: TLS, or the plain socket. */
+static ssize_t
+dread(struct fdata *d, void *p, size_t n)
+{
+	return d->tls ? d->dc.xp->read(&d->dc, p, n) : read(d->fd, p, n);
+}
+
+static ssize_t
+dwrite(struct fdata *d, const void *p, size_t n)
+{
+	return d->tls ? d->dc.xp->write(&d->dc, p, n) : write(d->fd, p, n);
+}
+
+/* A TLS handshake on the data connection is under way. */
+static int
+shaking(const struct fdata *d)
+{
+	return d->tls && tls_deadline(&d->dc) != 0;
 }
 
 void
@@ -357,22 +385,95 @@ ftp_data_active(struct fclient *x, const struct sockaddr *sa, socklen_t salen)
 	ftp_reply(x, "200 Active data connection under way");
 }
 
-/* The transfer asked for can run now: watch the socket for it. */
+/* What the transfer (if any) waits for on the socket. */
+static int
+mask(const struct fdata *d)
+{
+	if (d->kind == XFER_NONE || shaking(d))
+		return 0;
+	return d->kind == XFER_STOR ? LOOP_READ : LOOP_WRITE;
+}
+
+/* Watch the socket for what the transfer and its transport need. */
 static void
 start(struct fdata *d)
 {
-	if (d->fd == -1 || d->connecting || d->kind == XFER_NONE)
+	if (d->fd == -1 || d->connecting)
 		return;
-	loop_set(d->x->c.srv->loop, d->fd,
-	    d->kind == XFER_STOR ? LOOP_READ : LOOP_WRITE);
+	loop_set(d->x->c.srv->loop, d->fd, d->tls ?
+	    conn_want(&d->dc, mask(d)) : mask(d));
+}
+
+/*
+ * PROT P: the data connection is TLS, we its server whichever side
+ * connected (RFC 4217), in the control connection's context, so that
+ * the client resumes the control connection's session from the cache.
+ * The handshake runs at once (curl makes it before RETR is sent) and
+ * under the -w deadline.
+ */
+static int
+protect(struct fdata *d)
+{
+	struct fclient	*x = d->x;
+	char		 err[256];
+
+	conn_init(&d->dc, d->fd, x->c.name);
+	if (tls_start(&d->dc, x->F->tls, NULL, err, sizeof(err)) == -1) {
+		log_v(1, "%s: data connection: %s", x->c.name, err);
+		return -1;
+	}
+	d->tls = 1;
+	/* The client has its tickets from the control connection. */
+	if (tls_no_tickets(&d->dc) == -1) {
+		log_v(1, "%s: data connection: no TLS tickets", x->c.name);
+		return -1;
+	}
+	return 0;
 }
 
 static void
 connected(struct fdata *d)
 {
-	timer_stop(d->x->c.srv->loop, &d->wait);
+	struct fclient	*x = d->x;
+
+	timer_stop(x->c.srv->loop, &d->wait);
 	d->connecting = 0;
-	loop_set(d->x->c.srv->loop, d->fd, 0);
+	if (x->prot_p && (protect(d) == -1 || timer_at(x->c.srv->loop,
+	    &d->wait, now_ms() + x->F->wait_ms) == -1)) {
+		if (d->kind != XFER_NONE) {
+			xfer_log(d, "no TLS");
+			ftp_reply(x, "425 Cannot start TLS on the data "
+			    "connection");
+		}
+		ftp_data_free(x);
+		return;
+	}
+	start(d);
+}
+
+/* The data connection's handshake moved on: done, or failed. */
+static void
+handshake(struct fdata *d, int events)
+{
+	struct fclient	*x = d->x;
+
+	if (conn_ready(&d->dc, events, 0) == -1) {
+		log_v(1, "%s: data connection: %s", x->c.name,
+		    tls_failure(&d->dc) != NULL ? tls_failure(&d->dc) :
+		    strerror(errno));
+		if (d->kind != XFER_NONE) {
+			xfer_log(d, "TLS handshake failed");
+			ftp_reply(x, "425 TLS handshake on the data connection "
+			    "failed");
+		}
+		ftp_data_free(x);
+		return;
+	}
+	if (!shaking(d)) {
+		timer_stop(x->c.srv->loop, &d->wait);
+		log_v(2, "%s: data connection: TLS, session %s", x->c.name,
+		    tls_resumed(&d->dc) ? "resumed" : "new");
+	}
 	start(d);
 }
 
@@ -454,18 +555,26 @@ refill_ascii(struct fdata *d)
 static int
 refill(struct fdata *d)
 {
-	size_t	n;
+	ssize_t	n;
 
-	if (d->kind == XFER_RETR)
+	if (d->kind == XFER_RETR && d->ascii)
 		return refill_ascii(d);
 	if (buf_reserve(&d->buf) == -1)
 		return -1;
-	if ((n = ftp_list_fill(&d->ls, d->buf.data, BUF_SIZE(&d->buf))) == 0) {
+	/* A binary RETR comes here under TLS: the bytes pass through us. */
+	if (d->kind == XFER_RETR)
+		n = read(d->file, d->buf.data, BUF_SIZE(&d->buf));
+	else
+		n = (ssize_t)ftp_list_fill(&d->ls, d->buf.data,
+		    BUF_SIZE(&d->buf));
+	if (n == -1)
+		return -1;
+	if (n == 0) {
 		buf_free(&d->buf);
 		d->eof = 1;
 	}
 	d->buf.off = 0;
-	d->buf.len = n;
+	d->buf.len = (size_t)n;
 	return 0;
 }
 
@@ -482,7 +591,7 @@ pump(struct fdata *d)
 			return -1;
 		if (d->buf.len == 0)
 			return d->eof ? 1 : 0;
-		n = write(d->fd, d->buf.data + d->buf.off, d->buf.len);
+		n = dwrite(d, d->buf.data + d->buf.off, d->buf.len);
 		if (n == -1)
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
 		buf_consume(&d->buf, (size_t)n);
@@ -498,7 +607,7 @@ retr_step(struct fdata *d)
 	ssize_t	n;
 	int	i;
 
-	if (d->ascii)
+	if (d->ascii || d->tls)
 		return pump(d);
 	for (i = 0; i < STEPS; i++) {
 		n = sendfile(d->fd, d->file, &d->off, SEND_CHUNK);
@@ -520,7 +629,7 @@ stor_step(struct fdata *d)
 	int	i;
 
 	for (i = 0; i < STEPS; i++) {
-		n = read(d->fd, conn_scratch, sizeof(conn_scratch));
+		n = dread(d, conn_scratch, sizeof(conn_scratch));
 		if (n == 0)
 			return 1;
 		if (n == -1)
@@ -543,19 +652,27 @@ on_data(struct loop *l, int fd, int events, void *arg)
 	int		 r = 0;
 
 	(void)l;
-	(void)events;
 	if (fd == d->lfd)
 		accept_data(d);
 	else if (d->connecting)
 		connect_done(d);
+	else if (shaking(d))
+		handshake(d, events);
+	else if (d->tls && (events = conn_ready(&d->dc, events, mask(d))) ==
+	    -1)
+		r = -1;
+	else if (d->tls && (events & mask(d)) == 0)
+		;	/* the library's own work: nothing to move yet */
 	else if (d->kind == XFER_STOR)
 		r = stor_step(d);
-	else if (d->kind == XFER_RETR && !d->ascii)
+	else if (d->kind == XFER_RETR)
 		r = retr_step(d);
 	else if (d->kind != XFER_NONE)
 		r = pump(d);
 	if (r != 0)
 		finish(d, r == 1 ? 0 : errno);
+	else if (x->d == d && d->tls)
+		start(d);	/* TLS may want the other way now */
 	ftp_settle(x);
 }
 
@@ -566,6 +683,10 @@ take(struct fclient *x, enum xfer kind, const char *what)
 	struct fdata	*d = x->d;
 	char		 path[FTP_PATH_MAX];
 
+	if (x->F->tls_required && !x->prot_p) {
+		ftp_reply(x, "521 Data connections must be protected: PROT P");
+		return NULL;
+	}
 	if (d == NULL) {
 		ftp_reply(x, "425 Use PASV, EPSV, PORT or EPRT first");
 		return NULL;
@@ -601,7 +722,8 @@ ftp_data_retr(struct fclient *x, int fd, off_t off, const char *name)
 	}
 	d->file = fd;
 	d->off = d->ascii ? '\n' : off;
-	if (d->ascii && off > 0)
+	/* sendfile takes the offset; TYPE A and TLS read from here. */
+	if (off > 0)
 		lseek(fd, off, SEEK_SET);
 	start(d);
 }

@@ -79,15 +79,32 @@ ftp_reply(struct fclient *x, const char *fmt, ...)
 		x->dead = 1;
 }
 
+/* AUTH TLS was answered and the answer is out: TLS from here on. */
+static void
+start_tls(struct fclient *x)
+{
+	char	err[256];
+
+	x->starttls = 0;
+	if (tls_start(&x->c, x->F->tls, NULL, err, sizeof(err)) == -1) {
+		log_v(1, "%s: %s", x->c.name, err);
+		x->dead = 1;
+		return;
+	}
+	x->tls = 1;
+}
+
 void
 ftp_settle(struct fclient *x)
 {
 	if (!x->dead && x->out.len > 0 && buf_flush(&x->out, &x->c) == -1)
 		x->dead = 1;
+	if (!x->dead && x->starttls && x->out.len == 0)
+		start_tls(x);
 	if (x->dead || (x->quit && x->out.len == 0)) {
 		x->F->drop(x);
 		return;
 	}
-	loop_set(x->c.srv->loop, x->c.fd, x->out.len > 0 ? LOOP_WRITE :
-	    x->quit ? 0 : LOOP_READ);
+	loop_set(x->c.srv->loop, x->c.fd, conn_want(&x->c, x->out.len > 0 ?
+	    LOOP_WRITE : x->quit ? 0 : LOOP_READ));
 }
