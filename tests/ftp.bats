@@ -746,3 +746,20 @@ EOF2
 	run -2 "$SOCKIT" ftp --cert "$T/none.pem" 127.0.0.1:0
 	[[ $output == *"--cert and --key go together"* ]]
 }
+
+@test "FTPS explicit: a client that sends AUTH TLS and no handshake is closed after -w" {
+	start_ftp --self-signed -w 300ms
+	py "$PORT" <<'EOF2'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+f = s.makefile("rb")
+assert f.readline().startswith(b"220")
+s.sendall(b"AUTH TLS\r\n")
+assert f.readline().startswith(b"234")
+# No ClientHello: the server must let go long before -i (300 s).
+try:
+    assert f.read() == b""
+except ConnectionResetError:
+    pass
+EOF2
+}

@@ -83,7 +83,9 @@ ftp_reply(struct fclient *x, const char *fmt, ...)
 static void
 start_tls(struct fclient *x)
 {
-	char	err[256];
+	struct timer	*t = &x->c.idle;
+	int64_t		 hs;
+	char		 err[256];
 
 	x->starttls = 0;
 	if (tls_start(&x->c, x->F->tls, NULL, err, sizeof(err)) == -1) {
@@ -92,6 +94,14 @@ start_tls(struct fclient *x)
 		return;
 	}
 	x->tls = 1;
+	/*
+	 * The server's timer of the client ends a handshake that is not
+	 * done by its deadline (-w), as for an implicit one: bring it on.
+	 */
+	hs = tls_deadline(&x->c);
+	if ((!timer_armed(t) || hs < t->when) &&
+	    timer_at(x->c.srv->loop, t, hs) == -1)
+		x->dead = 1;
 }
 
 void
