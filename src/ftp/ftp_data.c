@@ -154,6 +154,23 @@ finish(struct fdata *d, int err)
 	ftp_data_free(x);
 }
 
+/*
+ * The data connection is lost before its transfer could run: a
+ * transfer asked for is failed with 425 and logged as how it ended.
+ */
+static void
+lost(struct fdata *d, const char *how, const char *why)
+{
+	struct fclient	*x = d->x;
+
+	log_v(1, "%s: data connection: %s", x->c.name, why);
+	if (d->kind != XFER_NONE) {
+		xfer_log(d, how);
+		ftp_reply(x, "425 Data connection: %s", why);
+	}
+	ftp_data_free(x);
+}
+
 static void
 on_wait(struct loop *l, struct timer *t)
 {
@@ -161,12 +178,11 @@ on_wait(struct loop *l, struct timer *t)
 	struct fclient	*x = d->x;
 
 	(void)l;
-	log_v(1, "%s: no data connection within -w", x->c.name);
-	if (d->kind != XFER_NONE) {
-		xfer_log(d, "no data connection");
-		ftp_reply(x, "425 No data connection was made in time");
-	}
-	ftp_data_free(x);
+	if (shaking(d))
+		lost(d, "TLS handshake timed out", "TLS handshake not done "
+		    "within -w");
+	else
+		lost(d, "no data connection", "none was made in time (-w)");
 	ftp_settle(x);
 }
 
@@ -440,12 +456,7 @@ connected(struct fdata *d)
 	d->connecting = 0;
 	if (x->prot_p && (protect(d) == -1 || timer_at(x->c.srv->loop,
 	    &d->wait, now_ms() + x->F->wait_ms) == -1)) {
-		if (d->kind != XFER_NONE) {
-			xfer_log(d, "no TLS");
-			ftp_reply(x, "425 Cannot start TLS on the data "
-			    "connection");
-		}
-		ftp_data_free(x);
+		lost(d, "no TLS", "cannot start TLS");
 		return;
 	}
 	start(d);
@@ -458,15 +469,8 @@ handshake(struct fdata *d, int events)
 	struct fclient	*x = d->x;
 
 	if (conn_ready(&d->dc, events, 0) == -1) {
-		log_v(1, "%s: data connection: %s", x->c.name,
-		    tls_failure(&d->dc) != NULL ? tls_failure(&d->dc) :
-		    strerror(errno));
-		if (d->kind != XFER_NONE) {
-			xfer_log(d, "TLS handshake failed");
-			ftp_reply(x, "425 TLS handshake on the data connection "
-			    "failed");
-		}
-		ftp_data_free(x);
+		lost(d, "TLS handshake failed", tls_failure(&d->dc) != NULL ?
+		    tls_failure(&d->dc) : strerror(errno));
 		return;
 	}
 	if (!shaking(d)) {
@@ -515,13 +519,7 @@ connect_done(struct fdata *d)
 		connected(d);
 		return;
 	}
-	log_v(1, "%s: data connection: %s", d->x->c.name, strerror(errno));
-	if (d->kind != XFER_NONE) {
-		xfer_log(d, "no data connection");
-		ftp_reply(d->x, "425 Cannot open data connection: %s",
-		    strerror(errno));
-	}
-	ftp_data_free(d->x);
+	lost(d, "no data connection", strerror(errno));
 }
 
 /* TYPE A: a file's LF become CRLF on the wire. */
