@@ -5,7 +5,9 @@
  * and is closed at its end (stream mode).  Only the control peer's
  * address may connect to a passive listener, and active connects go
  * only to it: no third party can take or be sent a transfer.  Each has
- * a deadline (-w) for the connection to be made.
+ * a deadline (-w) for the connection to be made.  After PROT P a data
+ * connection is TLS (RFC 4217), through its struct conn's transport,
+ * and its handshake has the same deadline.
  */
 #include "config.h"
 
