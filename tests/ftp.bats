@@ -671,16 +671,20 @@ EOF2
 	run ! timeout 30 curl -sS "ftp://127.0.0.1:$PORT/big.bin" -o /dev/null
 }
 
-@test "FTPS: lftp with ftp:ssl-force mirrors and uploads byte-exact under --tls-required" {
+@test "FTPS: lftp with ftp:ssl-force mirrors and uploads byte-exact under --tls-required, passive and active" {
 	need lftp
 	start_ftp --write --self-signed --tls-required
 	random_file "$T/up" 300000
-	timeout 60 lftp -u anonymous,x -p "$PORT" -e "set ftp:ssl-force true; set ssl:verify-certificate no; set net:max-retries 1; set net:timeout 10; mirror / '$T/copy'; put '$T/up' -o up.bin; put '$T/up' -o up2.bin; quit" 127.0.0.1 \
-	    >"$T/lftp.out" 2>&1 || { cat "$T/lftp.out"; return 1; }
-	cmp "$T/up" "$T/root/up.bin"
-	cmp "$T/up" "$T/root/up2.bin"
-	rm "$T/root/up.bin" "$T/root/up2.bin"
-	diff -r "$T/root" "$T/copy"
+	local mode
+	for mode in on off; do
+		rm -rf "$T/copy"
+		timeout 60 lftp -u anonymous,x -p "$PORT" -e "set ftp:ssl-force true; set ftp:passive-mode $mode; set ssl:verify-certificate no; set net:max-retries 1; set net:timeout 10; mirror / '$T/copy'; put '$T/up' -o up.bin; put '$T/up' -o up2.bin; quit" 127.0.0.1 \
+		    >"$T/lftp.out" 2>&1 || { cat "$T/lftp.out"; return 1; }
+		cmp "$T/up" "$T/root/up.bin"
+		cmp "$T/up" "$T/root/up2.bin"
+		rm "$T/root/up.bin" "$T/root/up2.bin"
+		diff -r "$T/root" "$T/copy"
+	done
 }
 
 @test "--tls-required refuses a plain login (530) and data without PROT P (521)" {
