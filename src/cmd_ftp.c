@@ -3,8 +3,8 @@
  * SIZE/MDTM/MLSD/REST from RFC 3659) for one directory tree.  Each
  * control connection is a client of the shared server lifecycle with
  * its own state (login, directory, type, REST offset, RNFR) and at most
- * one data connection (ftp_data.c).  Paths are confined beneath the
- * root by ftp_path.c.  Read-only and anonymous unless told otherwise.
+ * one data connection (ftp/ftp_data.c).  Paths are confined beneath
+ * the root by ftp/ftp_path.c.  Read-only and anonymous unless told otherwise.
  */
 #include "config.h"
 
@@ -22,15 +22,15 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "ftp.h"
+#include "ftp/ftp.h"
 #include "log.h"
 #include "util.h"
 
 #define OPT_FTP_USER	400	/* past the shared OPT_* codes */
 #define OPT_FTP_WRITE	401
+#define OPT_FTP_TLS_REQ	402
 #define IDLE_DEFAULT	(300 * 1000)
 #define WAIT_DEFAULT	(10 * 1000)
-#define REPLY_MAX	(FTP_PATH_MAX * 2 + 64)
 
 static const struct opt_spec ftp_opts[] = {
 	{ "root", 'r', required_argument, "DIR",
@@ -40,7 +40,9 @@ static const struct opt_spec ftp_opts[] = {
 	{ "write", OPT_FTP_WRITE, no_argument, NULL,
 	    "allow STOR, APPE, MKD, RMD, DELE, RNFR/RNTO" },
 	{ "wait", 'w', required_argument, "DUR",
-	    "data connection deadline (default 10s)" },
+	    "data and TLS handshake deadline (default 10s)" },
+	{ "tls-required", OPT_FTP_TLS_REQ, no_argument, NULL,
+	    "refuse logins before AUTH TLS, data without PROT P" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -65,74 +67,26 @@ ftp_opt(int ch, const char *arg, void *ctx, const char **why)
 	case OPT_FTP_WRITE:
 		F->write = 1;
 		return 0;
+	case OPT_FTP_TLS_REQ:
+		F->tls_required = 1;
+		return 0;
 	}
 	return 1;
 }
 
-void
-ftp_reply(struct fclient *x, const char *fmt, ...)
-{
-	char	 line[REPLY_MAX];
-	va_list	 ap;
-	int	 n;
-	ssize_t	 w = 0;
-
-	if (x->dead)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(line) - 3)
-		n = sizeof(line) - 3;
-	/* A name with a CR or LF in it must not make a reply of its own. */
-	for (w = 0; w < n; w++)
-		if (line[w] == '\r' || line[w] == '\n')
-			line[w] = ' ';
-	w = 0;
-	log_v(2, "%s: <- %s", x->c.name, line);
-	memcpy(line + n, "\r\n", 2);
-	n += 2;
-	if (x->out.len == 0 && (w = conn_write(&x->c, line, n)) == -1) {
-		if (errno != EAGAIN && errno != EINTR) {
-			x->dead = 1;
-			return;
-		}
-		w = 0;
-	}
-	/* A client that does not read its replies is not served more. */
-	if (w < n && buf_append(&x->out, line + w, n - w) == -1)
-		x->dead = 1;
-}
-
+/* A client's end, through ftp_settle once it is dead or has quit. */
 static void
-fclient_close(struct server *s, struct conn *c)
+fclient_close(struct fclient *x)
 {
-	struct fclient	*x = container_of(c, struct fclient, c);
-
-	log_v(1, "%s closed", c->name);
-	data_free(x);
+	log_v(1, "%s closed", x->c.name);
+	ftp_data_free(x);
 	buf_free(&x->in);
 	buf_free(&x->out);
 	free(x->cwd);
 	free(x->rnfr);
 	free(x->user);
-	server_detach(s, c);
+	server_detach(x->c.srv, &x->c);
 	free(x);
-}
-
-void
-ftp_settle(struct fclient *x)
-{
-	if (!x->dead && x->out.len > 0 && buf_flush(&x->out, &x->c) == -1)
-		x->dead = 1;
-	if (x->dead || (x->quit && x->out.len == 0)) {
-		fclient_close(x->c.srv, &x->c);
-		return;
-	}
-	loop_set(x->c.srv->loop, x->c.fd, x->out.len > 0 ? LOOP_WRITE :
-	    x->quit ? 0 : LOOP_READ);
 }
 
 /* One command line, CR and LF gone. */
@@ -151,10 +105,14 @@ command(struct fclient *x, char *line)
 	line[n] = '\0';
 	log_v(2, "%s: -> %s%s%s", x->c.name, line, *arg ? " " : "",
 	    strcasecmp(line, "PASS") == 0 ? "****" : arg);
-	if ((c = fcmd_find(line)) == NULL)
+	if ((c = ftp_cmd_find(line)) == NULL) {
 		ftp_reply(x, "502 %s not implemented", n > 0 ? line : "Empty "
 		    "command");
-	else if ((c->flags & NEED_LOGIN) && !x->logged)
+		return;
+	}
+	x->verb = c->name;
+	x->arg = arg;
+	if ((c->flags & NEED_LOGIN) && !x->logged)
 		ftp_reply(x, "530 Please log in with USER and PASS");
 	else if ((c->flags & NEED_ARG) && *arg == '\0')
 		ftp_reply(x, "501 %s needs an argument", c->name);
@@ -162,6 +120,7 @@ command(struct fclient *x, char *line)
 		ftp_reply(x, "550 Read-only server (no --write)");
 	else
 		c->fn(x, arg);
+	x->verb = x->arg = NULL;
 }
 
 /* Take whole lines from s; return what was used. */
@@ -171,7 +130,7 @@ lines(struct fclient *x, char *s, size_t n)
 	char	*nl, *start = s;
 	size_t	 len;
 
-	while (!x->quit && !x->dead &&
+	while (!x->quit && !x->dead && !x->starttls &&
 	    (nl = memchr(s, '\n', n - (size_t)(s - start))) != NULL) {
 		len = (size_t)(nl - s);
 		*nl = '\0';
@@ -221,6 +180,11 @@ control_read(struct fclient *x)
 		n = (ssize_t)x->in.len;
 	}
 	used = lines(x, p, (size_t)n);
+	if (x->starttls) {
+		/* What came after AUTH TLS in the clear is not obeyed. */
+		buf_free(&x->in);
+		return;
+	}
 	if (from_in)
 		buf_consume(&x->in, used);
 	keep_rest(x, p + used, (size_t)n - used, from_in);
@@ -233,7 +197,13 @@ on_control(struct loop *l, int fd, int events, void *arg)
 
 	(void)l;
 	(void)fd;
-	if ((events & LOOP_READ) && x->out.len == 0 && !x->quit)
+	events = conn_ready(&x->c, events, x->out.len > 0 ? LOOP_WRITE :
+	    LOOP_READ);
+	if (events == -1) {
+		log_v(1, "%s: %s", x->c.name, conn_failure(&x->c) != NULL ?
+		    conn_failure(&x->c) : strerror(errno));
+		x->dead = 1;
+	} else if ((events & LOOP_READ) && x->out.len == 0 && !x->quit)
 		control_read(x);
 	ftp_settle(x);
 }
@@ -256,6 +226,8 @@ on_accept(struct server *s, int fd, const char *name)
 		free(x);
 		return -1;
 	}
+	/* Implicit FTPS: TLS from the first byte, data too by default. */
+	x->tls = x->prot_p = s->tls != NULL;
 	ftp_reply(x, "220 sockit FTP server ready");
 	ftp_settle(x);
 	return 0;
@@ -299,7 +271,29 @@ open_root(const struct cmd *cmd, struct ftpd *F)
 	if ((F->rootfd = open(F->root, O_PATH | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1 || fstat(F->rootfd, &st) == -1)
 		usage_error(cmd, "--root %s: %s", F->root, strerror(errno));
-	path_init();
+	ftp_path_init();
+}
+
+/*
+ * The address, and TLS: a tls: address is implicit FTPS; --cert and
+ * --key or --self-signed with a plain one, explicit (AUTH TLS).
+ */
+static void
+ftp_address(const struct cmd *cmd, struct ftpd *F, int argc, char **argv,
+    struct addr *a)
+{
+	char	err[512];
+
+	if (opts_address(&F->co, 1, argc, argv, a, err, sizeof(err)) == -1 ||
+	    opts_check_server(&F->co, a, err, sizeof(err)) == -1 ||
+	    opts_check_tls(&F->co, a->tls || F->co.tls.given != NULL, 0, err,
+	    sizeof(err)) == -1)
+		usage_error(cmd, "%s", err);
+	if (a->kind != ADDR_TCP)
+		usage_error(cmd, "FTP needs a TCP address");
+	if (F->tls_required && !a->tls && F->co.tls.given == NULL)
+		usage_error(cmd, "--tls-required needs --cert and --key, or "
+		    "--self-signed");
 }
 
 static int
@@ -309,19 +303,28 @@ ftp_exec(const struct cmd *cmd, int argc, char **argv)
 	static struct ftpd	 F_;
 	struct ftpd		*F = &F_;
 	struct addr		 a;
+	char			 err[512];
 	int			 n;
 
 	n = cmd_parse(cmd, argc, argv, ftp_opt, F, &F->co);
 	if (!F->co.idle_set)
 		F->co.idle_ms = IDLE_DEFAULT;
 	F->wait_ms = F->co.wait_ms > 0 ? F->co.wait_ms : WAIT_DEFAULT;
-	cmd_server_address(cmd, &F->co, argc - n, argv + n, &a);
+	ftp_address(cmd, F, argc - n, argv + n, &a);
 	open_root(cmd, F);
+	/* Explicit FTPS: the context waits for AUTH TLS. */
+	if (F->co.tls.given != NULL && !a.tls &&
+	    (F->tls = tls_ctx_new(&F->co.tls, 1, opts_handshake_ms(&F->co),
+	    err, sizeof(err))) == NULL)
+		fatal("%s", err);
 	F->srv.co = &F->co;
 	F->srv.on_accept = on_accept;
 	F->srv.on_stop = on_stop;
 	F->srv.on_idle = on_idle;
+	F->drop = fclient_close;
 	cmd_serve_open(cmd, &F->srv, &a);
+	if (a.tls)
+		F->tls = F->srv.tls;
 	cmd_serve(&F->srv, say_goodbye);
 	return 0;
 }
@@ -331,10 +334,10 @@ const struct cmd cmd_ftp = {
 	.args = "[options] ADDRESS",
 	.summary = "FTP server for a directory tree, read-only by default",
 	.opts = ftp_opts,
-	.note = "(-i defaults to 300s here; -w is the data connection's)",
+	.note = "(-i defaults to 300s here; --cert/--self-signed: FTPS)",
 	.flags = GROUP_SERVER | GROUP_IDLE,
 	/* Data connections need an address to name in PASV and PORT. */
-	.serves = KIND_TCP,
+	.serves = KIND_TCP | KIND_TLS,
 	/* Control, data (or its listener), and a file or directory. */
 	.per_client = 3,
 	.dials = 0,

@@ -111,13 +111,20 @@ static const struct opt_spec tls_wait_opts[] = {
 #define TABLES_MAX	16
 #define HELP_COLUMN	28	/* where the help text of a line starts */
 
+static int
+own_wait(const struct opt_spec *o)
+{
+	for (; o != NULL && o->ch != 0; o++)
+		if (o->ch == 'w')
+			return 1;
+	return 0;
+}
+
 /* The tables a command takes, in the order --help lists them. */
 static int
 tables(const struct cmd *cmd, const struct opt_spec **t)
 {
-	int	n = 0;
-
-	int	kinds = cmd->serves | cmd->dials;
+	int	n = 0, kinds = cmd->serves | cmd->dials;
 
 	if (cmd->opts != NULL)
 		t[n++] = cmd->opts;
@@ -140,7 +147,8 @@ tables(const struct cmd *cmd, const struct opt_spec **t)
 			t[n++] = tls_client_opts;
 		if (cmd->serves & KIND_TLS)
 			t[n++] = tls_server_opts;
-		if (!(cmd->flags & GROUP_CLIENT))
+		/* ftp's own -w bounds its handshakes too. */
+		if (!(cmd->flags & GROUP_CLIENT) && !own_wait(cmd->opts))
 			t[n++] = tls_wait_opts;
 	}
 	t[n++] = base_opts;

@@ -53,10 +53,12 @@
 	X(SSL_new) \
 	X(SSL_read_ex) \
 	X(SSL_select_next_proto) \
+	X(SSL_session_reused) \
 	X(SSL_set1_host) \
 	X(SSL_set_accept_state) \
 	X(SSL_set_connect_state) \
 	X(SSL_set_fd) \
+	X(SSL_set_num_tickets) \
 	X(SSL_shutdown) \
 	X(SSL_write_ex) \
 	X(TLS_client_method) \
@@ -128,10 +130,12 @@ int	ossl_load(char *err, size_t errlen);
 #define SSL_new	(*ossl_SSL_new)
 #define SSL_read_ex	(*ossl_SSL_read_ex)
 #define SSL_select_next_proto	(*ossl_SSL_select_next_proto)
+#define SSL_session_reused	(*ossl_SSL_session_reused)
 #define SSL_set1_host	(*ossl_SSL_set1_host)
 #define SSL_set_accept_state	(*ossl_SSL_set_accept_state)
 #define SSL_set_connect_state	(*ossl_SSL_set_connect_state)
 #define SSL_set_fd	(*ossl_SSL_set_fd)
+#define SSL_set_num_tickets	(*ossl_SSL_set_num_tickets)
 #define SSL_shutdown	(*ossl_SSL_shutdown)
 #define SSL_write_ex	(*ossl_SSL_write_ex)
 #define TLS_client_method	(*ossl_TLS_client_method)

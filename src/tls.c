@@ -727,3 +727,16 @@ tls_free(struct conn *c)
 	c->xp = &xport_plain;
 }
 
+int
+tls_no_tickets(struct conn *c)
+{
+	if (c->xp != &xport_tls)
+		return 0;
+	return SSL_set_num_tickets(TLS(c)->ssl, 0) == 1 ? 0 : -1;
+}
+
+int
+tls_resumed(const struct conn *c)
+{
+	return c->xp == &xport_tls && SSL_session_reused(TLS(c)->ssl) == 1;
+}

@@ -45,5 +45,18 @@ void	tls_free(struct conn *);
  * alert after) and a peer's close without close_notify are the
  * transport's: conn_deadline, conn_failure, conn_truncated (conn.h).
  */
+/*
+ * c's handshake resumed a session of its context (another conn's, from
+ * the context's cache: FTPS data connections resume the control's).
+ */
+int	tls_resumed(const struct conn *);
+/*
+ * A server conn that sends nothing after its handshake: no session
+ * tickets (TLS 1.3 sends them unasked).  For a peer that only writes
+ * and then closes, as an FTPS upload's client does: unread tickets in
+ * its socket turn its close into a reset, which loses the end of what
+ * it sent.  Right after tls_start.
+ */
+int	tls_no_tickets(struct conn *);
 
 #endif

@@ -440,3 +440,311 @@ assert f.sendcmd("NOOP").startswith("200")
 f.quit()
 EOF
 }
+
+@test "MLST of missing names leaks no descriptor" {
+	start_ftp
+	py "$PORT" "$PID" <<'EOF2'
+import ftplib, os, sys
+port, pid = int(sys.argv[1]), sys.argv[2]
+f = ftp_session(port)
+f.sendcmd("NOOP")
+before = len(os.listdir("/proc/%s/fd" % pid))
+for i in range(200):
+    for name in ("x%d" % i, "nodir/x", "sub dir/none"):
+        try:
+            f.sendcmd("MLST " + name)
+            sys.exit("MLST of a missing name answered 250")
+        except ftplib.error_perm as e:
+            assert str(e).startswith("550"), e
+assert f.sendcmd("MLST hello.txt").startswith("250")
+after = len(os.listdir("/proc/%s/fd" % pid))
+assert after == before, (before, after)
+f.quit()
+EOF2
+}
+
+@test "RETR and STOR of a FIFO are refused with 550; the server is not blocked" {
+	start_ftp --write
+	mkfifo "$T/root/fifo"
+	py "$PORT" <<'EOF2'
+import ftplib, io, sys
+port = int(sys.argv[1])
+f = ftp_session(port)
+for cmd in ("RETR fifo", "STOR fifo"):
+    try:
+        if cmd.startswith("RETR"):
+            f.retrbinary(cmd, lambda b: sys.exit("got data"))
+        else:
+            f.storbinary(cmd, io.BytesIO(b"data"))
+        sys.exit("accepted: " + cmd)
+    except ftplib.error_perm as e:
+        assert str(e).startswith("550"), e
+        assert "not a plain file" in str(e), e
+# Another client is served at once.
+g = ftp_session(port)
+assert g.size("hello.txt") == 6
+g.quit()
+f.quit()
+EOF2
+	[ -p "$T/root/fifo" ]
+}
+
+@test "REST past what a file can hold, then STOR: an error reply, no file left" {
+	start_ftp --write
+	py "$PORT" <<'EOF2'
+import ftplib, io, sys
+port = int(sys.argv[1])
+f = ftp_session(port)
+for rest in ("9223372036854775807", "10"):
+    try:
+        f.storbinary("STOR x", io.BytesIO(b"data"), rest=rest)
+        sys.exit("STOR after REST %s answered 226" % rest)
+    except ftplib.error_perm as e:
+        assert str(e)[:3] in ("550", "554"), e
+f.storbinary("STOR y", io.BytesIO(b"0123456789"))
+try:
+    f.storbinary("STOR y", io.BytesIO(b"data"), rest="9223372036854775807")
+    sys.exit("STOR y past its end answered 226")
+except ftplib.error_perm as e:
+    assert str(e).startswith("554"), e
+f.storbinary("STOR y", io.BytesIO(b"AB"), rest="4")
+assert f.sendcmd("NOOP").startswith("200")
+f.quit()
+EOF2
+	[ ! -e "$T/root/x" ]
+	[ "$(cat "$T/root/y")" = 0123AB6789 ]
+}
+
+@test "TYPE during a RETR does not change the running transfer's type" {
+	start_ftp
+	yes 'a line' | head -c $((16 << 20)) >"$T/root/lines"
+	py "$PORT" "$T/root/lines" <<'EOF2'
+import ftplib, sys
+port, path = int(sys.argv[1]), sys.argv[2]
+want = open(path, "rb").read()
+f = ftp_session(port)
+for first, then, expect in (("I", "A", want),
+                            ("A", "I", want.replace(b"\n", b"\r\n"))):
+    f.voidcmd("TYPE " + first)
+    c = f.transfercmd("RETR lines")
+    got = c.recv(1000)
+    assert f.sendcmd("TYPE " + then).startswith("200")
+    while True:
+        b = c.recv(1 << 16)
+        if not b:
+            break
+        got += b
+    c.close()
+    assert f.voidresp().startswith("226")
+    assert got == expect, (first, len(got), len(expect))
+f.quit()
+EOF2
+}
+
+@test "-v logs logins, each transfer (file, direction, bytes) and refusals" {
+	start_ftp -v --write --user alice:s3cret
+	py "$PORT" <<'EOF2'
+import ftplib, io, sys
+port = int(sys.argv[1])
+f = ftp_session(port, login=False)
+try:
+    f.login("alice", "wrong")
+    sys.exit("wrong password accepted")
+except ftplib.error_perm as e:
+    assert str(e).startswith("530"), e
+f.login("alice", "s3cret")
+f.cwd("sub dir")
+f.retrbinary("RETR lines.txt", lambda b: None)
+f.storbinary("STOR up.bin", io.BytesIO(b"x" * 12345))
+try:
+    f.retrbinary("RETR nothing", lambda b: None)
+    sys.exit("RETR nothing answered")
+except ftplib.error_perm as e:
+    assert str(e).startswith("550"), e
+f.retrlines("LIST", lambda l: None)
+f.quit()
+EOF2
+	cat "$T/f.err"
+	grep -q ': alice: PASS \*\*\*\*: 530 Login incorrect' "$T/f.err"
+	run ! grep -q wrong "$T/f.err"
+	grep -q ': alice: logged in' "$T/f.err"
+	grep -q ': alice: RETR /sub dir/lines.txt: sent 8 bytes, complete' "$T/f.err"
+	grep -q ': alice: STOR /sub dir/up.bin: received 12345 bytes, complete' "$T/f.err"
+	grep -q ': alice: RETR nothing: 550 nothing: No such file' "$T/f.err"
+	grep -q ': alice: LIST /sub dir: sent [0-9]* bytes, complete' "$T/f.err"
+}
+
+@test "curl fetches 20 files over one control connection, each byte-exact" {
+	need curl
+	start_ftp -v
+	mkdir "$T/root/s" "$T/got"
+	local i args=()
+	for i in $(seq 20); do
+		random_file "$T/root/s/f$i.txt" $((i * 37))
+		args+=("ftp://127.0.0.1:$PORT/s/f$i.txt" -o "$T/got/f$i.txt")
+	done
+	timeout 120 curl -sS "${args[@]}"
+	for i in $(seq 20); do
+		cmp "$T/root/s/f$i.txt" "$T/got/f$i.txt"
+	done
+	[ "$(grep -c ': RETR /s/f[0-9]*.txt: sent [0-9]* bytes, complete' "$T/f.err")" -eq 20 ]
+	[ "$(grep -c 'logged in' "$T/f.err")" -eq 1 ]
+}
+
+@test "malformed PORT and EPRT arguments answer 501, an unknown protocol 522" {
+	start_ftp
+	py "$PORT" <<'EOF2'
+import ftplib, sys
+port = int(sys.argv[1])
+f = ftp_session(port)
+ftp_refused(f, ("PORT 127,0,0,1,200", "PORT 127,0,0,1,200,1,",
+                "PORT +127,0,0,1,200,1", "PORT 127,0,0,1,256,1",
+                "PORT 127, 0,0,1,200,1", "EPRT |1|127.0.0.1|5000",
+                "EPRT |1|127.0.0.1|70000|", "EPRT 1127.0.0.1150001"), "501")
+ftp_refused(f, ("EPRT |3|127.0.0.1|5000|", "EPRT |1|::1|5000|"), "522")
+assert f.sendcmd("EPRT !1!127.0.0.1!50000!").startswith("200")
+f.quit()
+EOF2
+}
+
+# A self-signed certificate for 127.0.0.1, for FTPS peers that verify.
+ftps_cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	    -keyout "$T/srv.key" -out "$T/srv.pem" -days 30 -subj /CN=sockit \
+	    -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+}
+
+@test "FTPS explicit: curl --ssl-reqd verifies, lists, downloads and uploads byte-exact" {
+	need curl
+	ftps_cert
+	start_ftp -vv --write --cert "$T/srv.pem" --key "$T/srv.key"
+	local u="ftp://127.0.0.1:$PORT" tls=(--ssl-reqd --cacert "$T/srv.pem")
+	timeout 30 curl -sS "${tls[@]}" "$u/big.bin" -o "$T/got"
+	cmp "$T/root/big.bin" "$T/got"
+	run -0 timeout 30 curl -sS "${tls[@]}" -l "$u/sub%20dir/"
+	[ "$(tr -d '\r' <<<"$output" | sort)" = "$(printf 'a b c\nlines.txt\nété')" ]
+	random_file "$T/up" 300000
+	timeout 30 curl -sS "${tls[@]}" -T "$T/up" "$u/up.bin"
+	cmp "$T/up" "$T/root/up.bin"
+	# The control connection went TLS after AUTH; the data ones too.
+	grep -q -- '-> AUTH' "$T/f.err"
+	grep -q -- '-> PROT P' "$T/f.err"
+	grep -q 'data connection: TLS, session resumed' "$T/f.err"
+}
+
+@test "FTPS: FEAT lists AUTH TLS, PBSZ, PROT only with a certificate; AUTH without one is 502" {
+	start_ftp --self-signed
+	py "$PORT" <<'EOF2'
+import ftplib, sys
+port = int(sys.argv[1])
+f = ftp_session(port, login=False)
+feat = f.sendcmd("FEAT").splitlines()
+for x in ("AUTH TLS", "PBSZ", "PROT"):
+    assert " " + x in feat, (x, feat)
+ftp_refused(f, ("PBSZ 0", "PROT P"), "503")
+f.quit()
+EOF2
+	kill "$PID"
+	start_server g ftp -r "$T/root" 127.0.0.1:0
+	py "$PORT" <<'EOF2'
+import ftplib, sys
+f = ftp_session(int(sys.argv[1]), login=False)
+assert "AUTH" not in f.sendcmd("FEAT")
+ftp_refused(f, ("AUTH TLS",), "502")
+f.quit()
+EOF2
+}
+
+@test "FTPS implicit (tls:): curl ftps:// lists, downloads and uploads byte-exact" {
+	need curl
+	make_tree
+	start_server f ftp --write --self-signed -r "$T/root" tls:127.0.0.1:0
+	local u="ftps://127.0.0.1:$PORT"
+	timeout 30 curl -sS -k "$u/big.bin" -o "$T/got"
+	cmp "$T/root/big.bin" "$T/got"
+	run -0 timeout 30 curl -sS -k "$u/sub%20dir/"
+	[[ $output == *lines.txt* ]]
+	random_file "$T/up" 200000
+	timeout 30 curl -sS -k -T "$T/up" "$u/up.bin"
+	cmp "$T/up" "$T/root/up.bin"
+	# Nothing in the clear on an implicit port.
+	run ! timeout 30 curl -sS "ftp://127.0.0.1:$PORT/big.bin" -o /dev/null
+}
+
+@test "FTPS: lftp with ftp:ssl-force mirrors and uploads byte-exact under --tls-required, passive and active" {
+	need lftp
+	start_ftp --write --self-signed --tls-required
+	random_file "$T/up" 300000
+	local mode
+	for mode in on off; do
+		rm -rf "$T/copy"
+		timeout 60 lftp -u anonymous,x -p "$PORT" -e "set ftp:ssl-force true; set ftp:passive-mode $mode; set ssl:verify-certificate no; set net:max-retries 1; set net:timeout 10; mirror / '$T/copy'; put '$T/up' -o up.bin; put '$T/up' -o up2.bin; quit" 127.0.0.1 \
+		    >"$T/lftp.out" 2>&1 || { cat "$T/lftp.out"; return 1; }
+		cmp "$T/up" "$T/root/up.bin"
+		cmp "$T/up" "$T/root/up2.bin"
+		rm "$T/root/up.bin" "$T/root/up2.bin"
+		diff -r "$T/root" "$T/copy"
+	done
+}
+
+@test "--tls-required refuses a plain login (530) and data without PROT P (521)" {
+	start_ftp --self-signed --tls-required
+	need curl
+	run timeout 30 curl -sS "ftp://127.0.0.1:$PORT/hello.txt"
+	[ "$status" -ne 0 ]
+	[[ $output == *530* ]]
+	py "$PORT" <<'EOF2'
+import ftplib, io, ssl, sys
+port = int(sys.argv[1])
+f = ftp_session(port, login=False)
+ftp_refused(f, ("USER anonymous", "PASS x"), "530")
+f.close()
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+f = ftplib.FTP_TLS(context=ctx)
+f.connect("127.0.0.1", port, timeout=20)
+f.login()
+try:
+    f.retrlines("LIST", lambda l: None)
+    sys.exit("LIST without PROT P")
+except ftplib.error_perm as e:
+    assert str(e).startswith("521"), e
+try:
+    f.prot_c()
+    sys.exit("PROT C accepted")
+except ftplib.error_perm as e:
+    assert str(e).startswith("534"), e
+f.prot_p()
+got = io.BytesIO()
+f.retrbinary("RETR hello.txt", got.write)
+assert got.getvalue() == b"hello\n", got.getvalue()
+f.quit()
+EOF2
+}
+
+@test "bad use: ftp tls: without a certificate, --tls-required without TLS" {
+	run -2 "$SOCKIT" ftp tls:127.0.0.1:0
+	[[ $output == *"needs --cert and --key, or --self-signed"* ]]
+	run -2 "$SOCKIT" ftp --tls-required 127.0.0.1:0
+	[[ $output == *"--tls-required needs --cert and --key, or --self-signed"* ]]
+	run -2 "$SOCKIT" ftp --cert "$T/none.pem" 127.0.0.1:0
+	[[ $output == *"--cert and --key go together"* ]]
+}
+
+@test "FTPS explicit: a client that sends AUTH TLS and no handshake is closed after -w" {
+	start_ftp --self-signed -w 300ms
+	py "$PORT" <<'EOF2'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
+f = s.makefile("rb")
+assert f.readline().startswith(b"220")
+s.sendall(b"AUTH TLS\r\n")
+assert f.readline().startswith(b"234")
+# No ClientHello: the server must let go long before -i (300 s).
+try:
+    assert f.read() == b""
+except ConnectionResetError:
+    pass
+EOF2
+}

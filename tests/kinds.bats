@@ -83,8 +83,8 @@ serves() {
 	serves exec "tcp unix abstract tls systemd" -- cat
 }
 
-@test "ftp: TCP only (PASV and PORT name an IP address)" {
-	serves ftp "tcp" -r "$T"
+@test "ftp: TCP and TLS (implicit FTPS); PASV and PORT name an IP address" {
+	serves ftp "tcp tls" -r "$T"
 }
 
 # dgram_roundtrip TEXT LISTEN: one datagram to the relay at LISTEN (as

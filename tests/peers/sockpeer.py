@@ -94,6 +94,18 @@ def ftp_session(port, login=True):
         f.login()
     return f
 
+def ftp_refused(f, cmds, code):
+    """Each of cmds, sent on ftplib session f, must be answered with an
+    error reply starting with code."""
+    import ftplib
+    for cmd in cmds:
+        try:
+            f.sendcmd(cmd)
+        except ftplib.Error as e:
+            assert str(e).startswith(code), (cmd, str(e))
+            continue
+        raise AssertionError("answered: " + cmd)
+
 def roundtrip(addr, data):
     """Send data, half-close, and return all that comes back."""
     s = connect(addr)

@@ -5,13 +5,16 @@
  * and is closed at its end (stream mode).  Only the control peer's
  * address may connect to a passive listener, and active connects go
  * only to it: no third party can take or be sent a transfer.  Each has
- * a deadline (-w) for the connection to be made.
+ * a deadline (-w) for the connection to be made.  After PROT P a data
+ * connection is TLS (RFC 4217), through its struct conn's transport,
+ * and its handshake has the same deadline.
  */
 #include "config.h"
 
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,15 +29,23 @@
 #define SEND_CHUNK	(1024 * 1024)
 #define STEPS		16		/* syscalls per wakeup: share the loop */
 #define PIECE		(64 * 1024)	/* listing or ASCII bytes held */
+#define CORK_MS		2		/* a passive reply's hold: see cork() */
 
 struct fdata {
 	struct fclient	*x;
 	int		 lfd;		/* passive listener, or -1 */
 	int		 fd;		/* data socket, or -1 */
+	struct conn	 dc;		/* PROT P: fd as a TLS conn */
+	int		 tls;		/* dc is in use */
 	int		 connecting;	/* fd is an active connect under way */
 	struct timer	 wait;		/* -w */
+	struct timer	 corked;	/* the control socket is corked */
 	enum xfer	 kind;		/* the transfer asked for, if any */
+	const char	*verb;		/* RETR, STOR, APPE, LIST..., for logs */
+	char		*path;		/* what it moves, for logs */
+	int		 logged;	/* its end is in the log */
 	int		 file;		/* RETR, STOR */
+	int		 ascii;		/* TYPE A when the transfer began */
 	off_t		 off;		/* RETR: the next byte to send;
 					 * TYPE A: the last byte read */
 	struct listing	 ls;
@@ -44,9 +55,11 @@ struct fdata {
 };
 
 static void	on_data(struct loop *, int, int, void *);
+static void	uncork(struct loop *, struct timer *);
+static void	xfer_log(struct fdata *, const char *);
 
 int
-data_busy(const struct fclient *x)
+ftp_data_busy(const struct fclient *x)
 {
 	return x->d != NULL && x->d->kind != XFER_NONE;
 }
@@ -54,29 +67,77 @@ data_busy(const struct fclient *x)
 static void
 close_fd(struct fclient *x, int *fd)
 {
-	if (*fd != -1) {
-		loop_del(x->c.srv->loop, *fd);
+	struct fdata	*d = x->d;
+
+	if (*fd == -1)
+		return;
+	loop_del(x->c.srv->loop, *fd);
+	if (d->tls && *fd == d->dc.fd) {
+		conn_close(&d->dc);	/* close_notify, then close */
+		d->tls = 0;
+	} else
 		close(*fd);
-		*fd = -1;
-	}
+	*fd = -1;
+}
+
+/* The data socket through its transport: TLS, or the plain socket. */
+static ssize_t
+dread(struct fdata *d, void *p, size_t n)
+{
+	return d->tls ? d->dc.xp->read(&d->dc, p, n) : read(d->fd, p, n);
+}
+
+static ssize_t
+dwrite(struct fdata *d, const void *p, size_t n)
+{
+	return d->tls ? d->dc.xp->write(&d->dc, p, n) : write(d->fd, p, n);
+}
+
+/* A TLS handshake on the data connection is under way. */
+static int
+shaking(const struct fdata *d)
+{
+	return d->tls && conn_deadline(&d->dc) != 0;
 }
 
 void
-data_free(struct fclient *x)
+ftp_data_free(struct fclient *x)
 {
 	struct fdata	*d = x->d;
 
 	if (d == NULL)
 		return;
+	if (d->kind != XFER_NONE && !d->logged)
+		xfer_log(d, "dropped");
+	if (timer_armed(&d->corked))
+		uncork(x->c.srv->loop, &d->corked);
 	timer_stop(x->c.srv->loop, &d->wait);
 	close_fd(x, &d->lfd);
 	close_fd(x, &d->fd);
 	if (d->file != -1)
 		close(d->file);
-	list_close(&d->ls);
+	ftp_list_close(&d->ls);
 	buf_free(&d->buf);
+	free(d->path);
 	free(d);
 	x->d = NULL;
+}
+
+/*
+ * One line per transfer, as an xferlog has: who, what, which way, how
+ * many bytes, and how it ended.
+ */
+static void
+xfer_log(struct fdata *d, const char *how)
+{
+	char	who[FTP_WHO_MAX];
+
+	d->logged = 1;
+	log_v(1, "%s: %s %.1024s: %s %llu bytes, %s",
+	    ftp_who(d->x, who, sizeof(who)), d->verb,
+	    d->path != NULL ? d->path : "?",
+	    d->kind == XFER_STOR ? "received" : "sent",
+	    (unsigned long long)d->bytes, how);
 }
 
 /* The end of a transfer: tell the client, drop the connection. */
@@ -85,15 +146,31 @@ finish(struct fdata *d, int err)
 {
 	struct fclient	*x = d->x;
 
-	log_v(1, "%s: transfer %s: %llu bytes", x->c.name,
-	    err ? strerror(err) : "complete", (unsigned long long)d->bytes);
+	xfer_log(d, err ? strerror(err) : "complete");
 	if (err == 0)
 		ftp_reply(x, "226 Transfer complete");
 	else if (err == ENOSPC || err == EDQUOT)
 		ftp_reply(x, "452 %s", strerror(err));
 	else
 		ftp_reply(x, "426 Transfer aborted: %s", strerror(err));
-	data_free(x);
+	ftp_data_free(x);
+}
+
+/*
+ * The data connection is lost before its transfer could run: a
+ * transfer asked for is failed with 425 and logged as how it ended.
+ */
+static void
+lost(struct fdata *d, const char *how, const char *why)
+{
+	struct fclient	*x = d->x;
+
+	log_v(1, "%s: data connection: %s", x->c.name, why);
+	if (d->kind != XFER_NONE) {
+		xfer_log(d, how);
+		ftp_reply(x, "425 Data connection: %s", why);
+	}
+	ftp_data_free(x);
 }
 
 static void
@@ -103,10 +180,11 @@ on_wait(struct loop *l, struct timer *t)
 	struct fclient	*x = d->x;
 
 	(void)l;
-	log_v(1, "%s: no data connection within -w", x->c.name);
-	if (d->kind != XFER_NONE)
-		ftp_reply(x, "425 No data connection was made in time");
-	data_free(x);
+	if (shaking(d))
+		lost(d, "TLS handshake timed out", "TLS handshake not done "
+		    "within -w");
+	else
+		lost(d, "no data connection", "none was made in time (-w)");
 	ftp_settle(x);
 }
 
@@ -115,11 +193,11 @@ data_new(struct fclient *x)
 {
 	struct fdata	*d;
 
-	if (data_busy(x)) {
+	if (ftp_data_busy(x)) {
 		errno = EBUSY;	/* ABOR first: a transfer is not dropped */
 		return NULL;
 	}
-	data_free(x);
+	ftp_data_free(x);
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
 	d->x = x;
@@ -127,6 +205,7 @@ data_new(struct fclient *x)
 	d->ls.onefd = -1;
 	d->buf.cap = 2 * PIECE;
 	timer_init(&d->wait, on_wait);
+	timer_init(&d->corked, uncork);
 	x->d = d;
 	return d;
 }
@@ -216,8 +295,39 @@ passive_socket(struct fclient *x, struct sockaddr_storage *ss,
 	return fd;
 }
 
+/*
+ * curl (7.88 at least) stalls a second before each data connection but
+ * the first when the passive reply is already there as it checks, just
+ * after sending EPSV: it then waits on a data socket it has not made
+ * yet.  Clients over a network never see a reply that soon; on
+ * loopback we answer in tens of microseconds.  So the reply is held in
+ * the kernel (TCP_CORK) for a millisecond, which curl's first check
+ * misses and its next wait sees; replies after it queue behind it, in
+ * order.  Other clients lose a millisecond per transfer.
+ */
+static void
+cork(struct fclient *x, struct fdata *d)
+{
+	int	on = 1;
+
+	if (setsockopt(x->c.fd, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)) == 0 &&
+	    timer_at(x->c.srv->loop, &d->corked, now_ms() + CORK_MS) == -1)
+		uncork(x->c.srv->loop, &d->corked);
+}
+
+static void
+uncork(struct loop *l, struct timer *t)
+{
+	struct fdata	*d = container_of(t, struct fdata, corked);
+	int		 off = 0;
+
+	timer_stop(l, t);
+	(void)setsockopt(d->x->c.fd, IPPROTO_TCP, TCP_CORK, &off,
+	    sizeof(off));
+}
+
 void
-data_passive(struct fclient *x, int ext)
+ftp_data_passive(struct fclient *x, int ext)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
@@ -232,10 +342,11 @@ data_passive(struct fclient *x, int ext)
 	if ((d->lfd = passive_socket(x, &ss, &len)) == -1 ||
 	    arm(x, d, d->lfd, LOOP_READ) == -1) {
 		ftp_reply(x, "425 Cannot listen: %s", strerror(errno));
-		data_free(x);
+		ftp_data_free(x);
 		return;
 	}
 	port = sa_port((struct sockaddr *)&ss);
+	cork(x, d);
 	if (ext)
 		ftp_reply(x, "229 Entering Extended Passive Mode (|||%d|)",
 		    port);
@@ -244,12 +355,12 @@ data_passive(struct fclient *x, int ext)
 		    h[0], h[1], h[2], h[3], port >> 8, port & 0xff);
 	else {
 		ftp_reply(x, "425 PASV is for IPv4: use EPSV");
-		data_free(x);
+		ftp_data_free(x);
 	}
 }
 
 void
-data_active(struct fclient *x, const struct sockaddr *sa, socklen_t salen)
+ftp_data_active(struct fclient *x, const struct sockaddr *sa, socklen_t salen)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof(ss);
@@ -271,7 +382,7 @@ data_active(struct fclient *x, const struct sockaddr *sa, socklen_t salen)
 	if ((fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0)) == -1) {
 		ftp_reply(x, "425 %s", strerror(errno));
-		data_free(x);
+		ftp_data_free(x);
 		return;
 	}
 	d->fd = fd;
@@ -286,28 +397,89 @@ data_active(struct fclient *x, const struct sockaddr *sa, socklen_t salen)
 	    arm(x, d, fd, LOOP_WRITE) == -1) {
 		ftp_reply(x, "425 Cannot open data connection: %s",
 		    strerror(errno));
-		data_free(x);
+		ftp_data_free(x);
 		return;
 	}
 	ftp_reply(x, "200 Active data connection under way");
 }
 
-/* The transfer asked for can run now: watch the socket for it. */
+/* What the transfer (if any) waits for on the socket. */
+static int
+mask(const struct fdata *d)
+{
+	if (d->kind == XFER_NONE || shaking(d))
+		return 0;
+	return d->kind == XFER_STOR ? LOOP_READ : LOOP_WRITE;
+}
+
+/* Watch the socket for what the transfer and its transport need. */
 static void
 start(struct fdata *d)
 {
-	if (d->fd == -1 || d->connecting || d->kind == XFER_NONE)
+	if (d->fd == -1 || d->connecting)
 		return;
-	loop_set(d->x->c.srv->loop, d->fd,
-	    d->kind == XFER_STOR ? LOOP_READ : LOOP_WRITE);
+	loop_set(d->x->c.srv->loop, d->fd, d->tls ?
+	    conn_want(&d->dc, mask(d)) : mask(d));
+}
+
+/*
+ * PROT P: the data connection is TLS, we its server whichever side
+ * connected (RFC 4217), in the control connection's context, so that
+ * the client resumes the control connection's session from the cache.
+ * The handshake runs at once (curl makes it before RETR is sent) and
+ * under the -w deadline.
+ */
+static int
+protect(struct fdata *d)
+{
+	struct fclient	*x = d->x;
+	char		 err[256];
+
+	conn_init(&d->dc, d->fd, x->c.name);
+	if (tls_start(&d->dc, x->F->tls, NULL, err, sizeof(err)) == -1) {
+		log_v(1, "%s: data connection: %s", x->c.name, err);
+		return -1;
+	}
+	d->tls = 1;
+	/* The client has its tickets from the control connection. */
+	if (tls_no_tickets(&d->dc) == -1) {
+		log_v(1, "%s: data connection: no TLS tickets", x->c.name);
+		return -1;
+	}
+	return 0;
 }
 
 static void
 connected(struct fdata *d)
 {
-	timer_stop(d->x->c.srv->loop, &d->wait);
+	struct fclient	*x = d->x;
+
+	timer_stop(x->c.srv->loop, &d->wait);
 	d->connecting = 0;
-	loop_set(d->x->c.srv->loop, d->fd, 0);
+	if (x->prot_p && (protect(d) == -1 || timer_at(x->c.srv->loop,
+	    &d->wait, now_ms() + x->F->wait_ms) == -1)) {
+		lost(d, "no TLS", "cannot start TLS");
+		return;
+	}
+	start(d);
+}
+
+/* The data connection's handshake moved on: done, or failed. */
+static void
+handshake(struct fdata *d, int events)
+{
+	struct fclient	*x = d->x;
+
+	if (conn_ready(&d->dc, events, 0) == -1) {
+		lost(d, "TLS handshake failed", conn_failure(&d->dc) != NULL ?
+		    conn_failure(&d->dc) : strerror(errno));
+		return;
+	}
+	if (!shaking(d)) {
+		timer_stop(x->c.srv->loop, &d->wait);
+		log_v(2, "%s: data connection: TLS, session %s", x->c.name,
+		    tls_resumed(&d->dc) ? "resumed" : "new");
+	}
 	start(d);
 }
 
@@ -349,11 +521,7 @@ connect_done(struct fdata *d)
 		connected(d);
 		return;
 	}
-	log_v(1, "%s: data connection: %s", d->x->c.name, strerror(errno));
-	if (d->kind != XFER_NONE)
-		ftp_reply(d->x, "425 Cannot open data connection: %s",
-		    strerror(errno));
-	data_free(d->x);
+	lost(d, "no data connection", strerror(errno));
 }
 
 /* TYPE A: a file's LF become CRLF on the wire. */
@@ -387,18 +555,26 @@ refill_ascii(struct fdata *d)
 static int
 refill(struct fdata *d)
 {
-	size_t	n;
+	ssize_t	n;
 
-	if (d->kind == XFER_RETR)
+	if (d->kind == XFER_RETR && d->ascii)
 		return refill_ascii(d);
 	if (buf_reserve(&d->buf) == -1)
 		return -1;
-	if ((n = list_fill(&d->ls, d->buf.data, BUF_SIZE(&d->buf))) == 0) {
+	/* A binary RETR comes here under TLS: the bytes pass through us. */
+	if (d->kind == XFER_RETR)
+		n = read(d->file, d->buf.data, BUF_SIZE(&d->buf));
+	else
+		n = (ssize_t)ftp_list_fill(&d->ls, d->buf.data,
+		    BUF_SIZE(&d->buf));
+	if (n == -1)
+		return -1;
+	if (n == 0) {
 		buf_free(&d->buf);
 		d->eof = 1;
 	}
 	d->buf.off = 0;
-	d->buf.len = n;
+	d->buf.len = (size_t)n;
 	return 0;
 }
 
@@ -415,7 +591,7 @@ pump(struct fdata *d)
 			return -1;
 		if (d->buf.len == 0)
 			return d->eof ? 1 : 0;
-		n = write(d->fd, d->buf.data + d->buf.off, d->buf.len);
+		n = dwrite(d, d->buf.data + d->buf.off, d->buf.len);
 		if (n == -1)
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
 		buf_consume(&d->buf, (size_t)n);
@@ -431,7 +607,7 @@ retr_step(struct fdata *d)
 	ssize_t	n;
 	int	i;
 
-	if (d->x->ascii)
+	if (d->ascii || d->tls)
 		return pump(d);
 	for (i = 0; i < STEPS; i++) {
 		n = sendfile(d->fd, d->file, &d->off, SEND_CHUNK);
@@ -453,7 +629,7 @@ stor_step(struct fdata *d)
 	int	i;
 
 	for (i = 0; i < STEPS; i++) {
-		n = read(d->fd, conn_scratch, sizeof(conn_scratch));
+		n = dread(d, conn_scratch, sizeof(conn_scratch));
 		if (n == 0)
 			return 1;
 		if (n == -1)
@@ -476,19 +652,27 @@ on_data(struct loop *l, int fd, int events, void *arg)
 	int		 r = 0;
 
 	(void)l;
-	(void)events;
 	if (fd == d->lfd)
 		accept_data(d);
 	else if (d->connecting)
 		connect_done(d);
+	else if (shaking(d))
+		handshake(d, events);
+	else if (d->tls && (events = conn_ready(&d->dc, events, mask(d))) ==
+	    -1)
+		r = -1;
+	else if (d->tls && (events & mask(d)) == 0)
+		;	/* the library's own work: nothing to move yet */
 	else if (d->kind == XFER_STOR)
 		r = stor_step(d);
-	else if (d->kind == XFER_RETR && !x->ascii)
+	else if (d->kind == XFER_RETR)
 		r = retr_step(d);
 	else if (d->kind != XFER_NONE)
 		r = pump(d);
 	if (r != 0)
 		finish(d, r == 1 ? 0 : errno);
+	else if (x->d == d && d->tls)
+		start(d);	/* TLS may want the other way now */
 	ftp_settle(x);
 }
 
@@ -497,7 +681,12 @@ static struct fdata *
 take(struct fclient *x, enum xfer kind, const char *what)
 {
 	struct fdata	*d = x->d;
+	char		 path[FTP_PATH_MAX];
 
+	if (x->F->tls_required && !x->prot_p) {
+		ftp_reply(x, "521 Data connections must be protected: PROT P");
+		return NULL;
+	}
 	if (d == NULL) {
 		ftp_reply(x, "425 Use PASV, EPSV, PORT or EPRT first");
 		return NULL;
@@ -507,13 +696,23 @@ take(struct fclient *x, enum xfer kind, const char *what)
 		return NULL;
 	}
 	d->kind = kind;
+	/* A TYPE sent while it runs is for the next transfer. */
+	d->ascii = x->ascii;
+	d->logged = 0;
+	d->verb = x->verb != NULL ? x->verb : "?";
+	if (kind == XFER_LIST)
+		what = x->arg != NULL && *x->arg != '\0' ? x->arg : x->cwd;
+	else if (ftp_path_resolve(x->cwd, what, path, sizeof(path)) == 0)
+		what = path;
+	d->path = strdup(what);
 	ftp_reply(x, "150 Opening %s mode data connection for %s",
-	    x->ascii || kind == XFER_LIST ? "ASCII" : "BINARY", what);
+	    x->ascii || kind == XFER_LIST ? "ASCII" : "BINARY",
+	    kind == XFER_LIST ? "the listing" : what);
 	return d;
 }
 
 void
-data_retr(struct fclient *x, int fd, off_t off, const char *name)
+ftp_data_retr(struct fclient *x, int fd, off_t off, const char *name)
 {
 	struct fdata	*d;
 
@@ -522,14 +721,15 @@ data_retr(struct fclient *x, int fd, off_t off, const char *name)
 		return;
 	}
 	d->file = fd;
-	d->off = x->ascii ? '\n' : off;
-	if (x->ascii && off > 0)
+	d->off = d->ascii ? '\n' : off;
+	/* sendfile takes the offset; TYPE A and TLS read from here. */
+	if (off > 0)
 		lseek(fd, off, SEEK_SET);
 	start(d);
 }
 
 void
-data_stor(struct fclient *x, int fd, const char *name)
+ftp_data_stor(struct fclient *x, int fd, const char *name)
 {
 	struct fdata	*d;
 
@@ -542,12 +742,12 @@ data_stor(struct fclient *x, int fd, const char *name)
 }
 
 void
-data_list(struct fclient *x, struct listing *ls)
+ftp_data_list(struct fclient *x, struct listing *ls)
 {
 	struct fdata	*d;
 
 	if ((d = take(x, XFER_LIST, "the listing")) == NULL) {
-		list_close(ls);
+		ftp_list_close(ls);
 		return;
 	}
 	d->ls = *ls;
@@ -555,12 +755,14 @@ data_list(struct fclient *x, struct listing *ls)
 }
 
 int
-data_abort(struct fclient *x)
+ftp_data_abort(struct fclient *x)
 {
-	int	busy = data_busy(x);
+	int	busy = ftp_data_busy(x);
 
-	if (busy)
+	if (busy) {
+		xfer_log(x->d, "aborted");
 		ftp_reply(x, "426 Transfer aborted");
-	data_free(x);
+	}
+	ftp_data_free(x);
 	return busy;
 }

@@ -1,8 +1,8 @@
 /*
  * The FTP commands sockit ftp answers, one function each.  Every path
- * argument goes through path_resolve and path_open (ftp_path.c), so no
- * command can reach outside the root; write commands are refused by
- * the dispatcher unless --write was given.
+ * argument goes through ftp_path_resolve and ftp_path_open
+ * (ftp_path.c), so no command can reach outside the root; write
+ * commands are refused by the dispatcher unless --write was given.
  */
 #include "config.h"
 
@@ -18,13 +18,14 @@
 #include <unistd.h>
 
 #include "ftp.h"
+#include "log.h"
 #include "util.h"
 
 /* arg, resolved against the working directory, into buf; or a 550. */
 static int
 vpath(struct fclient *x, const char *arg, char *buf)
 {
-	if (path_resolve(x->cwd, arg, buf, FTP_PATH_MAX) == -1) {
+	if (ftp_path_resolve(x->cwd, arg, buf, FTP_PATH_MAX) == -1) {
 		ftp_reply(x, "550 Path too long");
 		return -1;
 	}
@@ -49,7 +50,7 @@ open_arg(struct fclient *x, const char *arg, int flags, mode_t mode)
 
 	if (vpath(x, arg, buf) == -1)
 		return -1;
-	if ((fd = path_open(x->F->rootfd, buf, flags, mode)) == -1)
+	if ((fd = ftp_path_open(x->F->rootfd, buf, flags, mode)) == -1)
 		fail(x, arg);
 	return fd;
 }
@@ -62,7 +63,7 @@ parent_arg(struct fclient *x, const char *arg, char *buf, const char **base)
 
 	if (vpath(x, arg, buf) == -1)
 		return -1;
-	if ((fd = path_parent(x->F->rootfd, buf, base)) == -1)
+	if ((fd = ftp_path_parent(x->F->rootfd, buf, base)) == -1)
 		fail(x, arg);
 	return fd;
 }
@@ -82,6 +83,45 @@ plain_file(struct fclient *x, int fd, const char *arg, struct stat *st)
 	return 0;
 }
 
+/*
+ * Open arg for a transfer, never blocking: a FIFO or a device beneath
+ * the root would stop the whole server in open(2) until someone opened
+ * its other end.  An existing name that is not a regular file is
+ * refused before the real open, which so cannot truncate or wait on
+ * it; O_NONBLOCK covers one that appears in between.  The descriptor
+ * returned blocks again (a regular file never waits anyway).
+ */
+static int
+open_file(struct fclient *x, const char *arg, int flags, mode_t mode,
+    struct stat *st)
+{
+	char	buf[FTP_PATH_MAX];
+	int	fd, r;
+
+	if (vpath(x, arg, buf) == -1)
+		return -1;
+	if ((fd = ftp_path_open(x->F->rootfd, buf, O_PATH, 0)) != -1) {
+		r = plain_file(x, fd, arg, st);
+		close(fd);
+		if (r == -1)
+			return -1;
+	} else if (errno != ENOENT || !(flags & O_CREAT)) {
+		fail(x, arg);
+		return -1;
+	}
+	fd = ftp_path_open(x->F->rootfd, buf, flags | O_NONBLOCK | O_NOCTTY, mode);
+	if (fd == -1) {
+		fail(x, arg);
+		return -1;
+	}
+	if (plain_file(x, fd, arg, st) == -1 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 /* A path in a 257 reply: quotes doubled (RFC 959). */
 static void
 reply_257(struct fclient *x, const char *path, const char *what)
@@ -98,9 +138,21 @@ reply_257(struct fclient *x, const char *path, const char *what)
 	ftp_reply(x, "257 \"%s\" %s", q, what);
 }
 
+/* --tls-required: no name or password in the clear. */
+static int
+clear_login(struct fclient *x)
+{
+	if (!x->F->tls_required || x->tls)
+		return 0;
+	ftp_reply(x, "530 TLS required: send AUTH TLS first");
+	return 1;
+}
+
 static void
 c_user(struct fclient *x, char *arg)
 {
+	if (clear_login(x))
+		return;
 	free(x->user);
 	x->logged = 0;
 	if ((x->user = strdup(arg)) == NULL) {
@@ -125,17 +177,22 @@ good_login(const struct ftpd *F, const char *user, const char *pass)
 static void
 c_pass(struct fclient *x, char *arg)
 {
+	char	who[FTP_WHO_MAX];
+
+	if (clear_login(x))
+		return;
 	if (x->user == NULL) {
 		ftp_reply(x, "503 Send USER first");
 		return;
 	}
 	if (!good_login(x->F, x->user, arg)) {
+		ftp_reply(x, "530 Login incorrect");
 		free(x->user);
 		x->user = NULL;
-		ftp_reply(x, "530 Login incorrect");
 		return;
 	}
 	x->logged = 1;
+	log_v(1, "%s: logged in", ftp_who(x, who, sizeof(who)));
 	ftp_reply(x, "230 Logged in%s", x->F->write ? "" : " (read-only)");
 }
 
@@ -143,7 +200,7 @@ static void
 c_quit(struct fclient *x, char *arg)
 {
 	(void)arg;
-	data_free(x);
+	ftp_data_free(x);
 	ftp_reply(x, "221 Goodbye");
 	x->quit = 1;
 }
@@ -166,6 +223,11 @@ c_feat(struct fclient *x, char *arg)
 
 	(void)arg;
 	ftp_reply(x, "211-Features:");
+	if (x->F->tls != NULL) {
+		ftp_reply(x, " AUTH TLS");
+		ftp_reply(x, " PBSZ");
+		ftp_reply(x, " PROT");
+	}
 	for (i = 0; i < NELEM(feat); i++)
 		ftp_reply(x, " %s", feat[i]);
 	ftp_reply(x, "211 End");
@@ -180,6 +242,61 @@ c_opts(struct fclient *x, char *arg)
 		ftp_reply(x, "200 MLST facts are fixed");
 	else
 		ftp_reply(x, "501 Unknown option");
+}
+
+/*
+ * AUTH TLS (RFC 4217): the answer goes in the clear, then the control
+ * connection is TLS (ftp_settle starts it once the answer is out);
+ * what the client sent after AUTH in the clear is dropped, not obeyed.
+ * A login given in the clear before it is forgotten.
+ */
+static void
+c_auth(struct fclient *x, char *arg)
+{
+	if (x->F->tls == NULL)
+		ftp_reply(x, "502 No TLS here (no --cert or --self-signed)");
+	else if (x->tls)
+		ftp_reply(x, "503 TLS is on already");
+	else if (strcasecmp(arg, "TLS") != 0 && strcasecmp(arg, "TLS-C") != 0 &&
+	    strcasecmp(arg, "SSL") != 0)
+		ftp_reply(x, "504 AUTH TLS only");
+	else {
+		ftp_reply(x, "234 AUTH %s: start the handshake", arg);
+		x->starttls = 1;
+		x->logged = 0;
+		free(x->user);
+		x->user = NULL;
+	}
+}
+
+static void
+c_pbsz(struct fclient *x, char *arg)
+{
+	(void)arg;
+	if (!x->tls)
+		ftp_reply(x, "503 AUTH TLS first");
+	else
+		ftp_reply(x, "200 PBSZ=0");	/* TLS has no buffer size */
+}
+
+/* PROT P: data connections in TLS; PROT C: in the clear. */
+static void
+c_prot(struct fclient *x, char *arg)
+{
+	if (!x->tls)
+		ftp_reply(x, "503 AUTH TLS first");
+	else if (strcasecmp(arg, "P") == 0) {
+		x->prot_p = 1;
+		ftp_reply(x, "200 Data connections are protected");
+	} else if (strcasecmp(arg, "C") != 0)
+		ftp_reply(x, "504 PROT P or C only");
+	else if (x->F->tls_required)
+		ftp_reply(x, "534 Data connections must be protected "
+		    "(--tls-required)");
+	else {
+		x->prot_p = 0;
+		ftp_reply(x, "200 Data connections are in the clear");
+	}
 }
 
 static void
@@ -207,7 +324,7 @@ c_cwd(struct fclient *x, char *arg)
 	if ((fd = open_arg(x, arg, O_PATH | O_DIRECTORY, 0)) == -1)
 		return;
 	close(fd);
-	path_resolve(x->cwd, arg, buf, sizeof(buf));
+	ftp_path_resolve(x->cwd, arg, buf, sizeof(buf));
 	if ((dup = strdup(buf)) == NULL) {
 		ftp_reply(x, "550 Out of memory");
 		return;
@@ -260,7 +377,7 @@ static void
 c_pasv(struct fclient *x, char *arg)
 {
 	(void)arg;
-	data_passive(x, 0);
+	ftp_data_passive(x, 0);
 }
 
 static void
@@ -269,32 +386,19 @@ c_epsv(struct fclient *x, char *arg)
 	if (strcasecmp(arg, "ALL") == 0)
 		ftp_reply(x, "200 EPSV ALL accepted");
 	else
-		data_passive(x, 1);
+		ftp_data_passive(x, 1);
 }
 
 static void
 c_port(struct fclient *x, char *arg)
 {
-	struct sockaddr_in	sin;
-	unsigned int		h[6];
-	char			end;
-	int			i;
+	struct sockaddr_storage	ss;
+	socklen_t		len;
 
-	if (sscanf(arg, "%u,%u,%u,%u,%u,%u%c", &h[0], &h[1], &h[2], &h[3],
-	    &h[4], &h[5], &end) != 6) {
+	if (ftp_parse_port(arg, &ss, &len) == -1)
 		ftp_reply(x, "501 PORT h1,h2,h3,h4,p1,p2");
-		return;
-	}
-	for (i = 0; i < 6; i++)
-		if (h[i] > 255) {
-			ftp_reply(x, "501 PORT h1,h2,h3,h4,p1,p2");
-			return;
-		}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(h[0] << 24 | h[1] << 16 | h[2] << 8 | h[3]);
-	sin.sin_port = htons(h[4] << 8 | h[5]);
-	data_active(x, (struct sockaddr *)&sin, sizeof(sin));
+	else
+		ftp_data_active(x, (struct sockaddr *)&ss, len);
 }
 
 /* EPRT |proto|address|port| (any delimiter, RFC 2428). */
@@ -302,34 +406,19 @@ static void
 c_eprt(struct fclient *x, char *arg)
 {
 	struct sockaddr_storage	 ss;
-	struct sockaddr_in	*s4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&ss;
-	char			 d[2] = { arg[0], '\0' }, *f[3], *save;
-	long long		 port;
+	socklen_t		 len;
 	const char		*why;
-	int			 i;
 
-	for (i = 0; i < 3; i++)
-		if ((f[i] = strtok_r(i == 0 ? arg + 1 : NULL, d, &save)) ==
-		    NULL) {
-			ftp_reply(x, "501 EPRT |proto|address|port|");
-			return;
-		}
-	memset(&ss, 0, sizeof(ss));
-	if (parse_number(f[2], 0, 65535, &port, &why) == -1)
-		ftp_reply(x, "501 EPRT port: %s", why);
-	else if (strcmp(f[0], "1") == 0 &&
-	    inet_pton(AF_INET, f[1], &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((int)port);
-		data_active(x, (struct sockaddr *)s4, sizeof(*s4));
-	} else if (strcmp(f[0], "2") == 0 &&
-	    inet_pton(AF_INET6, f[1], &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((int)port);
-		data_active(x, (struct sockaddr *)s6, sizeof(*s6));
-	} else
-		ftp_reply(x, "522 Network protocol not supported, use (1,2)");
+	switch (ftp_parse_eprt(arg, &ss, &len, &why)) {
+	case 0:
+		ftp_data_active(x, (struct sockaddr *)&ss, len);
+		break;
+	case -2:
+		ftp_reply(x, "522 %s", why);
+		break;
+	default:
+		ftp_reply(x, "501 %s", why);
+	}
 }
 
 /* LIST, NLST, MLSD: a directory, or (not MLSD) one file. */
@@ -350,24 +439,24 @@ listing(struct fclient *x, char *arg, enum list_kind kind)
 		arg = ".";
 	if (vpath(x, arg, buf) == -1)
 		return;
-	fd = path_open(x->F->rootfd, buf, O_RDONLY | O_DIRECTORY, 0);
+	fd = ftp_path_open(x->F->rootfd, buf, O_RDONLY | O_DIRECTORY, 0);
 	if (fd == -1 && errno == ENOTDIR && kind != LIST_MLSD &&
-	    (fd = path_parent(x->F->rootfd, buf, &base)) != -1) {
-		if (list_open_one(&ls, fd, base, kind, x->F->write) == -1) {
+	    (fd = ftp_path_parent(x->F->rootfd, buf, &base)) != -1) {
+		if (ftp_list_open_one(&ls, fd, base, kind, x->F->write) == -1) {
 			close(fd);
 			fd = -1;
 		} else {
-			data_list(x, &ls);
+			ftp_data_list(x, &ls);
 			return;
 		}
 	}
-	if (fd == -1 || list_open(&ls, fd, kind, x->F->write) == -1) {
+	if (fd == -1 || ftp_list_open(&ls, fd, kind, x->F->write) == -1) {
 		if (fd != -1)
 			close(fd);
 		fail(x, arg);
 		return;
 	}
-	data_list(x, &ls);
+	ftp_data_list(x, &ls);
 }
 
 static void
@@ -395,7 +484,8 @@ c_mlst(struct fclient *x, char *arg)
 	struct listing	 ls;
 	char		 buf[FTP_PATH_MAX], line[FTP_PATH_MAX + 256];
 	const char	*base;
-	int		 fd;
+	size_t		 n;
+	int		 fd, saved;
 
 	if (*arg == '\0')
 		arg = ".";
@@ -403,15 +493,28 @@ c_mlst(struct fclient *x, char *arg)
 		return;
 	if (strcmp(buf, "/") == 0) {
 		base = ".";
-		fd = path_open(x->F->rootfd, "/", O_PATH, 0);
+		fd = ftp_path_open(x->F->rootfd, "/", O_PATH, 0);
 	} else
-		fd = path_parent(x->F->rootfd, buf, &base);
-	if (fd == -1 || list_open_one(&ls, fd, base, LIST_MLSD,
-	    x->F->write) == -1 || list_fill(&ls, line, sizeof(line)) < 2) {
+		fd = ftp_path_parent(x->F->rootfd, buf, &base);
+	if (fd == -1) {
 		fail(x, arg);
 		return;
 	}
-	list_close(&ls);
+	if (ftp_list_open_one(&ls, fd, base, LIST_MLSD, x->F->write) == -1) {
+		close(fd);
+		fail(x, arg);
+		return;
+	}
+	/* The listing owns fd now: closed on every way out. */
+	errno = 0;
+	n = ftp_list_fill(&ls, line, sizeof(line));
+	saved = errno != 0 ? errno : ENOENT;
+	ftp_list_close(&ls);
+	if (n < 2) {
+		errno = saved;
+		fail(x, arg);
+		return;
+	}
 	line[strcspn(line, " ")] = '\0';
 	ftp_reply(x, "250-Listing %s", arg);
 	ftp_reply(x, " %s %s", line, buf);
@@ -426,19 +529,15 @@ c_retr(struct fclient *x, char *arg)
 	int		fd;
 
 	x->rest = 0;
-	if ((fd = open_arg(x, arg, O_RDONLY, 0)) == -1)
+	if ((fd = open_file(x, arg, O_RDONLY, 0, &st)) == -1)
 		return;
-	if (plain_file(x, fd, arg, &st) == -1) {
-		close(fd);
-		return;
-	}
 	if (rest > st.st_size) {
 		ftp_reply(x, "554 REST %lld is past the end",
 		    (long long)rest);
 		close(fd);
 		return;
 	}
-	data_retr(x, fd, rest, arg);
+	ftp_data_retr(x, fd, rest, arg);
 }
 
 static void
@@ -478,7 +577,7 @@ c_mdtm(struct fclient *x, char *arg)
 	if ((fd = open_arg(x, arg, O_PATH, 0)) == -1)
 		return;
 	if (plain_file(x, fd, arg, &st) == 0) {
-		list_time(t, sizeof(t), st.st_mtime);
+		ftp_list_time(t, sizeof(t), st.st_mtime);
 		ftp_reply(x, "213 %s", t);
 	}
 	close(fd);
@@ -488,7 +587,7 @@ static void
 c_abor(struct fclient *x, char *arg)
 {
 	(void)arg;
-	ftp_reply(x, "226 %s", data_abort(x) ? "Aborted" : "Nothing to abort");
+	ftp_reply(x, "226 %s", ftp_data_abort(x) ? "Aborted" : "Nothing to abort");
 }
 
 /* STOR and APPE: the file made or opened beneath the root. */
@@ -500,16 +599,25 @@ store(struct fclient *x, char *arg, int flags)
 	int		fd;
 
 	x->rest = 0;
+	/* A restart continues a file that is there, never makes one. */
 	if (rest > 0)
 		flags &= ~O_TRUNC;
-	if ((fd = open_arg(x, arg, O_WRONLY | O_CREAT | flags, 0666)) == -1)
+	else
+		flags |= O_CREAT;
+	if ((fd = open_file(x, arg, O_WRONLY | flags, 0666, &st)) == -1)
 		return;
-	if (plain_file(x, fd, arg, &st) == -1 ||
-	    (rest > 0 && lseek(fd, rest, SEEK_SET) == -1)) {
+	if (rest > st.st_size) {
+		ftp_reply(x, "554 REST %lld is past the end of %s",
+		    (long long)rest, arg);
 		close(fd);
 		return;
 	}
-	data_stor(x, fd, arg);
+	if (rest > 0 && lseek(fd, rest, SEEK_SET) == -1) {
+		fail(x, arg);
+		close(fd);
+		return;
+	}
+	ftp_data_stor(x, fd, arg);
 }
 
 static void
@@ -601,7 +709,7 @@ c_rnto(struct fclient *x, char *arg)
 		ftp_reply(x, "503 Send RNFR first");
 		return;
 	}
-	if ((ffd = path_parent(x->F->rootfd, x->rnfr, &from)) == -1)
+	if ((ffd = ftp_path_parent(x->F->rootfd, x->rnfr, &from)) == -1)
 		fail(x, x->rnfr);
 	else if ((tfd = parent_arg(x, arg, buf, &to)) != -1) {
 		if (renameat(ffd, from, tfd, to) == -1)
@@ -619,6 +727,8 @@ c_rnto(struct fclient *x, char *arg)
 static const struct fcmd cmds[] = {
 	{ "USER", c_user, NEED_ARG }, { "PASS", c_pass, 0 },
 	{ "QUIT", c_quit, 0 }, { "SYST", c_syst, 0 }, { "FEAT", c_feat, 0 },
+	{ "AUTH", c_auth, NEED_ARG }, { "PBSZ", c_pbsz, NEED_ARG },
+	{ "PROT", c_prot, NEED_ARG },
 	{ "OPTS", c_opts, NEED_LOGIN | NEED_ARG },
 	{ "NOOP", c_noop, NEED_LOGIN }, { "PWD", c_pwd, NEED_LOGIN },
 	{ "XPWD", c_pwd, NEED_LOGIN },
@@ -649,7 +759,7 @@ static const struct fcmd cmds[] = {
 };
 
 const struct fcmd *
-fcmd_find(const char *name)
+ftp_cmd_find(const char *name)
 {
 	size_t	i;
 

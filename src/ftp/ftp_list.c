@@ -24,7 +24,7 @@
 #define SIX_MONTHS	(182L * 24 * 3600)
 
 int
-list_open(struct listing *ls, int dirfd, enum list_kind kind, int write)
+ftp_list_open(struct listing *ls, int dirfd, enum list_kind kind, int write)
 {
 	memset(ls, 0, sizeof(*ls));
 	ls->onefd = -1;
@@ -36,7 +36,7 @@ list_open(struct listing *ls, int dirfd, enum list_kind kind, int write)
 }
 
 int
-list_open_one(struct listing *ls, int parentfd, const char *name,
+ftp_list_open_one(struct listing *ls, int parentfd, const char *name,
     enum list_kind kind, int write)
 {
 	memset(ls, 0, sizeof(*ls));
@@ -49,7 +49,7 @@ list_open_one(struct listing *ls, int parentfd, const char *name,
 }
 
 void
-list_close(struct listing *ls)
+ftp_list_close(struct listing *ls)
 {
 	if (ls->dir != NULL)
 		closedir(ls->dir);
@@ -61,7 +61,7 @@ list_close(struct listing *ls)
 }
 
 void
-list_time(char *buf, size_t len, time_t t)
+ftp_list_time(char *buf, size_t len, time_t t)
 {
 	struct tm	tm;
 
@@ -158,7 +158,7 @@ mlsd_line(const struct listing *ls, const char *name, const struct stat *st,
 		type = S_ISLNK(st->st_mode) ? "OS.unix=symlink" : "OS.unix=other";
 		perm = "";
 	}
-	list_time(t, sizeof(t), st->st_mtime);
+	ftp_list_time(t, sizeof(t), st->st_mtime);
 	return snprintf(p, cap, "type=%s;size=%lld;modify=%s;perm=%s; %s\r\n",
 	    type, (long long)st->st_size, t, perm, name);
 }
@@ -195,7 +195,7 @@ fill_one(struct listing *ls, char *p, size_t cap)
 }
 
 size_t
-list_fill(struct listing *ls, char *p, size_t cap)
+ftp_list_fill(struct listing *ls, char *p, size_t cap)
 {
 	struct dirent	*de;
 	size_t		 used = 0;

@@ -27,7 +27,7 @@
 static int	use_openat2 = 1;
 
 void
-path_init(void)
+ftp_path_init(void)
 {
 	/* A hook for tests of the fallback walk. */
 	if (getenv("SOCKIT_FTP_NO_OPENAT2") != NULL)
@@ -72,7 +72,7 @@ push_all(char *out, size_t *olen, size_t len, const char *p)
 }
 
 int
-path_resolve(const char *cwd, const char *arg, char *out, size_t len)
+ftp_path_resolve(const char *cwd, const char *arg, char *out, size_t len)
 {
 	size_t	olen = 1;
 
@@ -120,7 +120,7 @@ walk(int rootfd, const char *rel, int flags, mode_t mode)
 }
 
 int
-path_open(int rootfd, const char *vpath, int flags, mode_t mode)
+ftp_path_open(int rootfd, const char *vpath, int flags, mode_t mode)
 {
 	const char	*rel = vpath[1] == '\0' ? "." : vpath + 1;
 #ifdef SYS_openat2
@@ -144,7 +144,7 @@ path_open(int rootfd, const char *vpath, int flags, mode_t mode)
 }
 
 int
-path_parent(int rootfd, const char *vpath, const char **base)
+ftp_path_parent(int rootfd, const char *vpath, const char **base)
 {
 	char		 parent[FTP_PATH_MAX];
 	const char	*slash = strrchr(vpath, '/');
@@ -159,5 +159,5 @@ path_parent(int rootfd, const char *vpath, const char **base)
 		n = 1;
 	memcpy(parent, vpath, n);
 	parent[n] = '\0';
-	return path_open(rootfd, parent, O_PATH | O_DIRECTORY, 0);
+	return ftp_path_open(rootfd, parent, O_PATH | O_DIRECTORY, 0);
 }
