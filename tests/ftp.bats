@@ -723,6 +723,73 @@ f.quit()
 EOF2
 }
 
+# A data connection made before PROT P was in the clear: a PROT sent
+# between PASV and RETR must not send the file over it.
+@test "FTPS: PROT P after PASV does not send the file in the clear (521, or 425 without --tls-required)" {
+	local opts
+	for opts in --tls-required ""; do
+		start_ftp --self-signed $opts
+		py "$PORT" "$opts" <<'EOF2'
+import ftplib, re, socket, ssl, sys
+port, required = int(sys.argv[1]), sys.argv[2] != ""
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+f = ftplib.FTP_TLS(context=ctx)
+f.connect("127.0.0.1", port, timeout=20)
+f.login()
+if not required:
+    f.prot_c()
+r = f.sendcmd("PASV")
+h = [int(x) for x in re.search(r"\((.*)\)", r).group(1).split(",")]
+raw = socket.create_connection(("127.0.0.1", h[4] * 256 + h[5]), timeout=20)
+f.prot_p()
+try:
+    f.sendcmd("RETR hello.txt")
+    sys.exit("RETR went ahead on a connection made before PROT P")
+except (ftplib.error_perm, ftplib.error_temp) as e:
+    assert str(e).startswith("521" if required else "425"), e
+raw.settimeout(20)
+got = raw.recv(100)
+assert got == b"", got	# closed, and nothing in the clear
+# PASV again after PROT P: the transfer goes, protected.
+import io
+out = io.BytesIO()
+f.retrbinary("RETR hello.txt", out.write)
+assert out.getvalue() == b"hello\n", out.getvalue()
+f.quit()
+EOF2
+		kill_servers
+	done
+}
+
+# Commands sent in the clear behind AUTH TLS, before the handshake, in
+# one segment or split across two: none is obeyed.
+@test "FTPS: commands pipelined after AUTH TLS in the clear are dropped" {
+	start_ftp --self-signed
+	py "$PORT" <<'EOF2'
+import socket, ssl, sys
+port = int(sys.argv[1])
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+for first, second in ((b"AUTH TLS\r\nUSER anonymous\r\nPASS x\r\n", b""),
+                      (b"AUTH TL", b"S\r\nUSER anonymous\r\nPASS x\r\n")):
+    s = socket.create_connection(("127.0.0.1", port), timeout=20)
+    f = s.makefile("rb")
+    assert f.readline().startswith(b"220")
+    s.sendall(first)
+    if second:
+        s.sendall(second)
+    assert f.readline().startswith(b"234"), "no 234"
+    t = ctx.wrap_socket(s, server_hostname="127.0.0.1")
+    t.sendall(b"PWD\r\n")
+    r = t.recv(200)
+    assert r.startswith(b"530"), r	# not logged in: USER/PASS dropped
+    t.close()
+EOF2
+}
+
 @test "bad use: ftp tls: without a certificate, --tls-required without TLS" {
 	run -2 "$SOCKIT" ftp tls:127.0.0.1:0
 	[[ $output == *"needs --cert and --key, or --self-signed"* ]]

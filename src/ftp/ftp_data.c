@@ -37,6 +37,7 @@ struct fdata {
 	int		 fd;		/* data socket, or -1 */
 	struct conn	 dc;		/* PROT P: fd as a TLS conn */
 	int		 tls;		/* dc is in use */
+	int		 prot;		/* PROT P when PASV or PORT set it up */
 	int		 connecting;	/* fd is an active connect under way */
 	struct timer	 wait;		/* -w */
 	struct timer	 corked;	/* the control socket is corked */
@@ -201,6 +202,12 @@ data_new(struct fclient *x)
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
 	d->x = x;
+	/*
+	 * The protection is the one in force when the data connection is
+	 * set up: a PROT after PASV or PORT must not turn a connection
+	 * made in the clear into one taken for protected.
+	 */
+	d->prot = x->prot_p;
 	d->lfd = d->fd = d->file = -1;
 	d->ls.onefd = -1;
 	d->buf.cap = 2 * PIECE;
@@ -456,7 +463,7 @@ connected(struct fdata *d)
 
 	timer_stop(x->c.srv->loop, &d->wait);
 	d->connecting = 0;
-	if (x->prot_p && (protect(d) == -1 || timer_at(x->c.srv->loop,
+	if (d->prot && (protect(d) == -1 || timer_at(x->c.srv->loop,
 	    &d->wait, now_ms() + x->F->wait_ms) == -1)) {
 		lost(d, "no TLS", "cannot start TLS");
 		return;
@@ -693,6 +700,13 @@ take(struct fclient *x, enum xfer kind, const char *what)
 	}
 	if (d->kind != XFER_NONE) {
 		ftp_reply(x, "425 A transfer is already running");
+		return NULL;
+	}
+	if (d->prot != x->prot_p) {
+		ftp_reply(x, x->F->tls_required ? "521 Data connections must "
+		    "be protected: PASV or PORT again after PROT P" :
+		    "425 PROT changed since PASV or PORT: send it again");
+		ftp_data_free(x);
 		return NULL;
 	}
 	d->kind = kind;
