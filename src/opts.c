@@ -707,7 +707,9 @@ opts_parse(const struct cmd *cmd, int argc, char **argv, opt_fn *fn,
 			return -1;
 		}
 		if (ch == ':') {
-			if (optopt != 0 && optopt < 256)
+			/* Named as typed: --wait, not -w. */
+			if (optopt != 0 && optopt < 256 &&
+			    strncmp(argv[optind - 1], "--", 2) != 0)
 				snprintf(err, errlen, "option -%c needs a value",
 				    optopt);
 			else

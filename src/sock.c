@@ -28,8 +28,8 @@ fail(char *err, size_t errlen, const char *what)
 	return -1;
 }
 
-static unsigned
-port_of(const struct sockaddr *sa)
+unsigned
+sock_port(const struct sockaddr *sa)
 {
 	if (sa->sa_family == AF_INET)
 		return ntohs(((const struct sockaddr_in *)sa)->sin_port);
@@ -253,7 +253,7 @@ listen_tcp_one(const struct addrinfo *ai, int dualstack, struct listener *l,
 		addr_format_sa(ai->ai_addr, ai->ai_addrlen, l->bound,
 		    sizeof(l->bound));
 		fail(err, errlen, l->bound);
-		if (errno == EACCES && port_of(ai->ai_addr) < 1024)
+		if (errno == EACCES && sock_port(ai->ai_addr) < 1024)
 			strlcat(err, " (ports below 1024 need root or "
 			    "CAP_NET_BIND_SERVICE)", errlen);
 		close(fd);

@@ -75,6 +75,8 @@ int	sock_connect_result(int fd);
 int	sock_connect(struct target *t, int64_t timeout_ms, char *err,
 	    size_t errlen);
 
+/* The port of an IPv4 or IPv6 sockaddr, in host order; 0 for others. */
+unsigned	sock_port(const struct sockaddr *);
 /* Peer credentials of a unix socket; -1 when there are none. */
 int	sock_peer_cred(int fd, pid_t *pid, uid_t *uid);
 int	sock_is_socket(int fd);

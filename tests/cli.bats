@@ -82,6 +82,8 @@ usage_fails() {
 	usage_fails listen "unknown option --bogus" --bogus 0
 	usage_fails send "option -m needs a value" 1 -m
 	usage_fails listen "option --ready-fd needs a value" 0 --ready-fd
+	usage_fails send "option --wait needs a value" 1 --wait
+	usage_fails send "option --message needs a value" 1 --message
 	# each command takes only its own options
 	usage_fails send "unknown option --once" --once 1
 	usage_fails relay "unknown option -d" -d x 0 1

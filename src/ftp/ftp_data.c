@@ -251,14 +251,6 @@ is_peer(struct fclient *x, const struct sockaddr *sa)
 	return host_of(sa, b) == n && memcmp(a, b, n) == 0;
 }
 
-static int
-sa_port(const struct sockaddr *sa)
-{
-	return ntohs(sa->sa_family == AF_INET ?
-	    ((const struct sockaddr_in *)sa)->sin_port :
-	    ((const struct sockaddr_in6 *)sa)->sin6_port);
-}
-
 static void
 sa_set_port(struct sockaddr *sa, int port)
 {
@@ -352,7 +344,7 @@ ftp_data_passive(struct fclient *x, int ext)
 		ftp_data_free(x);
 		return;
 	}
-	port = sa_port((struct sockaddr *)&ss);
+	port = sock_port((struct sockaddr *)&ss);
 	cork(x, d);
 	if (ext)
 		ftp_reply(x, "229 Entering Extended Passive Mode (|||%d|)",
@@ -374,10 +366,10 @@ ftp_data_active(struct fclient *x, const struct sockaddr *sa, socklen_t salen)
 	struct fdata		*d;
 	int			 fd;
 
-	if (!is_peer(x, sa) || sa_port(sa) <= 1023) {
+	if (!is_peer(x, sa) || sock_port(sa) <= 1023) {
 		log_v(1, "%s: refused a data connection to port %d of "
 		    "another host or a privileged port", x->c.name,
-		    sa_port(sa));
+		    sock_port(sa));
 		ftp_reply(x, "504 Data connections go only to your own "
 		    "address, port above 1023");
 		return;
