@@ -423,16 +423,15 @@ struct dlisten {
 	int				 status;
 };
 
+/* Forget peer p, saying why. */
 static void
-dl_forget(struct dtab *tab, struct dpeer *p)
+dl_drop(struct dlisten *L, struct dpeer *p, const char *why)
 {
-	struct dlisten	*L = container_of(tab, struct dlisten, peers);
 	struct dlpeer	*d = container_of(p, struct dlpeer, p);
 
-	log_v(1, "%s: forgotten after %lld ms: %llu bytes in, %llu out",
-	    p->name, (long long)tab->idle_ms, (unsigned long long)d->rx,
-	    (unsigned long long)d->tx);
-	dtab_del(tab, p);
+	log_v(1, "%s: forgotten %s: %llu bytes in, %llu out", p->name, why,
+	    (unsigned long long)d->rx, (unsigned long long)d->tx);
+	dtab_del(&L->peers, p);
 	/* --once: the one peer is gone, and so is the session. */
 	if (L->first == d)
 		loop_stop(L->srv.loop);
@@ -440,18 +439,24 @@ dl_forget(struct dtab *tab, struct dpeer *p)
 		free(d);
 }
 
+static void
+dl_forget(struct dtab *tab, struct dpeer *p)
+{
+	char	why[64];
+
+	snprintf(why, sizeof(why), "after %lld ms", (long long)tab->idle_ms);
+	dl_drop(container_of(tab, struct dlisten, peers), p, why);
+}
+
 /* The table is full and a new peer came: the least recently heard goes. */
 static void
 dl_evict(struct dlisten *L)
 {
-	struct dpeer	*p = dtab_oldest(&L->peers);
-	struct dlpeer	*d = container_of(p, struct dlpeer, p);
+	char	why[64];
 
-	log_v(1, "%s: forgotten for a new peer (%d peers at most): "
-	    "%llu bytes in, %llu out", p->name, PEER_MAX,
-	    (unsigned long long)d->rx, (unsigned long long)d->tx);
-	dtab_del(&L->peers, p);
-	free(d);
+	snprintf(why, sizeof(why), "for a new peer (%d peers at most)",
+	    PEER_MAX);
+	dl_drop(L, dtab_oldest(&L->peers), why);
 }
 
 /* The peer a datagram came from, made if new; NULL: drop it. */
