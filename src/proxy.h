@@ -54,6 +54,15 @@ int	proxy_target(struct proxy *, const struct addr *a, int family,
 
 void	proxy_hs_init(struct proxy_hs *, const struct proxy *);
 /*
+ * Feed n bytes the proxy sent, with no I/O (what a fuzzer calls): takes
+ * *used of them, never a byte past the proxy's reply, and none while
+ * hs->out still has bytes to send.  1 when the handshake is done, 0
+ * when it needs more (or has a request queued in hs->out), -1 with err
+ * filled when the reply is bad or a refusal.
+ */
+int	proxy_hs_input(struct proxy_hs *, const unsigned char *p, size_t n,
+	    size_t *used, char *err, size_t errlen);
+/*
  * Move the handshake on fd as far as it goes without blocking: 1 when
  * done, 0 when it waits for *events (LOOP_READ or LOOP_WRITE), -1 with
  * err filled on failure.

@@ -234,3 +234,30 @@ PY
 	run "$SOCKIT" wait --proxy "ftp://127.0.0.1:1" 127.0.0.1:9
 	assert_failure 2
 }
+
+@test "send: an HTTP proxy's status line with a tab is refused, no crash" {
+	start_py p http_proxy_reply.py 'HTTP/1.1\t407'
+	run -1 "$SOCKIT" send --proxy "http://$ADDR" -m x 127.0.0.1:9
+	assert_output "sockit: send: proxy http://$ADDR: not an HTTP reply: HTTP/1.1?407"
+	start_py p http_proxy_reply.py 'HTTP/1.1 407'
+	run -1 "$SOCKIT" send --proxy "http://$ADDR" -m x 127.0.0.1:9
+	assert_output "sockit: send: proxy http://$ADDR: CONNECT 127.0.0.1:9: 407 (give user:password@ in the URL)"
+}
+
+@test "relay survives an HTTP proxy's status line with a tab" {
+	start_py p http_proxy_reply.py 'HTTP/1.1\t407'
+	local proxy=$ADDR
+	start_server r relay --proxy "http://$proxy" 127.0.0.1:0 127.0.0.1:9
+	for i in 1 2; do
+		py "$ADDR" <<'PY'
+try:
+    s = connect(sys.argv[1])
+    got = s.recv(100)
+except (ConnectionResetError, BrokenPipeError):
+    got = b""
+if got: fail("got %r" % got)
+PY
+	done
+	wait_for '[ "$(grep -c "not an HTTP reply" "$T/r.err")" = 2 ]'
+	kill -0 "$PID"
+}
