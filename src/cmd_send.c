@@ -4,10 +4,12 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -311,37 +313,75 @@ drain(struct send *s)
 }
 
 /*
+ * What stdin had not given us yet: the rest of a regular file, or what
+ * a pipe holds.  *more is set when that cannot be known: a pipe whose
+ * writer is still there may have any amount to come.  A terminal is
+ * excused: what is typed later was never input we took on.
+ */
+static unsigned long long
+stdin_rest(struct send *s, int *more)
+{
+	struct pollfd	pfd = { 0, POLLIN, 0 };
+	struct stat	st;
+	off_t		off;
+	int		q;
+
+	*more = 0;
+	/* (up.eof says nothing here: a failed chan is marked ended.) */
+	if (s->nmsg > 0 || s->recv_only || s->stdin_tty || fstat(0, &st) == -1)
+		return 0;
+	if (S_ISREG(st.st_mode))
+		return (off = lseek(0, 0, SEEK_CUR)) != -1 &&
+		    st.st_size > off ? (unsigned long long)(st.st_size - off) :
+		    0;
+	if (ioctl(0, FIONREAD, &q) == -1 || q < 0)
+		q = 0;
+	*more = !(poll(&pfd, 1, 0) == 1 && pfd.revents & POLLHUP);
+	return (unsigned long long)q;
+}
+
+/*
+ * Bytes of the input the peer never took: what the socket still has
+ * unacknowledged (SIOCOUTQ, which a reset leaves as it was), what we
+ * hold, and what stdin still had.
+ */
+static unsigned long long
+untaken(struct send *s, int *more)
+{
+	unsigned long long	n = s->in->rx + s->queued - s->net->tx;
+	int			q = 0;
+
+	if (s->tls == NULL && ioctl(s->net->fd, SIOCOUTQ, &q) == 0 && q > 0)
+		n += q;
+	return n + stdin_rest(s, more);
+}
+
+/*
  * The peer reset or closed before taking all we had for it: a write
  * failed (err), or it hung up while stdin still had bytes.  Say how
- * much of what was read never went out.
+ * much of the input never went out, or that the rest of it did not
+ * when its size cannot be known.
  */
 static void
-unsent(struct send *s, const char *name, int err, unsigned long long n)
+unsent(struct send *s, const char *name, int err, unsigned long long n,
+    int more)
 {
+	char	howmuch[64];
+
 	/* A reset seen first by the read side makes later writes EPIPE. */
 	if (err == EPIPE && s->down.err == ECONNRESET)
 		err = ECONNRESET;
-	if (err == ECONNRESET || err == 0 || err == EPIPE)
-		log_err("%s: %s (%llu bytes not sent)", name,
-		    err == ECONNRESET ? strerror(err) :
-		    "peer closed before taking all of the input", n);
+	if (!more)
+		snprintf(howmuch, sizeof(howmuch), "%llu bytes", n);
+	else if (n > 0)
+		snprintf(howmuch, sizeof(howmuch), "%llu bytes and the rest "
+		    "of the input", n);
 	else
-		log_err("%s: %s (%llu bytes not sent)", name, strerror(err), n);
+		strlcpy(howmuch, "the rest of the input", sizeof(howmuch));
+	log_err("%s: %s (%s not sent)", name, err == 0 || err == EPIPE ?
+	    "peer closed before taking all of the input" : strerror(err),
+	    howmuch);
 	s->status = 1;
-}
-
-/* After the peer left: bytes stdin had waiting for it, if any. */
-static unsigned long long
-left_over(struct send *s)
-{
-	unsigned long long	n = s->in->rx + s->queued - s->net->tx;
-	ssize_t			r;
-
-	/* stdin is non-blocking unless a terminal, which is excused. */
-	if (!s->up.eof && !s->stdin_tty &&
-	    (r = read(0, conn_scratch, sizeof(conn_scratch))) > 0)
-		n += r;
-	return n;
 }
 
 static void
@@ -361,7 +401,7 @@ run(struct send *s, int fd, const char *name)
 	socklen_t		 elen = sizeof(int);
 	enum loop_backend	 be;
 	char			 err[256];
-	int			 e;
+	int			 e, more;
 
 	/* Many inherited descriptors put ours past select(): then epoll. */
 	be = fd < loop_fd_limit(LOOP_SELECT) ? loop_pick(2) : LOOP_EPOLL;
@@ -421,18 +461,24 @@ run(struct send *s, int fd, const char *name)
 		log_err("%s: closed without a TLS close_notify: the reply "
 		    "may be cut short", name);
 		s->status = 1;
-	} else if (s->up.err != 0)
-		unsent(s, name, s->up.err, s->in->rx + s->queued - s->net->tx);
-	else if (s->peer_gone && !s->up.done && (left = left_over(s)) > 0) {
+	} else if (s->up.err != 0) {
+		left = untaken(s, &more);
+		unsent(s, name, s->up.err, left, more);
+	} else if (s->peer_gone && !s->up.done &&
+	    (left = untaken(s, &more)) > 0) {
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) == -1)
 			e = 0;
-		unsent(s, name, e, left);
+		unsent(s, name, e, left, more);
 	} else if (s->down.err != 0 && s->down.err != EPIPE &&
 	    s->down.err != ECONNRESET) {
 		log_err("stdout: %s", strerror(s->down.err));
 		s->status = 1;
 	} else if (s->down.err == ECONNRESET && !s->send_only) {
-		log_err("%s: %s", name, strerror(s->down.err));
+		/* Seen by the read side first, with input still to go. */
+		if ((left = untaken(s, &more)) > 0 || more)
+			unsent(s, name, ECONNRESET, left, more);
+		else
+			log_err("%s: %s", name, strerror(s->down.err));
 		s->status = 1;
 	}
 	log_v(1, "%s closed: %llu bytes sent, %llu received", name,
