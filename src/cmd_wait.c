@@ -288,13 +288,22 @@ timed_out(struct wait *W)
 	    W->closed ? "still open" : "not ready");
 }
 
+/*
+ * Exit 127 when PROGRAM is not found, 126 when it cannot be run, as
+ * env(1), nohup and xargs do: a caller tells those from a timeout (1)
+ * and from the program's own status.
+ */
 static void
 run_program(char **prog)
 {
+	int	e;
+
 	stdio_restore();
 	execvp(prog[0], prog);
-	fatal("%s: %s", prog[0], errno == ENOENT ? "command not found" :
-	    strerror(errno));
+	e = errno;
+	log_err("%s: %s", prog[0], e == ENOENT ? "command not found" :
+	    strerror(e));
+	exit(e == ENOENT ? 127 : 126);
 }
 
 static int
