@@ -57,11 +57,13 @@ _sockit_options()
 		    "$_sockit_opts_dgram $_sockit_opts_tls $_sockit_opts_tls_client" \
 		    "$_sockit_opts_tls_server" ;;
 	wall)	echo "$_sockit_opts_common $_sockit_opts_delim" \
-		    "$_sockit_opts_client $_sockit_opts_wall" ;;
+		    "$_sockit_opts_client $_sockit_opts_wall" \
+		    "--tls $_sockit_opts_tls $_sockit_opts_tls_client" ;;
 	exec)	echo "$_sockit_opts_common $_sockit_opts_server" \
 		    "$_sockit_opts_watch $tls_server" ;;
 	wait)	echo "$_sockit_opts_common $_sockit_opts_client" \
-		    "$_sockit_opts_wait" ;;
+		    "$_sockit_opts_wait" \
+		    "--tls $_sockit_opts_tls $_sockit_opts_tls_client" ;;
 	ftp)	echo "$_sockit_opts_common $_sockit_opts_server" \
 		    "$_sockit_opts_ftp" ;;
 	esac

@@ -164,14 +164,14 @@ complete -c sockit -n $client -s s -l source -x -d 'Bind the local end to HOST, 
 complete -c sockit -n '__sockit_using listen echo clock exec' -s w -l wait -x -d 'TLS handshake timeout (DURATION)'
 
 # TLS.
-set -l tls '__sockit_using listen send echo clock relay exec'
-complete -c sockit -n '__sockit_using listen send echo clock exec' -l tls -d 'Speak TLS on the address (as tls:ADDRESS)'
+set -l tls '__sockit_using listen send echo clock relay exec wall wait'
+complete -c sockit -n '__sockit_using listen send echo clock exec wall wait' -l tls -d 'Speak TLS on the address (as tls:ADDRESS)'
 complete -c sockit -n $tls -l cert -r -F -d 'Our certificate (PEM, with its chain)'
 complete -c sockit -n $tls -l key -r -F -d 'The private key of --cert (PEM)'
 complete -c sockit -n $tls -l cacert -r -F -d 'CA certificates to verify the peer (PEM)'
 complete -c sockit -n $tls -l alpn -x -a 'h2 http/1.1' -d 'ALPN protocols, comma-separated'
-complete -c sockit -n '__sockit_using send relay' -l insecure -d 'Do not verify the server certificate'
-complete -c sockit -n '__sockit_using send relay' -l servername -x -a '(__fish_print_hostnames)' -d 'Name to verify and send as SNI'
+complete -c sockit -n '__sockit_using send relay wall wait' -l insecure -d 'Do not verify the server certificate'
+complete -c sockit -n '__sockit_using send relay wall wait' -l servername -x -a '(__fish_print_hostnames)' -d 'Name to verify and send as SNI'
 complete -c sockit -n '__sockit_using listen echo clock relay exec' -l self-signed -d 'Make a key and certificate in memory'
 complete -c sockit -n '__sockit_using listen echo clock relay exec' -l verify-client -d 'Require a client certificate (--cacert)'
 

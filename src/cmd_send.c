@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "cmd_dgram.h"
 #include "conn.h"
+#include "dial.h"
 #include "log.h"
 #include "opts.h"
 #include "progress.h"
@@ -45,8 +46,7 @@ struct send {
 	struct chan	 up, down;	/* stdin -> net, net -> stdout */
 	struct timer	 idle;
 	struct tls_ctx	*tls;		/* the socket speaks TLS; or NULL */
-	const char	*host;		/* whom TLS verifies */
-	struct timer	 handshake;	/* its timeout */
+	struct proxy	 px;		/* --proxy, with our CONNECT */
 	int		 peer_gone;
 	size_t		 queued;	/* bytes of -m messages */
 	int		 stdin_tty;
@@ -204,19 +204,6 @@ on_quit(struct loop *l, struct timer *t)
 	(void)l;
 	log_v(2, "-q %lld ms after the end of input: quitting",
 	    (long long)s->quit_ms);
-	finish(s);
-}
-
-static void
-on_handshake_timeout(struct loop *l, struct timer *t)
-{
-	struct send	*s = container_of(t, struct send, handshake);
-
-	(void)l;
-	if (tls_deadline(s->net) == 0)
-		return;
-	log_err("%s: TLS handshake timed out", s->net->name);
-	s->status = 1;
 	finish(s);
 }
 
@@ -394,23 +381,18 @@ count(void *arg, uint64_t *sent, uint64_t *recv, uint64_t *in)
 	*in = s->in->rx;
 }
 
+/* The session, on the connection the dial made (TLS is up already). */
 static int
-run(struct send *s, int fd, const char *name)
+run(struct send *s)
 {
 	unsigned long long	 left;
 	socklen_t		 elen = sizeof(int);
-	enum loop_backend	 be;
-	char			 err[256];
-	int			 e, more;
+	const char		*name = s->net->name;
+	int			 e, more, fd = s->net->fd;
 
-	/* Many inherited descriptors put ours past select(): then epoll. */
-	be = fd < loop_fd_limit(LOOP_SELECT) ? loop_pick(2) : LOOP_EPOLL;
-	if ((s->loop = loop_new(be, err, sizeof(err))) == NULL)
-		fatal("%s", err);
 	s->in = conn_new(0, "stdin");
 	s->out = conn_new(1, "stdout");
-	s->net = conn_new(fd, name);
-	if (s->in == NULL || s->out == NULL || s->net == NULL)
+	if (s->in == NULL || s->out == NULL)
 		fatal("%s", strerror(errno));
 	s->net->watched = 1;
 	if (s->crlf) {
@@ -419,9 +401,6 @@ run(struct send *s, int fd, const char *name)
 		s->in->xp = &xport_crlf;
 	}
 	s->stdin_tty = isatty(0);
-	if (s->tls != NULL && tls_start(s->net, s->tls, s->host, err,
-	    sizeof(err)) == -1)
-		fatal("%s: %s", name, err);
 	chan_init(&s->up, s->in, s->net, NULL);
 	chan_init(&s->down, s->net, s->out, NULL);
 	/* Pipes in or out: the bytes need not pass through us. */
@@ -443,9 +422,6 @@ run(struct send *s, int fd, const char *name)
 	timer_init(&s->quit, on_quit);
 	if (s->co.idle_ms > 0)
 		timer_at(s->loop, &s->idle, now_ms() + s->co.idle_ms);
-	timer_init(&s->handshake, on_handshake_timeout);
-	if (s->tls != NULL)
-		timer_at(s->loop, &s->handshake, tls_deadline(s->net));
 	update(s);
 	progress_start(&s->prog, s->progress, s->loop, count, s);
 	if (loop_run(s->loop) == -1)
@@ -455,9 +431,7 @@ run(struct send *s, int fd, const char *name)
 	if (tls_failure(s->net) != NULL) {
 		log_err("%s: %s", name, tls_failure(s->net));
 		s->status = 1;
-	} else if (tls_deadline(s->net) != 0)
-		;	/* the handshake timed out: said already */
-	else if (tls_truncated(s->net) && !s->send_only) {
+	} else if (tls_truncated(s->net) && !s->send_only) {
 		log_err("%s: closed without a TLS close_notify: the reply "
 		    "may be cut short", name);
 		s->status = 1;
@@ -496,37 +470,28 @@ run(struct send *s, int fd, const char *name)
 	return s->status;
 }
 
-/* Connect to a through the proxy; -w covers the handshake too. */
-static int
-proxy_connect(struct send *s, const struct addr *a)
+/* --proxy: the proxy is what we connect to; it makes the CONNECT. */
+static void
+proxy_setup(const struct cmd *cmd, struct send *s, const struct addr *a,
+    struct target *t)
 {
-	struct proxy	px;
-	struct target	t;
-	char		err[512];
-	int64_t		deadline = s->co.wait_ms ? now_ms() + s->co.wait_ms : 0;
-	int		fd, usage;
+	char	err[512];
+	int	usage;
 
-	if (proxy_parse(s->proxy, s->co.family, &px, err, sizeof(err)) == -1)
-		usage_error(&cmd_send, "--proxy %s: %s", s->proxy, err);
-	if (proxy_target(&px, a, s->co.family, &usage, err,
+	if (proxy_parse(s->proxy, s->co.family, &s->px, err,
+	    sizeof(err)) == -1)
+		usage_error(cmd, "--proxy %s: %s", s->proxy, err);
+	if (proxy_target(&s->px, a, s->co.family, &usage, err,
 	    sizeof(err)) == -1) {
 		if (usage)
-			usage_error(&cmd_send, "%s", err);
+			usage_error(cmd, "%s", err);
 		fatal("%s", err);
 	}
-	if (sock_target(&px.addr, &t, &usage, err, sizeof(err)) == -1) {
+	if (sock_target(&s->px.addr, t, &usage, err, sizeof(err)) == -1) {
 		if (usage)
-			usage_error(&cmd_send, "--proxy %s: %s", s->proxy, err);
-		fatal("proxy %s: %s", px.name, err);
+			usage_error(cmd, "--proxy %s: %s", s->proxy, err);
+		fatal("proxy %s: %s", s->px.name, err);
 	}
-	fd = sock_connect(&t, s->co.wait_ms, err, sizeof(err));
-	sock_target_free(&t);
-	if (fd == -1)
-		fatal("proxy %s: %s", px.name, err);
-	if (proxy_handshake(&px, fd, deadline, err, sizeof(err)) == -1)
-		fatal("%s", err);
-	log_v(1, "proxy %s: connected to %s", px.name, px.target);
-	return fd;
 }
 
 /* The length of n bytes of p once queued (-C makes \n two bytes). */
@@ -567,11 +532,16 @@ zero_io(const struct cmd *cmd, const struct common *co, int argc,
 {
 	struct addr	 a;
 	struct target	 t;
+	struct dial_cfg	 cfg = { &t, NULL, NULL, NULL, co->wait_ms };
+	struct conn	 c;
+	struct loop	*l;
 	char		 err[512];
-	int		 i, one, fd, status = 0;
+	int		 i, one, status = 0;
 
 	if (argc == 0)
 		usage_error(cmd, "missing ADDRESS");
+	if ((l = loop_new(loop_pick(8), err, sizeof(err))) == NULL)
+		fatal("%s", err);
 	/* "HOST PORT" is one address, as everywhere, if it parses so. */
 	one = argc == 2 && opts_address(co, 0, 2, argv, &a, err,
 	    sizeof(err)) == 0;
@@ -583,18 +553,59 @@ zero_io(const struct cmd *cmd, const struct common *co, int argc,
 			usage_error(cmd, "%s: -z is for streams: a datagram "
 			    "address cannot be probed", argv[i]);
 		target(cmd, co, &a, &t);
-		fd = sock_connect(&t, co->wait_ms, err, sizeof(err));
-		sock_target_free(&t);
-		if (fd == -1) {
+		conn_init(&c, -1, argv[i]);
+		if (dial_run(l, &cfg, &c, err, sizeof(err)) == -1) {
 			log_v(1, "%s", err);
 			status = 1;
-			continue;
+		} else {
+			close(c.fd);
+			log_v(1, "%s%s%s: open", argv[i], one ? " " : "",
+			    one ? argv[i + 1] : "");
 		}
-		close(fd);
-		log_v(1, "%s%s%s: open", argv[i], one ? " " : "",
-		    one ? argv[i + 1] : "");
+		sock_target_free(&t);
 	}
+	loop_free(l);
 	return status;
+}
+
+/*
+ * Dial a (t: it, or the proxy), then the session.  The loop is made
+ * first: the dial runs on it, and the session goes on there.
+ */
+static int
+connect_run(struct send *s, const struct addr *a, struct target *t,
+    const char *name)
+{
+	struct dial_cfg	 cfg = { t, s->proxy != NULL ? &s->px : NULL, s->tls,
+			    a->kind == ADDR_TCP ? a->host : NULL,
+			    s->co.wait_ms };
+	char		 err[512];
+	int		 fd;
+
+	/* Many inherited descriptors put ours past select(): then epoll. */
+	if ((s->loop = loop_new(loop_pick(8), err, sizeof(err))) == NULL ||
+	    (s->net = conn_new(-1, name)) == NULL)
+		fatal("%s", s->loop == NULL ? err : strerror(errno));
+	if (dial_run(s->loop, &cfg, s->net, err, sizeof(err)) == -1)
+		fatal("%s", err);
+	sock_target_free(t);
+	fd = s->net->fd;
+	s->net->is_sock = 1;
+	if (s->proxy != NULL)
+		log_v(1, "proxy %s: connected to %s", s->px.name,
+		    s->px.target);
+	log_v(1, "connected to %s", name);
+	if (a->dgram) {
+		/* Datagrams: no peer closes, so -q defaults to 0. */
+		struct dsend_opts	o = { s->msg, s->nmsg, s->send_only,
+					    s->recv_only, s->quit_ms < 0 ? 0 :
+					    s->quit_ms };
+
+		loop_free(s->loop);
+		conn_free(s->net);
+		return dgram_send_run(&s->co, &o, fd, name);
+	}
+	return run(s);
 }
 
 static int
@@ -605,7 +616,7 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	struct target	 t;
 	char		 err[512];
 	size_t		 total;
-	int		 n, fd, i;
+	int		 n, i;
 
 	memset(&s, 0, sizeof(s));
 	s.quit_ms = -1;
@@ -638,26 +649,11 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	if (a.tls && (s.tls = tls_ctx_new(&s.co.tls, 0,
 	    opts_handshake_ms(&s.co), err, sizeof(err))) == NULL)
 		fatal("%s", err);
-	s.host = a.kind == ADDR_TCP ? a.host : NULL;
 	if (s.proxy != NULL)
-		fd = proxy_connect(&s, &a);
-	else {
+		proxy_setup(cmd, &s, &a, &t);
+	else
 		target(cmd, &s.co, &a, &t);
-		fd = sock_connect(&t, s.co.wait_ms, err, sizeof(err));
-		sock_target_free(&t);
-		if (fd == -1)
-			fatal("%s", err);
-	}
-	snprintf(err, sizeof(err), "%s", argc - n == 1 ? argv[n] : "peer");
-	log_v(1, "connected to %s", err);
-	if (a.dgram) {
-		/* Datagrams: no peer closes, so -q defaults to 0. */
-		struct dsend_opts	o = { s.msg, s.nmsg, s.send_only,
-					    s.recv_only, s.quit_ms < 0 ? 0 : s.quit_ms };
-
-		return dgram_send_run(&s.co, &o, fd, err);
-	}
-	return run(&s, fd, err);
+	return connect_run(&s, &a, &t, argc - n == 1 ? argv[n] : "peer");
 }
 
 const struct cmd cmd_send = {

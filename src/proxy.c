@@ -6,7 +6,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -382,6 +381,21 @@ socks_next(struct proxy_hs *hs, char *err, size_t errlen)
 	return 0;
 }
 
+/* "HTTP/D.D NNN", then a space and the reason, or nothing. */
+static int
+status_line(const char *l)
+{
+	static const char	form[] = "HTTP/#.# ###";
+	size_t			i;
+
+	/* A NUL matches neither a digit nor a letter: l is never overrun. */
+	for (i = 0; form[i] != '\0'; i++)
+		if (form[i] == '#' ? !isdigit((unsigned char)l[i]) :
+		    l[i] != form[i])
+			return 0;
+	return l[i] == ' ' || l[i] == '\0';
+}
+
 /*
  * The proxy's reply to CONNECT, whole in hs->in: "HTTP/D.D CODE
  * [reason]" with single spaces (RFC 9112 4), 2xx or an error.  Checked
@@ -399,12 +413,7 @@ http_status(struct proxy_hs *hs, char *err, size_t errlen)
 	    n++)
 		line[n] = isprint(hs->in[n]) ? hs->in[n] : '?';
 	line[n] = '\0';
-	if (strncmp(line, "HTTP/", 5) != 0 || !isdigit((unsigned char)line[5]) ||
-	    line[6] != '.' || !isdigit((unsigned char)line[7]) ||
-	    line[8] != ' ' || !isdigit((unsigned char)line[9]) ||
-	    !isdigit((unsigned char)line[10]) ||
-	    !isdigit((unsigned char)line[11]) ||
-	    (line[12] != ' ' && line[12] != '\0'))
+	if (!status_line(line))
 		return fail(err, errlen, "not an HTTP reply: %.60s", line);
 	code = atoi(line + 9);
 	if (code < 200 || code > 299)
@@ -525,27 +534,4 @@ proxy_hs_step(struct proxy_hs *hs, int fd, int *events, char *err,
 		}
 	}
 	return 1;
-}
-
-int
-proxy_handshake(const struct proxy *px, int fd, int64_t deadline,
-    char *err, size_t errlen)
-{
-	struct proxy_hs	 hs;
-	struct pollfd	 pfd;
-	int		 r, events, wait;
-
-	proxy_hs_init(&hs, px);
-	while ((r = proxy_hs_step(&hs, fd, &events, err, errlen)) == 0) {
-		pfd.fd = fd;
-		pfd.events = events == LOOP_READ ? POLLIN : POLLOUT;
-		wait = deadline == 0 ? -1 : deadline > now_ms() ?
-		    (int)(deadline - now_ms()) : 0;
-		if ((r = poll(&pfd, 1, wait)) == 0)
-			return fail(err, errlen, "proxy %s: %s", px->name,
-			    strerror(ETIMEDOUT));
-		if (r == -1 && errno != EINTR)
-			return fail(err, errlen, "poll: %s", strerror(errno));
-	}
-	return r;
 }

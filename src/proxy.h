@@ -1,9 +1,8 @@
 /*
  * --proxy: reach a TCP target through a SOCKS5 (RFC 1928, with RFC 1929
  * username/password) or HTTP CONNECT proxy.  The handshake is a small
- * state machine over a non-blocking socket, so that a server's loop can
- * drive one per client; proxy_handshake drives it with poll() for a
- * client.  It reads no byte past the proxy's reply: what follows is the
+ * state machine over a non-blocking socket, driven by dial.c on the
+ * event loop.  It reads no byte past the proxy's reply: what follows is the
  * target's.  Returns errors; never exits.
  */
 #ifndef SOCKIT_PROXY_H
@@ -69,8 +68,5 @@ int	proxy_hs_input(struct proxy_hs *, const unsigned char *p, size_t n,
  */
 int	proxy_hs_step(struct proxy_hs *, int fd, int *events, char *err,
 	    size_t errlen);
-/* The whole handshake, until deadline (now_ms() scale; 0 = none). */
-int	proxy_handshake(const struct proxy *, int fd, int64_t deadline,
-	    char *err, size_t errlen);
 
 #endif

@@ -22,8 +22,8 @@ fd_limit(void)
 {
 	struct rlimit	rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur == RLIM_INFINITY ||
-	    rl.rlim_cur > INT_MAX)
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > INT_MAX)
 		return INT_MAX;
 	return (long long)rl.rlim_cur;
 }
