@@ -261,30 +261,6 @@ relay_opt(int ch, const char *arg, void *ctx, const char **why)
 	return 0;
 }
 
-/* The proxy stands in for TARGET: it is what each client connects to. */
-static void
-proxy_setup(const struct cmd *cmd, struct relay *R, const struct addr *ta)
-{
-	char	err[512];
-	int	usage;
-
-	if (proxy_parse(R->proxy_url, R->co.family, &R->proxy, err,
-	    sizeof(err)) == -1)
-		usage_error(cmd, "--proxy %s: %s", R->proxy_url, err);
-	if (proxy_target(&R->proxy, ta, R->co.family, &usage, err,
-	    sizeof(err)) == -1) {
-		if (usage)
-			usage_error(cmd, "%s", err);
-		fatal("%s", err);
-	}
-	if (sock_target(&R->proxy.addr, &R->target, &usage, err,
-	    sizeof(err)) == -1) {
-		if (usage)
-			usage_error(cmd, "--proxy %s: %s", R->proxy_url, err);
-		fatal("proxy %s: %s", R->proxy.name, err);
-	}
-}
-
 static int
 relay_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -320,9 +296,10 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	if (ta.tls && relay_tls(R, &ta, la.tls, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
-	if (R->proxy_url != NULL)
-		proxy_setup(cmd, R, &ta);
-	else if (sock_target(&ta, &R->target, &usage, err, sizeof(err)) == -1 ||
+	/* The proxy stands in for TARGET: it is what each client dials. */
+	if (R->proxy_url != NULL ? dial_proxy(R->proxy_url, &ta, R->co.family,
+	    &R->proxy, &R->target, &usage, err, sizeof(err)) == -1 :
+	    sock_target(&ta, &R->target, &usage, err, sizeof(err)) == -1 ||
 	    (R->co.source != NULL && sock_source(&R->target, R->co.source,
 	    &usage, err, sizeof(err)) == -1)) {
 		if (usage)

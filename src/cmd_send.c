@@ -470,30 +470,6 @@ run(struct send *s)
 	return s->status;
 }
 
-/* --proxy: the proxy is what we connect to; it makes the CONNECT. */
-static void
-proxy_setup(const struct cmd *cmd, struct send *s, const struct addr *a,
-    struct target *t)
-{
-	char	err[512];
-	int	usage;
-
-	if (proxy_parse(s->proxy, s->co.family, &s->px, err,
-	    sizeof(err)) == -1)
-		usage_error(cmd, "--proxy %s: %s", s->proxy, err);
-	if (proxy_target(&s->px, a, s->co.family, &usage, err,
-	    sizeof(err)) == -1) {
-		if (usage)
-			usage_error(cmd, "%s", err);
-		fatal("%s", err);
-	}
-	if (sock_target(&s->px.addr, t, &usage, err, sizeof(err)) == -1) {
-		if (usage)
-			usage_error(cmd, "--proxy %s: %s", s->proxy, err);
-		fatal("proxy %s: %s", s->px.name, err);
-	}
-}
-
 /* The length of n bytes of p once queued (-C makes \n two bytes). */
 static size_t
 grown(const struct send *s, const char *p, size_t n)
@@ -616,7 +592,7 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	struct target	 t;
 	char		 err[512];
 	size_t		 total;
-	int		 n, i;
+	int		 n, i, usage;
 
 	memset(&s, 0, sizeof(s));
 	s.quit_ms = -1;
@@ -649,10 +625,14 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	if (a.tls && (s.tls = tls_ctx_new(&s.co.tls, 0,
 	    opts_handshake_ms(&s.co), err, sizeof(err))) == NULL)
 		fatal("%s", err);
-	if (s.proxy != NULL)
-		proxy_setup(cmd, &s, &a, &t);
-	else
+	if (s.proxy == NULL)
 		target(cmd, &s.co, &a, &t);
+	else if (dial_proxy(s.proxy, &a, s.co.family, &s.px, &t, &usage, err,
+	    sizeof(err)) == -1) {
+		if (usage)
+			usage_error(cmd, "%s", err);
+		fatal("%s", err);
+	}
 	return connect_run(&s, &a, &t, argc - n == 1 ? argv[n] : "peer");
 }
 

@@ -252,6 +252,29 @@ on_timer(struct loop *l, struct timer *t)
 	finish(d, err);
 }
 
+int
+dial_proxy(const char *url, const struct addr *a, int family,
+    struct proxy *px, struct target *t, int *usage, char *err, size_t errlen)
+{
+	char	why[512];
+
+	*usage = 1;
+	if (proxy_parse(url, family, px, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "--proxy %s: %s", url, why);
+		return -1;
+	}
+	if (proxy_target(px, a, family, usage, err, errlen) == -1)
+		return -1;
+	if (sock_target(&px->addr, t, usage, why, sizeof(why)) == -1) {
+		if (*usage)
+			snprintf(err, errlen, "--proxy %s: %s", url, why);
+		else
+			snprintf(err, errlen, "proxy %s: %s", px->name, why);
+		return -1;
+	}
+	return 0;
+}
+
 void
 dial_start(struct dial *d, struct loop *l, const struct dial_cfg *cfg,
     struct conn *c, dial_fn *fn, void *arg)

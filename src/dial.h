@@ -34,6 +34,15 @@ struct dial_cfg {
 	int64_t			 wait_ms;	/* for it all; 0 = none */
 };
 
+/*
+ * --proxy url toward TCP target a: px parsed, with its CONNECT made, and
+ * t the proxy resolved, ready for a dial_cfg.  -1 with err filled, and
+ * *usage set when the command line is at fault.
+ */
+int	dial_proxy(const char *url, const struct addr *a, int family,
+	    struct proxy *px, struct target *t, int *usage, char *err,
+	    size_t errlen);
+
 /* err is NULL on success: the conn is connected, its fd off the loop. */
 typedef void	dial_fn(struct dial *, const char *err, void *arg);
 
