@@ -29,6 +29,21 @@ enum {
 
 static void	try_connect(struct dial *);
 
+/* Drop the connects in flight (all of them, at the end, or the losers). */
+static void
+drop_tries(struct dial *d)
+{
+	int	i;
+
+	for (i = 0; i < DIAL_TRIES_MAX; i++)
+		if (d->tries[i].fd != -1) {
+			loop_del(d->loop, d->tries[i].fd);
+			close(d->tries[i].fd);
+			d->tries[i].fd = -1;
+		}
+	d->ntries = 0;
+}
+
 /*
  * The end, either way.  The callback waits for the loop's next turn, so
  * that no command is called back from inside its own dial_start.
@@ -39,6 +54,7 @@ finish(struct dial *d, const char *err)
 	struct conn	*c = d->c;
 
 	timer_stop(d->loop, &d->timer);
+	drop_tries(d);
 	if (c->fd != -1)
 		loop_del(d->loop, c->fd);
 	if (err != NULL && c->fd != -1) {
@@ -133,24 +149,46 @@ connected(struct dial *d)
 	proxy_step(d);
 }
 
-/* A pending connect is over: this candidate failed, or we are on. */
+static void	on_io(struct loop *, int, int, void *);
+
+/* fd is connected: the conn's now, on the loop for the handshakes. */
 static void
-connect_done(struct dial *d)
+won(struct dial *d, int fd)
 {
 	struct conn	*c = d->c;
 
-	if (sock_connect_result(c->fd) == 0) {
-		connected(d);
+	c->fd = fd;
+	if (loop_add(d->loop, fd, on_io, d) == -1) {
+		snprintf(d->err, sizeof(d->err), "%s: %s", c->name,
+		    strerror(errno));
+		finish(d, d->err);
 		return;
 	}
-	sock_connect_error(d->cfg->target, d->cand, errno, d->err,
+	connected(d);
+}
+
+/* A connect in flight is over: this candidate failed, or it won. */
+static void
+on_try(struct loop *l, int fd, int events, void *arg)
+{
+	struct dial_try	*tr = arg;
+	struct dial	*d = tr->d;
+
+	(void)events;
+	loop_del(l, fd);
+	tr->fd = -1;
+	d->ntries--;
+	if (sock_connect_result(fd) == 0) {
+		drop_tries(d);
+		won(d, fd);
+		return;
+	}
+	sock_connect_error(d->cfg->target, tr->cand, errno, d->err,
 	    sizeof(d->err));
-	loop_del(d->loop, c->fd);
-	close(c->fd);
-	c->fd = -1;
+	close(fd);
 	/* Another address of the name may answer (::1, then 127.0.0.1). */
-	d->cand++;
-	try_connect(d);
+	if (d->ntries == 0)
+		try_connect(d);
 }
 
 static void
@@ -161,9 +199,6 @@ on_io(struct loop *l, int fd, int events, void *arg)
 	(void)l;
 	(void)fd;
 	switch (d->state) {
-	case D_CONNECT:
-		connect_done(d);
-		break;
 	case D_PROXY:
 		proxy_step(d);
 		break;
@@ -179,6 +214,7 @@ try_connect(struct dial *d)
 {
 	struct target	*t = d->cfg->target;
 	struct conn	*c = d->c;
+	struct dial_try	*tr;
 	int		 fd, pending;
 
 	fd = sock_connect_next(t, &d->cand, &pending, d->err, sizeof(d->err));
@@ -198,17 +234,19 @@ try_connect(struct dial *d)
 		finish(d, d->err);
 		return;
 	}
-	c->fd = fd;
-	if (loop_add(d->loop, fd, on_io, d) == -1) {
-		snprintf(d->err, sizeof(d->err), "%s: %s", c->name,
-		    strerror(errno));
-		close(fd);
-		c->fd = -1;
-		finish(d, d->err);
+	if (!pending) {
+		won(d, fd);
 		return;
 	}
-	if (!pending) {
-		connected(d);
+	tr = &d->tries[0];	/* one in flight at a time, for now */
+	tr->d = d;
+	tr->fd = fd;
+	tr->cand = d->cand++;
+	d->ntries++;
+	if (loop_add(d->loop, fd, on_try, tr) == -1) {
+		snprintf(d->err, sizeof(d->err), "%s: %s", c->name,
+		    strerror(errno));
+		finish(d, d->err);
 		return;
 	}
 	d->state = D_CONNECT;
@@ -235,8 +273,8 @@ on_timer(struct loop *l, struct timer *t)
 			try_connect(d);
 		return;
 	case D_CONNECT:
-		sock_connect_error(d->cfg->target, d->cand, ETIMEDOUT, err,
-		    sizeof(err));
+		sock_connect_error(d->cfg->target, d->tries[0].cand, ETIMEDOUT,
+		    err, sizeof(err));
 		break;
 	case D_PROXY:
 		snprintf(err, sizeof(err), "proxy %s: %s",
@@ -279,6 +317,8 @@ void
 dial_start(struct dial *d, struct loop *l, const struct dial_cfg *cfg,
     struct conn *c, dial_fn *fn, void *arg)
 {
+	int	i;
+
 	memset(d, 0, sizeof(*d));
 	d->cfg = cfg;
 	d->loop = l;
@@ -287,6 +327,8 @@ dial_start(struct dial *d, struct loop *l, const struct dial_cfg *cfg,
 	d->arg = arg;
 	d->deadline = cfg->wait_ms > 0 ? now_ms() + cfg->wait_ms : 0;
 	timer_init(&d->timer, on_timer);
+	for (i = 0; i < DIAL_TRIES_MAX; i++)
+		d->tries[i].fd = -1;
 	snprintf(d->err, sizeof(d->err), "%s: no address to connect to",
 	    c->name);
 	try_connect(d);
@@ -300,6 +342,7 @@ dial_cancel(struct dial *d)
 	if (d->state == D_IDLE)
 		return;
 	timer_stop(d->loop, &d->timer);
+	drop_tries(d);
 	if (c->fd != -1) {
 		loop_del(d->loop, c->fd);
 		tls_free(c);

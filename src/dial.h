@@ -46,6 +46,18 @@ int	dial_proxy(const char *url, const struct addr *a, int family,
 /* err is NULL on success: the conn is connected, its fd off the loop. */
 typedef void	dial_fn(struct dial *, const char *err, void *arg);
 
+/*
+ * A connect in flight to one candidate.  A dial keeps a list: one at a
+ * time today, several racing for happy eyeballs (RFC 8305) later; the
+ * first to connect gives the conn its fd, and the rest are dropped.
+ */
+#define DIAL_TRIES_MAX	4
+struct dial_try {
+	struct dial	*d;
+	int		 fd;		/* -1: the slot is free */
+	int		 cand;		/* which candidate of the target */
+};
+
 struct dial {
 	const struct dial_cfg	*cfg;
 	struct loop		*loop;
@@ -53,7 +65,9 @@ struct dial {
 	dial_fn			*done;
 	void			*arg;
 	int			 state;
-	int			 cand;		/* the candidate being tried */
+	int			 cand;		/* the next candidate to try */
+	struct dial_try		 tries[DIAL_TRIES_MAX];
+	int			 ntries;	/* in flight */
 	int			 busy_said;	/* a full backlog was logged */
 	int64_t			 deadline;	/* 0 = none */
 	struct timer		 timer;		/* deadline, retry, outcome */
