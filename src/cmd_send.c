@@ -301,7 +301,7 @@ drain(struct send *s)
 
 /*
  * What stdin had not given us yet: the rest of a regular file, or what
- * a pipe holds.  *more is set when that cannot be known: a pipe whose
+ * a pipe (or socket) holds.  *more is set when that cannot be known: a pipe whose
  * writer is still there may have any amount to come.  A terminal is
  * excused: what is typed later was never input we took on.
  */
@@ -321,6 +321,9 @@ stdin_rest(struct send *s, int *more)
 		return (off = lseek(0, 0, SEEK_CUR)) != -1 &&
 		    st.st_size > off ? (unsigned long long)(st.st_size - off) :
 		    0;
+	/* A device (/dev/null) says nothing of what it has left. */
+	if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
+		return 0;
 	if (ioctl(0, FIONREAD, &q) == -1 || q < 0)
 		q = 0;
 	*more = !(poll(&pfd, 1, 0) == 1 && pfd.revents & POLLHUP);
@@ -336,11 +339,17 @@ static unsigned long long
 untaken(struct send *s, int *more)
 {
 	unsigned long long	n = s->in->rx + s->queued - s->net->tx;
-	int			q = 0;
+	socklen_t		len = sizeof(int);
+	int			q = 0, family = AF_UNSPEC;
 
-	if (s->tls == NULL && ioctl(s->net->fd, SIOCOUTQ, &q) == 0 && q > 0)
-		n += q;
-	return n + stdin_rest(s, more);
+	if (s->tls != NULL || ioctl(s->net->fd, SIOCOUTQ, &q) == -1 || q < 0)
+		q = 0;
+	/* Our FIN, once the input ended, is in TCP's queue too: no byte. */
+	getsockopt(s->net->fd, SOL_SOCKET, SO_DOMAIN, &family, &len);
+	if (q > 0 && family != AF_UNIX && s->up.done && s->up.err == 0 &&
+	    !s->recv_only)
+		q--;
+	return n + q + stdin_rest(s, more);
 }
 
 /*

@@ -287,6 +287,12 @@ close_reported() {
 	assert_output --regexp "^sockit: send: $ADDR: (Connection reset by peer|peer closed before taking all of the input) \(([0-9]+ bytes and )?the rest of the input not sent\)$"
 }
 
+@test "a reset after all of stdin (/dev/null) went out claims no input lost" {
+	start_py p reset.py
+	run -1 "$SOCKIT" send "$ADDR" </dev/null
+	assert_output "sockit: send: $ADDR: Connection reset by peer"
+}
+
 @test "a peer that takes all of a large stdin and then closes: exit 0, also --send-only" {
 	both_modes counter.py assert_success
 }
