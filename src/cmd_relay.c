@@ -298,7 +298,8 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
 	/* The proxy stands in for TARGET: it is what each client dials. */
 	if (R->proxy_url != NULL ? dial_proxy(R->proxy_url, &ta, R->co.family,
-	    &R->proxy, &R->target, &usage, err, sizeof(err)) == -1 :
+	    R->co.source, &R->proxy, &R->target, &usage, err,
+	    sizeof(err)) == -1 :
 	    sock_target(&ta, &R->target, &usage, err, sizeof(err)) == -1 ||
 	    (R->co.source != NULL && sock_source(&R->target, R->co.source,
 	    &usage, err, sizeof(err)) == -1)) {

@@ -636,8 +636,8 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 		fatal("%s", err);
 	if (s.proxy == NULL)
 		target(cmd, &s.co, &a, &t);
-	else if (dial_proxy(s.proxy, &a, s.co.family, &s.px, &t, &usage, err,
-	    sizeof(err)) == -1) {
+	else if (dial_proxy(s.proxy, &a, s.co.family, s.co.source, &s.px, &t,
+	    &usage, err, sizeof(err)) == -1) {
 		if (usage)
 			usage_error(cmd, "%s", err);
 		fatal("%s", err);

@@ -292,7 +292,8 @@ on_timer(struct loop *l, struct timer *t)
 
 int
 dial_proxy(const char *url, const struct addr *a, int family,
-    struct proxy *px, struct target *t, int *usage, char *err, size_t errlen)
+    const char *source, struct proxy *px, struct target *t, int *usage,
+    char *err, size_t errlen)
 {
 	char	why[512];
 
@@ -308,6 +309,11 @@ dial_proxy(const char *url, const struct addr *a, int family,
 			snprintf(err, errlen, "--proxy %s: %s", url, why);
 		else
 			snprintf(err, errlen, "proxy %s: %s", px->name, why);
+		return -1;
+	}
+	if (source != NULL && sock_source(t, source, usage, err,
+	    errlen) == -1) {
+		sock_target_free(t);
 		return -1;
 	}
 	return 0;

@@ -36,12 +36,13 @@ struct dial_cfg {
 
 /*
  * --proxy url toward TCP target a: px parsed, with its CONNECT made, and
- * t the proxy resolved, ready for a dial_cfg.  -1 with err filled, and
- * *usage set when the command line is at fault.
+ * t the proxy resolved, its connects bound to source (-s) if not NULL,
+ * ready for a dial_cfg.  -1 with err filled, and *usage set when the
+ * command line is at fault.
  */
 int	dial_proxy(const char *url, const struct addr *a, int family,
-	    struct proxy *px, struct target *t, int *usage, char *err,
-	    size_t errlen);
+	    const char *source, struct proxy *px, struct target *t,
+	    int *usage, char *err, size_t errlen);
 
 /* err is NULL on success: the conn is connected, its fd off the loop. */
 typedef void	dial_fn(struct dial *, const char *err, void *arg);
