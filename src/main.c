@@ -47,8 +47,8 @@ static const char relay_address_help[] =
 /* wall: many ADDRESSes, each one argument. */
 static const char wall_address_help[] =
 "ADDRESS: PORT, HOST:PORT, [IPV6]:PORT, tcp4:..., tcp6:..., unix:PATH,\n"
-"a PATH with a '/', @ABSTRACT; NAME= before it heads its column.\n"
-"DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
+"a PATH with a '/', @ABSTRACT; tls: before any for TLS; NAME= before\n"
+"it heads its column.  DUR: 2, 2s, 500ms, 1.5m, 1h.\n";
 
 void
 cmd_help(const struct cmd *c)
