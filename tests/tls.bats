@@ -391,15 +391,17 @@ EOF2
 @test "wall tls:ADDR reads a TLS clock, verified by --cacert or --insecure" {
 	local time='[0-9][0-9]:[0-9][0-9]:[0-9][0-9]'
 	start_server c clock "${SRV[@]}" tls:127.0.0.1:0
-	run timeout 20 "$SOCKIT" wall -c 1 --cacert "$P/ca.pem" "tls:$ADDR"
+	# (-w, -I: the connect and handshake may be slow on a loaded machine;
+	# the first row comes with the first message, or at -I)
+	run timeout 60 "$SOCKIT" wall -w 20 -I 20 -c 1 --cacert "$P/ca.pem" "tls:$ADDR"
 	assert_success
 	assert_line --index 1 --regexp "^$time$"
 	start_server s clock --self-signed tls:127.0.0.1:0
-	run timeout 20 "$SOCKIT" wall -c 1 --insecure "tls:$ADDR"
+	run timeout 60 "$SOCKIT" wall -w 20 -I 20 -c 1 --insecure "tls:$ADDR"
 	assert_success
 	assert_line --regexp "^$time$"
 	# not verified: down, and -v says why
-	run timeout 20 "$SOCKIT" wall -v -c 1 "tls:$ADDR"
+	run timeout 60 "$SOCKIT" wall -w 20 -I 20 -v -c 1 "tls:$ADDR"
 	assert_success
 	assert_line down
 	assert_line --partial "certificate verify failed"
@@ -410,8 +412,8 @@ EOF2
 	run -1 timeout 20 "$SOCKIT" wait -t 1 --insecure "tls:$ADDR"
 	assert_line --regexp "^sockit: wait: timed out after 1 s: tls:$ADDR \(.+\) not ready$"
 	start_server c clock "${SRV[@]}" tls:127.0.0.1:0
-	run -0 timeout 20 "$SOCKIT" wait -t 10 --cacert "$P/ca.pem" "tls:$ADDR"
-	run -1 timeout 20 "$SOCKIT" wait -t 1 "tls:$ADDR"
+	run -0 timeout 60 "$SOCKIT" wait -w 20 -t 30 --cacert "$P/ca.pem" "tls:$ADDR"
+	run -1 timeout 60 "$SOCKIT" wait -w 20 -t 10 "tls:$ADDR"
 	assert_output --partial "certificate verify failed"
 	# a TLS option with no tls: address is a usage error
 	run -2 "$SOCKIT" wait --cacert "$P/ca.pem" "$ADDR"
