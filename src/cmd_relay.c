@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "cmd_dgram.h"
 #include "conn.h"
+#include "dial.h"
 #include "log.h"
 #include "opts.h"
 #include "proxy.h"
@@ -32,24 +33,17 @@ struct relay {
 	const char	*thost;		/* whom that TLS verifies */
 	const char	*proxy_url;	/* --proxy */
 	struct proxy	 proxy;
+	struct dial_cfg	 dial;		/* how each pair reaches TARGET */
 };
 
 struct pair {
 	struct conn	 cli;
 	struct conn	 tgt;
 	struct chan	 up, down;	/* cli -> tgt, tgt -> cli */
-	int		 candidate;	/* index into the target's addresses */
-	int		 connecting;
-	int		 busy;		/* the target's backlog was full */
-	int		 handshaking;	/* with the proxy, on tgt */
-	struct proxy_hs	 hs;
-	int64_t		 deadline;	/* of the connect (-w), 0 = none */
-	struct timer	 timer;		/* the deadline, or a retry */
+	struct dial	 dial;		/* to the target, until it is up */
 };
 
 #define RELAY(s)	container_of((s), struct relay, srv)
-/* A unix target with a full backlog is tried again this often. */
-#define BUSY_RETRY_MS	10
 
 static void
 pair_close(struct pair *p, const char *why)
@@ -58,8 +52,9 @@ pair_close(struct pair *p, const char *why)
 	struct relay	*R = RELAY(s);
 
 	/* A client that the target never took is reset, not ended. */
-	if (why != NULL || p->connecting)
+	if (why != NULL || dial_busy(&p->dial))
 		sock_reset_on_close(p->cli.fd);
+	dial_cancel(&p->dial);
 	if (why != NULL)
 		log_err("%s: %s", p->cli.name, why);
 	else
@@ -70,7 +65,6 @@ pair_close(struct pair *p, const char *why)
 		loop_del(s->loop, p->tgt.fd);
 		conn_close(&p->tgt);
 	}
-	timer_stop(s->loop, &p->timer);
 	buf_free(&p->up.buf);
 	buf_free(&p->down.buf);
 	server_detach(s, &p->cli);
@@ -116,161 +110,30 @@ pair_reset(struct pair *p)
 
 static void	on_tgt(struct loop *, int, int, void *);
 
-/* The tunnel to the target is up: TLS on it if asked, then bytes. */
-static void
-target_up(struct pair *p)
-{
-	struct relay	*R = RELAY(p->cli.srv);
-	char		 err[512], why[256];
-
-	if (R->ttls != NULL) {
-		if (tls_start(&p->tgt, R->ttls, R->thost, why,
-		    sizeof(why)) == -1) {
-			snprintf(err, sizeof(err), "%s: %s", R->tname, why);
-			pair_close(p, err);
-			return;
-		}
-		timer_at(p->cli.srv->loop, &p->timer, conn_deadline(&p->tgt));
-	}
-	settle(p);
-}
-
 /*
- * Move the proxy's handshake on.  The client is not read until it is
- * done: none of its bytes may reach the proxy before the tunnel is up.
+ * The target is up (through the proxy, with TLS, as asked), or cannot
+ * be reached.  The client was not read until now: none of its bytes
+ * may reach a proxy before the tunnel is up.
  */
 static void
-pair_handshake(struct pair *p)
+on_dialed(struct dial *d, const char *err, void *arg)
 {
-	struct loop	*l = p->cli.srv->loop;
-	char		 err[512];
-	int		 r, events = 0;
+	struct pair	*p = arg;
+	char		 why[512];
 
-	r = proxy_hs_step(&p->hs, p->tgt.fd, &events, err, sizeof(err));
-	if (r == 0) {
-		loop_set(l, p->tgt.fd, events);
-		return;
-	}
-	if (r == -1) {
+	(void)d;
+	if (err != NULL) {
 		pair_close(p, err);
 		return;
 	}
-	p->handshaking = 0;
-	timer_stop(l, &p->timer);
-	log_v(2, "%s: %s: connected to %s", p->cli.name, p->hs.px->name,
-	    p->hs.px->target);
-	target_up(p);
-}
-
-/* The target (or the proxy) took the connect. */
-static void
-connected(struct pair *p)
-{
-	struct loop	*l = p->cli.srv->loop;
-
-	if (RELAY(p->cli.srv)->proxy_url != NULL) {
-		/* -w covers the handshake too. */
-		if (p->deadline > 0)
-			timer_at(l, &p->timer, p->deadline);
-		p->handshaking = 1;
-		proxy_hs_init(&p->hs, &RELAY(p->cli.srv)->proxy);
-		pair_handshake(p);
+	if (loop_add(p->cli.srv->loop, p->tgt.fd, on_tgt, &p->tgt) == -1) {
+		snprintf(why, sizeof(why), "%s: %s", p->tgt.name,
+		    strerror(errno));
+		pair_close(p, why);
 		return;
 	}
 	log_v(2, "%s: connected to %s", p->cli.name, p->tgt.name);
-	target_up(p);
-}
-
-/* Start (or go on to the next address of) the connect to the target. */
-static int
-pair_connect(struct pair *p, char *err, size_t errlen)
-{
-	struct server	*s = p->cli.srv;
-	struct relay	*R = RELAY(s);
-	int		 fd;
-
-	fd = sock_connect_next(&R->target, &p->candidate, &p->connecting, err,
-	    errlen);
-	if (fd == -1) {
-		/* A full unix backlog passes: try again, until -w. */
-		if (R->target.busy && (p->deadline == 0 ||
-		    now_ms() + BUSY_RETRY_MS < p->deadline)) {
-			if (!p->busy)
-				log_v(2, "%s: %s: backlog full, trying again",
-				    p->cli.name, R->tname);
-			p->busy = 1;
-			p->candidate = 0;
-			p->connecting = 1;
-			return timer_at(s->loop, &p->timer,
-			    now_ms() + BUSY_RETRY_MS);
-		}
-		return -1;
-	}
-	p->tgt.fd = fd;
-	if (loop_add(s->loop, fd, on_tgt, &p->tgt) == -1) {
-		snprintf(err, errlen, "%s: %s", R->tname, strerror(errno));
-		conn_close(&p->tgt);
-		p->connecting = 0;
-		return -1;
-	}
-	if (p->connecting) {
-		if (p->deadline > 0)
-			timer_at(s->loop, &p->timer, p->deadline);
-		loop_set(s->loop, fd, LOOP_WRITE);
-	} else
-		connected(p);
-	return 0;
-}
-
-static void
-connect_done(struct pair *p)
-{
-	struct loop	*l = p->cli.srv->loop;
-	char		 err[512];
-
-	p->connecting = 0;
-	timer_stop(l, &p->timer);
-	if (sock_connect_result(p->tgt.fd) == 0) {
-		connected(p);
-		return;
-	}
-	snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
-	    strerror(errno));
-	loop_del(l, p->tgt.fd);
-	conn_close(&p->tgt);
-	/* Another address of the target may answer (::1, then 127.0.0.1). */
-	p->candidate++;
-	if (pair_connect(p, err, sizeof(err)) == -1)
-		pair_close(p, err);
-}
-
-/* -w ran out on a connect, or a busy unix target is due another try. */
-static void
-on_timer(struct loop *l, struct timer *t)
-{
-	struct pair	*p = container_of(t, struct pair, timer);
-	char		 err[512];
-
-	(void)l;
-	if (p->tgt.fd == -1) {
-		snprintf(err, sizeof(err), "connect %s: backlog full",
-		    RELAY(p->cli.srv)->tname);
-		if (pair_connect(p, err, sizeof(err)) == -1)
-			pair_close(p, err);
-		return;
-	}
-	if (p->handshaking)
-		snprintf(err, sizeof(err), "proxy %s: %s", p->hs.px->name,
-		    strerror(ETIMEDOUT));
-	else if (!p->connecting) {
-		if (conn_deadline(&p->tgt) == 0)
-			return;	/* the TLS handshake was done in time */
-		snprintf(err, sizeof(err), "%s: TLS handshake timed out",
-		    p->tgt.name);
-	} else
-		snprintf(err, sizeof(err), "connect %s: %s", p->tgt.name,
-		    strerror(ETIMEDOUT));
-	pair_close(p, err);
+	settle(p);
 }
 
 /*
@@ -316,14 +179,6 @@ on_tgt(struct loop *l, int fd, int events, void *arg)
 
 	(void)l;
 	(void)fd;
-	if (p->connecting) {
-		connect_done(p);
-		return;
-	}
-	if (p->handshaking) {
-		pair_handshake(p);
-		return;
-	}
 	conn_io(&p->tgt, events);
 	after_io(p);
 }
@@ -333,7 +188,6 @@ on_accept(struct server *s, int fd, const char *name)
 {
 	struct relay	*R = RELAY(s);
 	struct pair	*p;
-	char		 err[512] = "no address to connect to";
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return -1;
@@ -341,14 +195,11 @@ on_accept(struct server *s, int fd, const char *name)
 	conn_init(&p->tgt, -1, R->tname);
 	chan_init(&p->up, &p->cli, &p->tgt, NULL);
 	chan_init(&p->down, &p->tgt, &p->cli, NULL);
-	timer_init(&p->timer, on_timer);
 	if (server_attach(s, &p->cli, on_cli) == -1) {
 		free(p);
 		return -1;
 	}
-	p->deadline = R->co.wait_ms > 0 ? now_ms() + R->co.wait_ms : 0;
-	if (pair_connect(p, err, sizeof(err)) == -1)
-		pair_close(p, err);
+	dial_start(&p->dial, s->loop, &R->dial, &p->tgt, on_dialed, p);
 	return 0;
 }
 
@@ -359,7 +210,7 @@ drain(struct server *s, struct conn *c)
 	struct pair	*p = container_of(c, struct pair, cli);
 
 	(void)s;
-	if (p->connecting || p->handshaking) {
+	if (dial_busy(&p->dial)) {
 		pair_close(p, NULL);
 		return;
 	}
@@ -410,30 +261,6 @@ relay_opt(int ch, const char *arg, void *ctx, const char **why)
 	return 0;
 }
 
-/* The proxy stands in for TARGET: it is what each client connects to. */
-static void
-proxy_setup(const struct cmd *cmd, struct relay *R, const struct addr *ta)
-{
-	char	err[512];
-	int	usage;
-
-	if (proxy_parse(R->proxy_url, R->co.family, &R->proxy, err,
-	    sizeof(err)) == -1)
-		usage_error(cmd, "--proxy %s: %s", R->proxy_url, err);
-	if (proxy_target(&R->proxy, ta, R->co.family, &usage, err,
-	    sizeof(err)) == -1) {
-		if (usage)
-			usage_error(cmd, "%s", err);
-		fatal("%s", err);
-	}
-	if (sock_target(&R->proxy.addr, &R->target, &usage, err,
-	    sizeof(err)) == -1) {
-		if (usage)
-			usage_error(cmd, "--proxy %s: %s", R->proxy_url, err);
-		fatal("proxy %s: %s", R->proxy.name, err);
-	}
-}
-
 static int
 relay_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -468,9 +295,11 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	if (ta.tls && relay_tls(R, &ta, la.tls, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
-	if (R->proxy_url != NULL)
-		proxy_setup(cmd, R, &ta);
-	else if (sock_target(&ta, &R->target, &usage, err, sizeof(err)) == -1 ||
+	/* The proxy stands in for TARGET: it is what each client dials. */
+	if (R->proxy_url != NULL ? dial_proxy(R->proxy_url, &ta, R->co.family,
+	    R->co.source, &R->proxy, &R->target, &usage, err,
+	    sizeof(err)) == -1 :
+	    sock_target(&ta, &R->target, &usage, err, sizeof(err)) == -1 ||
 	    (R->co.source != NULL && sock_source(&R->target, R->co.source,
 	    &usage, err, sizeof(err)) == -1)) {
 		if (usage)
@@ -482,6 +311,11 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 		sock_target_free(&R->target);
 		return n;
 	}
+	R->dial.target = &R->target;
+	R->dial.proxy = R->proxy_url != NULL ? &R->proxy : NULL;
+	R->dial.tls = R->ttls;
+	R->dial.tls_host = R->thost;
+	R->dial.wait_ms = R->co.wait_ms;
 	R->srv.co = &R->co;
 	R->srv.on_accept = on_accept;
 	R->srv.on_stop = on_stop;

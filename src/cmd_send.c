@@ -4,10 +4,12 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "cmd.h"
 #include "cmd_dgram.h"
 #include "conn.h"
+#include "dial.h"
 #include "log.h"
 #include "opts.h"
 #include "progress.h"
@@ -43,8 +46,7 @@ struct send {
 	struct chan	 up, down;	/* stdin -> net, net -> stdout */
 	struct timer	 idle;
 	struct tls_ctx	*tls;		/* the socket speaks TLS; or NULL */
-	const char	*host;		/* whom TLS verifies */
-	struct timer	 handshake;	/* its timeout */
+	struct proxy	 px;		/* --proxy, with our CONNECT */
 	int		 peer_gone;
 	size_t		 queued;	/* bytes of -m messages */
 	int		 stdin_tty;
@@ -206,19 +208,6 @@ on_quit(struct loop *l, struct timer *t)
 }
 
 static void
-on_handshake_timeout(struct loop *l, struct timer *t)
-{
-	struct send	*s = container_of(t, struct send, handshake);
-
-	(void)l;
-	if (conn_deadline(s->net) == 0)
-		return;
-	log_err("%s: TLS handshake timed out", s->net->name);
-	s->status = 1;
-	finish(s);
-}
-
-static void
 on_signal(struct loop *l, int signo, void *arg)
 {
 	struct send	*s = arg;
@@ -311,37 +300,84 @@ drain(struct send *s)
 }
 
 /*
+ * What stdin had not given us yet: the rest of a regular file, or what
+ * a pipe (or socket) holds.  *more is set when that cannot be known: a pipe whose
+ * writer is still there may have any amount to come.  A terminal is
+ * excused: what is typed later was never input we took on.
+ */
+static unsigned long long
+stdin_rest(struct send *s, int *more)
+{
+	struct pollfd	pfd = { 0, POLLIN, 0 };
+	struct stat	st;
+	off_t		off;
+	int		q;
+
+	*more = 0;
+	/* (up.eof says nothing here: a failed chan is marked ended.) */
+	if (s->nmsg > 0 || s->recv_only || s->stdin_tty || fstat(0, &st) == -1)
+		return 0;
+	if (S_ISREG(st.st_mode))
+		return (off = lseek(0, 0, SEEK_CUR)) != -1 &&
+		    st.st_size > off ? (unsigned long long)(st.st_size - off) :
+		    0;
+	/* A device (/dev/null) says nothing of what it has left. */
+	if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode))
+		return 0;
+	if (ioctl(0, FIONREAD, &q) == -1 || q < 0)
+		q = 0;
+	*more = !(poll(&pfd, 1, 0) == 1 && pfd.revents & POLLHUP);
+	return (unsigned long long)q;
+}
+
+/*
+ * Bytes of the input the peer never took: what the socket still has
+ * unacknowledged (SIOCOUTQ, which a reset leaves as it was), what we
+ * hold, and what stdin still had.
+ */
+static unsigned long long
+untaken(struct send *s, int *more)
+{
+	unsigned long long	n = s->in->rx + s->queued - s->net->tx;
+	socklen_t		len = sizeof(int);
+	int			q = 0, family = AF_UNSPEC;
+
+	if (s->tls != NULL || ioctl(s->net->fd, SIOCOUTQ, &q) == -1 || q < 0)
+		q = 0;
+	/* Our FIN, once the input ended, is in TCP's queue too: no byte. */
+	getsockopt(s->net->fd, SOL_SOCKET, SO_DOMAIN, &family, &len);
+	if (q > 0 && family != AF_UNIX && s->up.done && s->up.err == 0 &&
+	    !s->recv_only)
+		q--;
+	return n + q + stdin_rest(s, more);
+}
+
+/*
  * The peer reset or closed before taking all we had for it: a write
  * failed (err), or it hung up while stdin still had bytes.  Say how
- * much of what was read never went out.
+ * much of the input never went out, or that the rest of it did not
+ * when its size cannot be known.
  */
 static void
-unsent(struct send *s, const char *name, int err, unsigned long long n)
+unsent(struct send *s, const char *name, int err, unsigned long long n,
+    int more)
 {
+	char	howmuch[64];
+
 	/* A reset seen first by the read side makes later writes EPIPE. */
 	if (err == EPIPE && s->down.err == ECONNRESET)
 		err = ECONNRESET;
-	if (err == ECONNRESET || err == 0 || err == EPIPE)
-		log_err("%s: %s (%llu bytes not sent)", name,
-		    err == ECONNRESET ? strerror(err) :
-		    "peer closed before taking all of the input", n);
+	if (!more)
+		snprintf(howmuch, sizeof(howmuch), "%llu bytes", n);
+	else if (n > 0)
+		snprintf(howmuch, sizeof(howmuch), "%llu bytes and the rest "
+		    "of the input", n);
 	else
-		log_err("%s: %s (%llu bytes not sent)", name, strerror(err), n);
+		strlcpy(howmuch, "the rest of the input", sizeof(howmuch));
+	log_err("%s: %s (%s not sent)", name, err == 0 || err == EPIPE ?
+	    "peer closed before taking all of the input" : strerror(err),
+	    howmuch);
 	s->status = 1;
-}
-
-/* After the peer left: bytes stdin had waiting for it, if any. */
-static unsigned long long
-left_over(struct send *s)
-{
-	unsigned long long	n = s->in->rx + s->queued - s->net->tx;
-	ssize_t			r;
-
-	/* stdin is non-blocking unless a terminal, which is excused. */
-	if (!s->up.eof && !s->stdin_tty &&
-	    (r = read(0, conn_scratch, sizeof(conn_scratch))) > 0)
-		n += r;
-	return n;
 }
 
 static void
@@ -354,23 +390,18 @@ count(void *arg, uint64_t *sent, uint64_t *recv, uint64_t *in)
 	*in = s->in->rx;
 }
 
+/* The session, on the connection the dial made (TLS is up already). */
 static int
-run(struct send *s, int fd, const char *name)
+run(struct send *s)
 {
 	unsigned long long	 left;
 	socklen_t		 elen = sizeof(int);
-	enum loop_backend	 be;
-	char			 err[256];
-	int			 e;
+	const char		*name = s->net->name;
+	int			 e, more, fd = s->net->fd;
 
-	/* Many inherited descriptors put ours past select(): then epoll. */
-	be = fd < loop_fd_limit(LOOP_SELECT) ? loop_pick(2) : LOOP_EPOLL;
-	if ((s->loop = loop_new(be, err, sizeof(err))) == NULL)
-		fatal("%s", err);
 	s->in = conn_new(0, "stdin");
 	s->out = conn_new(1, "stdout");
-	s->net = conn_new(fd, name);
-	if (s->in == NULL || s->out == NULL || s->net == NULL)
+	if (s->in == NULL || s->out == NULL)
 		fatal("%s", strerror(errno));
 	s->net->watched = 1;
 	if (s->crlf) {
@@ -379,9 +410,6 @@ run(struct send *s, int fd, const char *name)
 		s->in->xp = &xport_crlf;
 	}
 	s->stdin_tty = isatty(0);
-	if (s->tls != NULL && tls_start(s->net, s->tls, s->host, err,
-	    sizeof(err)) == -1)
-		fatal("%s: %s", name, err);
 	chan_init(&s->up, s->in, s->net, NULL);
 	chan_init(&s->down, s->net, s->out, NULL);
 	/* Pipes in or out: the bytes need not pass through us. */
@@ -403,9 +431,6 @@ run(struct send *s, int fd, const char *name)
 	timer_init(&s->quit, on_quit);
 	if (s->co.idle_ms > 0)
 		timer_at(s->loop, &s->idle, now_ms() + s->co.idle_ms);
-	timer_init(&s->handshake, on_handshake_timeout);
-	if (s->tls != NULL)
-		timer_at(s->loop, &s->handshake, conn_deadline(s->net));
 	update(s);
 	progress_start(&s->prog, s->progress, s->loop, count, s);
 	if (loop_run(s->loop) == -1)
@@ -415,24 +440,28 @@ run(struct send *s, int fd, const char *name)
 	if (conn_failure(s->net) != NULL) {
 		log_err("%s: %s", name, conn_failure(s->net));
 		s->status = 1;
-	} else if (conn_deadline(s->net) != 0)
-		;	/* the handshake timed out: said already */
-	else if (conn_truncated(s->net) && !s->send_only) {
+	} else if (conn_truncated(s->net) && !s->send_only) {
 		log_err("%s: closed without a TLS close_notify: the reply "
 		    "may be cut short", name);
 		s->status = 1;
-	} else if (s->up.err != 0)
-		unsent(s, name, s->up.err, s->in->rx + s->queued - s->net->tx);
-	else if (s->peer_gone && !s->up.done && (left = left_over(s)) > 0) {
+	} else if (s->up.err != 0) {
+		left = untaken(s, &more);
+		unsent(s, name, s->up.err, left, more);
+	} else if (s->peer_gone && !s->up.done &&
+	    (left = untaken(s, &more)) > 0) {
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) == -1)
 			e = 0;
-		unsent(s, name, e, left);
+		unsent(s, name, e, left, more);
 	} else if (s->down.err != 0 && s->down.err != EPIPE &&
 	    s->down.err != ECONNRESET) {
 		log_err("stdout: %s", strerror(s->down.err));
 		s->status = 1;
 	} else if (s->down.err == ECONNRESET && !s->send_only) {
-		log_err("%s: %s", name, strerror(s->down.err));
+		/* Seen by the read side first, with input still to go. */
+		if ((left = untaken(s, &more)) > 0 || more)
+			unsent(s, name, ECONNRESET, left, more);
+		else
+			log_err("%s: %s", name, strerror(s->down.err));
 		s->status = 1;
 	}
 	log_v(1, "%s closed: %llu bytes sent, %llu received", name,
@@ -448,39 +477,6 @@ run(struct send *s, int fd, const char *name)
 	conn_free(s->out);
 	conn_free(s->net);
 	return s->status;
-}
-
-/* Connect to a through the proxy; -w covers the handshake too. */
-static int
-proxy_connect(struct send *s, const struct addr *a)
-{
-	struct proxy	px;
-	struct target	t;
-	char		err[512];
-	int64_t		deadline = s->co.wait_ms ? now_ms() + s->co.wait_ms : 0;
-	int		fd, usage;
-
-	if (proxy_parse(s->proxy, s->co.family, &px, err, sizeof(err)) == -1)
-		usage_error(&cmd_send, "--proxy %s: %s", s->proxy, err);
-	if (proxy_target(&px, a, s->co.family, &usage, err,
-	    sizeof(err)) == -1) {
-		if (usage)
-			usage_error(&cmd_send, "%s", err);
-		fatal("%s", err);
-	}
-	if (sock_target(&px.addr, &t, &usage, err, sizeof(err)) == -1) {
-		if (usage)
-			usage_error(&cmd_send, "--proxy %s: %s", s->proxy, err);
-		fatal("proxy %s: %s", px.name, err);
-	}
-	fd = sock_connect(&t, s->co.wait_ms, err, sizeof(err));
-	sock_target_free(&t);
-	if (fd == -1)
-		fatal("proxy %s: %s", px.name, err);
-	if (proxy_handshake(&px, fd, deadline, err, sizeof(err)) == -1)
-		fatal("%s", err);
-	log_v(1, "proxy %s: connected to %s", px.name, px.target);
-	return fd;
 }
 
 /* The length of n bytes of p once queued (-C makes \n two bytes). */
@@ -513,26 +509,29 @@ target(const struct cmd *cmd, const struct common *co,
 
 /* -z on one address: 0 if it accepts a connection, 1 if not. */
 static int
-probe(const struct cmd *cmd, const struct common *co, struct addr *a,
-    const char *name)
+probe(const struct cmd *cmd, const struct common *co, struct loop *l,
+    struct addr *a, const char *name)
 {
 	struct target	 t;
+	struct dial_cfg	 cfg = { &t, NULL, NULL, NULL, co->wait_ms };
+	struct conn	 c;
 	char		 err[512];
-	int		 fd;
+	int		 status = 0;
 
 	if (a->dgram)
 		usage_error(cmd, "%s: -z is for streams: a datagram "
 		    "address cannot be probed", name);
 	target(cmd, co, a, &t);
-	fd = sock_connect(&t, co->wait_ms, err, sizeof(err));
-	sock_target_free(&t);
-	if (fd == -1) {
+	conn_init(&c, -1, name);
+	if (dial_run(l, &cfg, &c, err, sizeof(err)) == -1) {
 		log_v(1, "%s", err);
-		return 1;
+		status = 1;
+	} else {
+		close(c.fd);
+		log_v(1, "%s: open", name);
 	}
-	close(fd);
-	log_v(1, "%s: open", name);
-	return 0;
+	sock_target_free(&t);
+	return status;
 }
 
 /* nc's port operand: "80", "http" or a range "20-30"; -1 if not one. */
@@ -563,7 +562,7 @@ port_range(const char *s, long *lo, long *hi)
 
 /* -z HOST PORT...: each port, or each of a range, on HOST. */
 static int
-probe_ports(const struct cmd *cmd, const struct common *co,
+probe_ports(const struct cmd *cmd, const struct common *co, struct loop *l,
     const char *host, const char *spec)
 {
 	struct addr	 a;
@@ -583,7 +582,7 @@ probe_ports(const struct cmd *cmd, const struct common *co,
 		if (opts_address(co, 0, 2, pair, &a, err, sizeof(err)) == -1)
 			usage_error(cmd, "%s", err);
 		snprintf(name, sizeof(name), "%s %s", host, port);
-		status |= probe(cmd, co, &a, name);
+		status |= probe(cmd, co, l, &a, name);
 	}
 	return status;
 }
@@ -601,9 +600,12 @@ zero_io(const struct cmd *cmd, const struct common *co, int argc,
 	char		 err[512];
 	long		 lo, hi;
 	int		 i, status = 0;
+	struct loop	*l;
 
 	if (argc == 0)
 		usage_error(cmd, "missing ADDRESS");
+	if ((l = loop_new(loop_pick(8), err, sizeof(err))) == NULL)
+		fatal("%s", err);
 	/* A first argument that is no ADDRESS alone is nc's HOST. */
 	if (argc >= 2 && strpbrk(argv[1], ":/") == NULL &&
 	    opts_address(co, 0, 1, argv, &a, err, sizeof(err)) == -1) {
@@ -612,16 +614,56 @@ zero_io(const struct cmd *cmd, const struct common *co, int argc,
 				usage_error(cmd, "%s: not a port or a range "
 				    "of ports (80, http, 20-30)", argv[i]);
 		for (i = 1; i < argc; i++)
-			status |= probe_ports(cmd, co, argv[0], argv[i]);
-		return status;
-	}
-	for (i = 0; i < argc; i++) {
-		if (opts_address(co, 0, 1, argv + i, &a, err,
-		    sizeof(err)) == -1)
-			usage_error(cmd, "%s", err);
-		status |= probe(cmd, co, &a, argv[i]);
-	}
+			status |= probe_ports(cmd, co, l, argv[0], argv[i]);
+	} else
+		for (i = 0; i < argc; i++) {
+			if (opts_address(co, 0, 1, argv + i, &a, err,
+			    sizeof(err)) == -1)
+				usage_error(cmd, "%s", err);
+			status |= probe(cmd, co, l, &a, argv[i]);
+		}
+	loop_free(l);
 	return status;
+}
+
+/*
+ * Dial a (t: it, or the proxy), then the session.  The loop is made
+ * first: the dial runs on it, and the session goes on there.
+ */
+static int
+connect_run(struct send *s, const struct addr *a, struct target *t,
+    const char *name)
+{
+	struct dial_cfg	 cfg = { t, s->proxy != NULL ? &s->px : NULL, s->tls,
+			    a->kind == ADDR_TCP ? a->host : NULL,
+			    s->co.wait_ms };
+	char		 err[512];
+	int		 fd;
+
+	/* Many inherited descriptors put ours past select(): then epoll. */
+	if ((s->loop = loop_new(loop_pick(8), err, sizeof(err))) == NULL ||
+	    (s->net = conn_new(-1, name)) == NULL)
+		fatal("%s", s->loop == NULL ? err : strerror(errno));
+	if (dial_run(s->loop, &cfg, s->net, err, sizeof(err)) == -1)
+		fatal("%s", err);
+	sock_target_free(t);
+	fd = s->net->fd;
+	s->net->is_sock = 1;
+	if (s->proxy != NULL)
+		log_v(1, "proxy %s: connected to %s", s->px.name,
+		    s->px.target);
+	log_v(1, "connected to %s", name);
+	if (a->dgram) {
+		/* Datagrams: no peer closes, so -q defaults to 0. */
+		struct dsend_opts	o = { s->msg, s->nmsg, s->send_only,
+					    s->recv_only, s->quit_ms < 0 ? 0 :
+					    s->quit_ms };
+
+		loop_free(s->loop);
+		conn_free(s->net);
+		return dgram_send_run(&s->co, &o, fd, name);
+	}
+	return run(s);
 }
 
 static int
@@ -632,7 +674,7 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	struct target	 t;
 	char		 err[512];
 	size_t		 total;
-	int		 n, fd, i;
+	int		 n, i, usage;
 
 	memset(&s, 0, sizeof(s));
 	s.quit_ms = -1;
@@ -665,26 +707,15 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	if (a.tls && (s.tls = tls_ctx_new(&s.co.tls, 0,
 	    opts_handshake_ms(&s.co), err, sizeof(err))) == NULL)
 		fatal("%s", err);
-	s.host = a.kind == ADDR_TCP ? a.host : NULL;
-	if (s.proxy != NULL)
-		fd = proxy_connect(&s, &a);
-	else {
+	if (s.proxy == NULL)
 		target(cmd, &s.co, &a, &t);
-		fd = sock_connect(&t, s.co.wait_ms, err, sizeof(err));
-		sock_target_free(&t);
-		if (fd == -1)
-			fatal("%s", err);
+	else if (dial_proxy(s.proxy, &a, s.co.family, s.co.source, &s.px, &t,
+	    &usage, err, sizeof(err)) == -1) {
+		if (usage)
+			usage_error(cmd, "%s", err);
+		fatal("%s", err);
 	}
-	snprintf(err, sizeof(err), "%s", argc - n == 1 ? argv[n] : "peer");
-	log_v(1, "connected to %s", err);
-	if (a.dgram) {
-		/* Datagrams: no peer closes, so -q defaults to 0. */
-		struct dsend_opts	o = { s.msg, s.nmsg, s.send_only,
-					    s.recv_only, s.quit_ms < 0 ? 0 : s.quit_ms };
-
-		return dgram_send_run(&s.co, &o, fd, err);
-	}
-	return run(&s, fd, err);
+	return connect_run(&s, &a, &t, argc - n == 1 ? argv[n] : "peer");
 }
 
 const struct cmd cmd_send = {

@@ -26,9 +26,11 @@
 
 #include "cmd.h"
 #include "conn.h"
+#include "dial.h"
 #include "log.h"
 #include "opts.h"
 #include "server.h"
+#include "tls.h"
 #include "util.h"
 
 #define VAL_CAP		4096	/* bytes kept of a latest message */
@@ -47,11 +49,14 @@ struct source {
 	const char	*name;		/* the column's heading */
 	const char	*arg;		/* the address as given */
 	struct target	 t;
+	struct addr	 a;
+	struct dial_cfg	 cfg;
+	struct dial	 dial;
+	struct conn	 c;		/* through TLS for a tls: address */
 	enum src_state	 state;
-	int		 fd, cand;
 	int		 settled;	/* a first message, or a failure */
 	int		 said_down;	/* its failure is logged */
-	struct timer	 timer;		/* connect deadline, or retry */
+	struct timer	 timer;		/* the next try */
 	int64_t		 active;	/* last bytes read */
 	char		 in[IN_CAP];	/* read, no delimiter yet */
 	size_t		 inlen;
@@ -66,6 +71,7 @@ struct source {
 
 struct wall {
 	struct common	 co;
+	struct tls_ctx	*tls;		/* for tls: sources, or NULL */
 	int64_t		 interval;
 	long long	 count, rows;
 	struct loop	*loop;
@@ -436,15 +442,15 @@ maybe_first(struct wall *W)
 	row_now(W);
 }
 
-static void	src_connect(struct wall *, struct source *, const char *);
+static void	src_connect(struct wall *, struct source *);
 
 static void
 src_close(struct wall *W, struct source *s)
 {
-	if (s->fd != -1) {
-		loop_del(W->loop, s->fd);
-		close(s->fd);
-		s->fd = -1;
+	dial_cancel(&s->dial);
+	if (s->c.fd != -1) {
+		loop_del(W->loop, s->c.fd);
+		conn_close(&s->c);
 	}
 	s->state = S_DOWN;
 	s->inlen = 0;
@@ -465,7 +471,6 @@ src_down(struct wall *W, struct source *s, const char *why)
 		log_v(1, "%s: %s; retrying every %lld ms", s->arg, why,
 		    (long long)W->co.wait_ms);
 	s->said_down = !was_up;
-	s->cand = 0;
 	s->settled = 1;
 	timer_at(W->loop, &s->timer, now_ms() + W->co.wait_ms);
 	maybe_first(W);
@@ -478,7 +483,7 @@ src_up(struct wall *W, struct source *s)
 	s->said_down = 0;
 	s->active = now_ms();
 	timer_stop(W->loop, &s->timer);
-	loop_set(W->loop, s->fd, LOOP_READ);
+	loop_set(W->loop, s->c.fd, conn_want(&s->c, LOOP_READ));
 	log_v(1, "connected to %s", s->arg);
 }
 
@@ -539,9 +544,11 @@ src_read(struct wall *W, struct source *s)
 {
 	ssize_t	n;
 
-	n = read(s->fd, s->in + s->inlen, IN_CAP - s->inlen);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+	n = s->c.xp->read(&s->c, s->in + s->inlen, IN_CAP - s->inlen);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+		loop_set(W->loop, s->c.fd, conn_want(&s->c, LOOP_READ));
 		return;
+	}
 	if (n <= 0) {
 		src_down(W, s, n == 0 ? "closed" : strerror(errno));
 		return;
@@ -549,6 +556,7 @@ src_read(struct wall *W, struct source *s)
 	s->active = now_ms();
 	s->inlen += n;
 	src_scan(W, s);
+	loop_set(W->loop, s->c.fd, conn_want(&s->c, LOOP_READ));
 	maybe_first(W);
 }
 
@@ -557,73 +565,49 @@ on_src(struct loop *l, int fd, int events, void *arg)
 {
 	struct source	*s = arg;
 	struct wall	*W = s->W;
-	char		 err[128];
+	int		 r;
 
 	(void)l;
 	(void)fd;
-	if (s->state == S_CONNECTING) {
-		if (sock_connect_result(s->fd) == 0) {
-			src_up(W, s);
-			return;
-		}
-		/* This candidate failed: the next, or down. */
-		snprintf(err, sizeof(err), "%s", strerror(errno));
-		loop_del(W->loop, s->fd);
-		close(s->fd);
-		s->fd = -1;
-		s->cand++;
-		src_connect(W, s, err);
-		return;
-	}
-	if (events & LOOP_READ)
+	if ((r = conn_ready(&s->c, events, LOOP_READ)) == -1)
+		src_down(W, s, conn_failure(&s->c) != NULL ?
+		    conn_failure(&s->c) : strerror(errno));
+	else if (r & LOOP_READ)
 		src_read(W, s);
 }
 
-/* Connect to candidate s->cand on; why: the last one's failure. */
+/* Connected (with TLS, if asked), or not: up, or down until the retry. */
 static void
-src_connect(struct wall *W, struct source *s, const char *why)
+on_dialed(struct dial *d, const char *err, void *arg)
 {
-	char	err[256];
-	int	fd, pending;
+	struct source	*s = arg;
+	struct wall	*W = s->W;
 
-	snprintf(err, sizeof(err), "%s", why);
-	fd = sock_connect_next(&s->t, &s->cand, &pending, err, sizeof(err));
-	if (fd == -1) {
+	(void)d;
+	if (err == NULL && loop_add(W->loop, s->c.fd, on_src, s) == -1)
+		err = strerror(errno);
+	if (err != NULL)
 		src_down(W, s, err);
-		return;
-	}
-	if (loop_add(W->loop, fd, on_src, s) == -1) {
-		close(fd);
-		src_down(W, s, strerror(errno));
-		return;
-	}
-	s->fd = fd;
-	if (!pending) {
+	else
 		src_up(W, s);
-		return;
-	}
-	s->state = S_CONNECTING;
-	loop_set(W->loop, fd, LOOP_WRITE);
-	timer_at(W->loop, &s->timer, now_ms() + W->co.wait_ms);
 }
 
-/* The retry is due, or a connect took longer than -w. */
+static void
+src_connect(struct wall *W, struct source *s)
+{
+	conn_init(&s->c, -1, s->arg);
+	s->state = S_CONNECTING;
+	dial_start(&s->dial, W->loop, &s->cfg, &s->c, on_dialed, s);
+}
+
+/* The retry is due. */
 static void
 on_src_timer(struct loop *l, struct timer *t)
 {
 	struct source	*s = container_of(t, struct source, timer);
 
 	(void)l;
-	if (s->state == S_CONNECTING) {
-		loop_del(s->W->loop, s->fd);
-		close(s->fd);
-		s->fd = -1;
-		s->state = S_DOWN;
-		s->cand++;
-		src_connect(s->W, s, "connect timed out");
-		return;
-	}
-	src_connect(s->W, s, "no address");
+	src_connect(s->W, s);
 }
 
 static void
@@ -662,6 +646,7 @@ src_parse(const struct cmd *cmd, struct wall *W, struct source *s,
 	if (opts_address(&W->co, 0, 1, (char **)&s->arg, &a, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
+	s->a = a;
 	if (sock_target(&a, &s->t, &usage, err, sizeof(err)) == -1 ||
 	    (W->co.source != NULL && sock_source(&s->t, W->co.source, &usage,
 	    err, sizeof(err)) == -1)) {
@@ -670,8 +655,35 @@ src_parse(const struct cmd *cmd, struct wall *W, struct source *s,
 		fatal("%s", err);
 	}
 	s->W = W;
-	s->fd = -1;
+	conn_init(&s->c, -1, s->arg);
+	s->cfg.target = &s->t;
+	s->cfg.wait_ms = W->co.wait_ms;
 	timer_init(&s->timer, on_src_timer);
+}
+
+/*
+ * TLS for the tls: sources: options checked, certificates read, before
+ * any connects.
+ */
+static void
+wall_tls(const struct cmd *cmd, struct wall *W)
+{
+	char	err[512];
+	int	i, tls = 0;
+
+	for (i = 0; i < W->n; i++)
+		tls |= W->src[i].a.tls;
+	if (opts_check_tls(&W->co, 0, tls, err, sizeof(err)) == -1)
+		usage_error(cmd, "%s", err);
+	if (tls && (W->tls = tls_ctx_new(&W->co.tls, 0, W->co.wait_ms, err,
+	    sizeof(err))) == NULL)
+		fatal("%s", err);
+	for (i = 0; i < W->n; i++)
+		if (W->src[i].a.tls) {
+			W->src[i].cfg.tls = W->tls;
+			W->src[i].cfg.tls_host = W->src[i].a.kind == ADDR_TCP ?
+			    W->src[i].a.host : NULL;
+		}
 }
 
 /* What is left for stdout goes, for at most the grace period. */
@@ -704,6 +716,7 @@ wall_exec(const struct cmd *cmd, int argc, char **argv)
 	W->n = argc;
 	for (i = 0; i < argc; i++)
 		src_parse(cmd, W, &W->src[i], argv[i]);
+	wall_tls(cmd, W);
 
 	setlocale(LC_CTYPE, "");
 	cs = nl_langinfo(CODESET);
@@ -726,7 +739,7 @@ wall_exec(const struct cmd *cmd, int argc, char **argv)
 	W->due = now_ms() + W->interval;
 	timer_at(W->loop, &W->row, W->due);
 	for (i = 0; i < W->n; i++)
-		src_connect(W, &W->src[i], "no address");
+		src_connect(W, &W->src[i]);
 	if (loop_run(W->loop) == -1)
 		fatal("event loop: %s", strerror(errno));
 	drain(W);
@@ -736,6 +749,7 @@ wall_exec(const struct cmd *cmd, int argc, char **argv)
 		sock_target_free(&W->src[i].t);
 	}
 	free(W->src);
+	tls_ctx_free(W->tls);
 	buf_free(&W->obuf);
 	conn_free(W->out);
 	loop_free(W->loop);
@@ -750,6 +764,6 @@ const struct cmd cmd_wall = {
 	.note = "(-w DUR: also the pause before a retry; 1s by default)",
 	.flags = GROUP_DELIM | GROUP_CLIENT | GROUP_IDLE | CMD_MANY | CMD_NAMED,
 	.serves = 0,
-	.dials = KIND_STREAM,
+	.dials = KIND_STREAM | KIND_TLS,
 	.exec = wall_exec
 };

@@ -1,10 +1,11 @@
 #include "config.h"
 
+#include <sys/param.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
+#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,59 +381,136 @@ socks_next(struct proxy_hs *hs, char *err, size_t errlen)
 	return 0;
 }
 
-/* The proxy's reply to CONNECT, in hs->in: 2xx or an error. */
+/* "HTTP/D.D NNN", then a space and the reason, or nothing. */
+static int
+status_line(const char *l)
+{
+	static const char	form[] = "HTTP/#.# ###";
+	size_t			i;
+
+	/* A NUL matches neither a digit nor a letter: l is never overrun. */
+	for (i = 0; form[i] != '\0'; i++)
+		if (form[i] == '#' ? !isdigit((unsigned char)l[i]) :
+		    l[i] != form[i])
+			return 0;
+	return l[i] == ' ' || l[i] == '\0';
+}
+
+/*
+ * The proxy's reply to CONNECT, whole in hs->in: "HTTP/D.D CODE
+ * [reason]" with single spaces (RFC 9112 4), 2xx or an error.  Checked
+ * by hand: scanf's " " also matches tabs and newlines.  The line is
+ * copied fit for an error message: no control characters.
+ */
 static int
 http_status(struct proxy_hs *hs, char *err, size_t errlen)
 {
-	char	*line = (char *)hs->in, *eol;
-	int	 code;
+	char	line[sizeof(hs->in)];
+	size_t	n;
+	int	code;
 
-	hs->in[hs->inlen] = '\0';
-	if ((eol = strpbrk(line, "\r\n")) != NULL)
-		*eol = '\0';
-	if (sscanf(line, "HTTP/%*d.%*d %3d", &code) != 1)
+	for (n = 0; n < hs->inlen && hs->in[n] != '\r' && hs->in[n] != '\n';
+	    n++)
+		line[n] = isprint(hs->in[n]) ? hs->in[n] : '?';
+	line[n] = '\0';
+	if (!status_line(line))
 		return fail(err, errlen, "not an HTTP reply: %.60s", line);
-	if (code < 200 || code > 299) {
-		line = strchr(line, ' ') + 1;
+	code = atoi(line + 9);
+	if (code < 200 || code > 299)
 		return fail(err, errlen, "CONNECT %s: %.80s%s", hs->px->target,
-		    line, code == 407 ? hs->px->auth ? " (wrong user or "
+		    line + 9, code == 407 ? hs->px->auth ? " (wrong user or "
 		    "password?)" : " (give user:password@ in the URL)" : "");
-	}
 	hs->state = HS_DONE;
 	return 0;
 }
 
-/*
- * Read the HTTP header and no byte after it: peek, then take up to the
- * blank line (or all that came, when it has not come yet).
- */
-static ssize_t
-http_read(struct proxy_hs *hs, int fd)
+/* HTTP: take bytes up to the blank line that ends the header. */
+static size_t
+http_take(struct proxy_hs *hs, const unsigned char *p, size_t n)
 {
-	size_t	room = sizeof(hs->in) - 1 - hs->inlen, i, take;
-	ssize_t	n;
+	size_t	i;
 
-	if (room == 0)
-		return -2;
-	if ((n = recv(fd, hs->in + hs->inlen, room, MSG_PEEK)) <= 0)
-		return n;
-	take = n;
-	for (i = hs->inlen > 3 ? hs->inlen - 3 : 0; i + 4 <= hs->inlen +
-	    (size_t)n; i++)
-		if (memcmp(hs->in + i, "\r\n\r\n", 4) == 0) {
-			take = i + 4 - hs->inlen;
-			hs->need = i + 4;
-			break;
+	for (i = 0; i < n && hs->inlen < sizeof(hs->in) - 1; i++) {
+		hs->in[hs->inlen++] = p[i];
+		if (hs->inlen >= 4 &&
+		    memcmp(hs->in + hs->inlen - 4, "\r\n\r\n", 4) == 0) {
+			hs->need = hs->inlen;
+			return i + 1;
 		}
-	return read(fd, hs->in + hs->inlen, take);
+	}
+	return i;
+}
+
+int
+proxy_hs_input(struct proxy_hs *hs, const unsigned char *p, size_t n,
+    size_t *used, char *err, size_t errlen)
+{
+	size_t	take;
+
+	*used = 0;
+	while (hs->state != HS_DONE && hs->outoff >= hs->outlen &&
+	    *used < n) {
+		if (hs->state == HS_HTTP) {
+			*used += http_take(hs, p + *used, n - *used);
+			if (hs->need == 0) {
+				if (hs->inlen < sizeof(hs->in) - 1)
+					continue;
+				return fail(err, errlen, "its reply is too "
+				    "long");
+			}
+			if (http_status(hs, err, errlen) == -1)
+				return -1;
+			continue;
+		}
+		take = MIN(hs->need - hs->inlen, n - *used);
+		memcpy(hs->in + hs->inlen, p + *used, take);
+		hs->inlen += take;
+		*used += take;
+		if (hs->inlen == hs->need &&
+		    socks_next(hs, err, errlen) == -1)
+			return -1;
+	}
+	return hs->state == HS_DONE;
+}
+
+/*
+ * Look at what the proxy sent and take only the bytes of its reply:
+ * what follows belongs to the target.  1 when it must wait for more.
+ */
+static int
+take_reply(struct proxy_hs *hs, int fd, char *err, size_t errlen)
+{
+	unsigned char	buf[sizeof(hs->in)];
+	char		why[256];
+	size_t		used;
+	ssize_t		n;
+	int		r;
+
+	if ((n = recv(fd, buf, sizeof(buf), MSG_PEEK)) == -1 &&
+	    (errno == EAGAIN || errno == EINTR))
+		return 1;
+	if (n == 0)
+		return fail(err, errlen, "proxy %s: closed the connection "
+		    "during the handshake", hs->px->name);
+	if (n == -1)
+		return fail(err, errlen, "proxy %s: %s", hs->px->name,
+		    strerror(errno));
+	r = proxy_hs_input(hs, buf, n, &used, why, sizeof(why));
+	/* Peeked bytes are there: this read takes them at once. */
+	if (used > 0 && recv(fd, buf, used, 0) != (ssize_t)used)
+		return fail(err, errlen, "proxy %s: %s", hs->px->name,
+		    strerror(errno));
+	if (r == -1)
+		return fail(err, errlen, "proxy %s: %s", hs->px->name, why);
+	return 0;
 }
 
 int
 proxy_hs_step(struct proxy_hs *hs, int fd, int *events, char *err,
     size_t errlen)
 {
-	char	why[256];
 	ssize_t	n;
+	int	r;
 
 	while (hs->state != HS_DONE) {
 		if (hs->outoff < hs->outlen) {
@@ -443,60 +521,17 @@ proxy_hs_step(struct proxy_hs *hs, int fd, int *events, char *err,
 				return 0;
 			}
 			if (n == -1)
-				goto ioerr;
+				return fail(err, errlen, "proxy %s: %s",
+				    hs->px->name, strerror(errno));
 			hs->outoff += n;
 			continue;
 		}
-		if (hs->state == HS_HTTP)
-			n = http_read(hs, fd);
-		else
-			n = read(fd, hs->in + hs->inlen, hs->need - hs->inlen);
-		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+		if ((r = take_reply(hs, fd, err, errlen)) == -1)
+			return -1;
+		if (r == 1) {
 			*events = LOOP_READ;
 			return 0;
 		}
-		if (n == -2)
-			return fail(err, errlen, "proxy %s: its reply is too "
-			    "long", hs->px->name);
-		if (n == -1)
-			goto ioerr;
-		if (n == 0)
-			return fail(err, errlen, "proxy %s: closed the "
-			    "connection during the handshake", hs->px->name);
-		hs->inlen += n;
-		if (hs->inlen < hs->need || (hs->state == HS_HTTP &&
-		    hs->need == 0))
-			continue;
-		if ((hs->state == HS_HTTP ? http_status(hs, why, sizeof(why)) :
-		    socks_next(hs, why, sizeof(why))) == -1)
-			return fail(err, errlen, "proxy %s: %s", hs->px->name,
-			    why);
 	}
 	return 1;
-ioerr:
-	return fail(err, errlen, "proxy %s: %s", hs->px->name,
-	    strerror(errno));
-}
-
-int
-proxy_handshake(const struct proxy *px, int fd, int64_t deadline,
-    char *err, size_t errlen)
-{
-	struct proxy_hs	 hs;
-	struct pollfd	 pfd;
-	int		 r, events, wait;
-
-	proxy_hs_init(&hs, px);
-	while ((r = proxy_hs_step(&hs, fd, &events, err, errlen)) == 0) {
-		pfd.fd = fd;
-		pfd.events = events == LOOP_READ ? POLLIN : POLLOUT;
-		wait = deadline == 0 ? -1 : deadline > now_ms() ?
-		    (int)(deadline - now_ms()) : 0;
-		if ((r = poll(&pfd, 1, wait)) == 0)
-			return fail(err, errlen, "proxy %s: %s", px->name,
-			    strerror(ETIMEDOUT));
-		if (r == -1 && errno != EINTR)
-			return fail(err, errlen, "poll: %s", strerror(errno));
-	}
-	return r;
 }

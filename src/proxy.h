@@ -1,9 +1,8 @@
 /*
  * --proxy: reach a TCP target through a SOCKS5 (RFC 1928, with RFC 1929
  * username/password) or HTTP CONNECT proxy.  The handshake is a small
- * state machine over a non-blocking socket, so that a server's loop can
- * drive one per client; proxy_handshake drives it with poll() for a
- * client.  It reads no byte past the proxy's reply: what follows is the
+ * state machine over a non-blocking socket, driven by dial.c on the
+ * event loop.  It reads no byte past the proxy's reply: what follows is the
  * target's.  Returns errors; never exits.
  */
 #ifndef SOCKIT_PROXY_H
@@ -54,14 +53,20 @@ int	proxy_target(struct proxy *, const struct addr *a, int family,
 
 void	proxy_hs_init(struct proxy_hs *, const struct proxy *);
 /*
+ * Feed n bytes the proxy sent, with no I/O (what a fuzzer calls): takes
+ * *used of them, never a byte past the proxy's reply, and none while
+ * hs->out still has bytes to send.  1 when the handshake is done, 0
+ * when it needs more (or has a request queued in hs->out), -1 with err
+ * filled when the reply is bad or a refusal.
+ */
+int	proxy_hs_input(struct proxy_hs *, const unsigned char *p, size_t n,
+	    size_t *used, char *err, size_t errlen);
+/*
  * Move the handshake on fd as far as it goes without blocking: 1 when
  * done, 0 when it waits for *events (LOOP_READ or LOOP_WRITE), -1 with
  * err filled on failure.
  */
 int	proxy_hs_step(struct proxy_hs *, int fd, int *events, char *err,
 	    size_t errlen);
-/* The whole handshake, until deadline (now_ms() scale; 0 = none). */
-int	proxy_handshake(const struct proxy *, int fd, int64_t deadline,
-	    char *err, size_t errlen);
 
 #endif

@@ -484,13 +484,14 @@ candidate(const struct target *t, int i, const struct sockaddr **sa,
 	return 0;
 }
 
-static void
-connect_error(const struct target *t, int i, char *err, size_t errlen)
+void
+sock_connect_error(const struct target *t, int i, int e, char *err,
+    size_t errlen)
 {
 	const struct sockaddr	*sa;
 	socklen_t		 len;
 	char			 name[SOCK_NAME_MAX];
-	int			 family, e = errno;
+	int			 family;
 
 	if (t->addr.kind == ADDR_TCP && candidate(t, i, &sa, &len, &family) == 0)
 		addr_format_sa(sa, len, name, sizeof(name));
@@ -507,7 +508,7 @@ source_error(const struct target *t, int i, char *err, size_t errlen)
 	char	 what[256], *c;
 	int	 e = errno;
 
-	connect_error(t, i, what, sizeof(what));
+	sock_connect_error(t, i, e, what, sizeof(what));
 	if ((c = strrchr(what, ':')) != NULL)
 		*c = '\0';
 	snprintf(err, errlen, "%s: source: %s", what, e == EAFNOSUPPORT ?
@@ -556,7 +557,7 @@ sock_connect_next(struct target *t, int *i, int *pending, char *err,
 		t->busy = r == -1 && errno == EAGAIN && family == AF_UNIX;
 		if (r == 0)
 			return fd;
-		connect_error(t, *i, err, errlen);
+		sock_connect_error(t, *i, errno, err, errlen);
 		close(fd);
 	}
 	return -1;
@@ -590,39 +591,6 @@ sock_connect_result(int fd)
 		return -1;
 	}
 	return 0;
-}
-
-int
-sock_connect(struct target *t, int64_t timeout_ms, char *err, size_t errlen)
-{
-	struct pollfd	pfd;
-	int64_t		end = now_ms() + timeout_ms;
-	int		i, fd, pending, r;
-
-	for (i = 0;; i++) {
-		if ((fd = sock_connect_next(t, &i, &pending, err, errlen)) == -1) {
-			/* A unix listener's full backlog: again, until -w. */
-			if (t->busy && (timeout_ms == 0 || now_ms() < end)) {
-				poll(NULL, 0, 10);
-				i = -1;
-				continue;
-			}
-			return -1;
-		}
-		if (!pending)
-			return fd;
-		pfd.fd = fd;
-		pfd.events = POLLOUT;
-		do
-			r = poll(&pfd, 1, timeout_ms > 0 ? (int)timeout_ms : -1);
-		while (r == -1 && errno == EINTR);
-		if (r == 0)
-			errno = ETIMEDOUT;
-		else if (r == 1 && sock_connect_result(fd) == 0)
-			return fd;
-		connect_error(t, i, err, errlen);
-		close(fd);
-	}
 }
 
 int

@@ -71,8 +71,8 @@ int	sock_connect_next(struct target *t, int *i, int *pending, char *err,
 int	sock_dgram_client(int fd, int family);
 /* After writability of a pending connect: 0, or -1 with errno set. */
 int	sock_connect_result(int fd);
-/* Connect with a timeout in ms (0 = none), trying every candidate. */
-int	sock_connect(struct target *t, int64_t timeout_ms, char *err,
+/* "connect NAME: why" for candidate i of t and errno e. */
+void	sock_connect_error(const struct target *t, int i, int e, char *err,
 	    size_t errlen);
 
 /* The port of an IPv4 or IPv6 sockaddr, in host order; 0 for others. */

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <errno.h>
@@ -14,6 +15,18 @@
 #include "util.h"
 
 #define FIRST_FD	3	/* SD_LISTEN_FDS_START */
+
+/* How many descriptors this process may have open. */
+static long long
+fd_limit(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > INT_MAX)
+		return INT_MAX;
+	return (long long)rl.rlim_cur;
+}
 
 /*
  * The descriptors passed to this process: the count, 0 when none.
@@ -43,6 +56,16 @@ passed(char *names, size_t nameslen, char *err, size_t errlen)
 		snprintf(err, errlen, "systemd: LISTEN_FDS=%s: %s", fds, why);
 		return -1;
 	}
+	/*
+	 * No manager passes more than we may have open: a wild count would
+	 * cost one fcntl per descriptor it claims, for minutes.
+	 */
+	if (n > fd_limit() - FIRST_FD) {
+		snprintf(err, errlen, "systemd: LISTEN_FDS=%s: descriptors %d "
+		    "to %lld cannot be open under RLIMIT_NOFILE=%lld", fds,
+		    FIRST_FD, FIRST_FD + n - 1, fd_limit());
+		return -1;
+	}
 	strlcpy(names, fdn != NULL ? fdn : "", nameslen);
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
@@ -52,12 +75,29 @@ passed(char *names, size_t nameslen, char *err, size_t errlen)
 	return (int)n;
 }
 
-/* Which of n descriptors is NAME, from LISTEN_FDNAMES ("a:b:c"). */
-static int
-pick(const char *name, int n, char *names, char *err, size_t errlen)
+int
+systemd_fdname(const char *names, int n, const char *name)
 {
-	char	*p, *next = names;
-	int	 i;
+	const char	*p = names, *end;
+	size_t		 len = strlen(name);
+	int		 i;
+
+	for (i = 0; i < n; i++) {
+		end = p + strcspn(p, ":");
+		if ((size_t)(end - p) == len && strncmp(p, name, len) == 0)
+			return i;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	return -1;
+}
+
+/* Which of n descriptors is NAME ("": the only one). */
+static int
+pick(const char *name, int n, const char *names, char *err, size_t errlen)
+{
+	int	i;
 
 	if (*name == '\0') {
 		if (n == 1)
@@ -66,9 +106,8 @@ pick(const char *name, int n, char *names, char *err, size_t errlen)
 		    "with systemd:NAME (LISTEN_FDNAMES=%s)", n, names);
 		return -1;
 	}
-	for (i = 0; i < n && (p = strsep(&next, ":")) != NULL; i++)
-		if (strcmp(p, name) == 0)
-			return FIRST_FD + i;
+	if ((i = systemd_fdname(names, n, name)) != -1)
+		return FIRST_FD + i;
 	snprintf(err, errlen, "systemd:%s: no socket of that name was passed "
 	    "(LISTEN_FDNAMES=%s)", name, names);
 	return -1;

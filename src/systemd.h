@@ -15,5 +15,10 @@
  * stream socket, or with dgram a datagram socket. */
 int	systemd_listener(const char *name, int dgram, struct listener *l,
 	    char *err, size_t errlen);
+/*
+ * Which of n passed descriptors LISTEN_FDNAMES ("a:b:c") calls name:
+ * its index from 0, or -1.  No I/O (what a fuzzer calls).
+ */
+int	systemd_fdname(const char *names, int n, const char *name);
 
 #endif

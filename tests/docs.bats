@@ -502,7 +502,9 @@ ZSH
 	run bash_complete "sockit send t"
 	assert_line tls:
 	run bash_complete "sockit wait t"
-	refute_line tls:
+	assert_line tls:
+	run bash_complete "sockit clock u"	# clock takes no datagrams
+	refute_line udp:
 	run bash_complete "sockit listen tls:u"	# readline shows past the ':'
 	assert_output unix:
 	if command -v fish >/dev/null; then
@@ -511,14 +513,16 @@ ZSH
 		run fish_complete "sockit relay tls:"
 		assert_line tls:unix:
 		run fish_complete "sockit wall t"
-		refute_line tls:
+		assert_line tls:
 	fi
 	if command -v zsh >/dev/null; then
 		run zsh_complete "sockit exec t"
 		assert_line tls:
 		refute_line --partial ERR
 		run zsh_complete "sockit wait t"
-		refute_line tls:
+		assert_line tls:
+		run zsh_complete "sockit clock u"
+		refute_line udp:
 	fi
 }
 

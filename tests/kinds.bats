@@ -2,7 +2,7 @@
 # Every command crossed with every kind of address: it works, or it is
 # refused with exit 2 and one clear line.  No command may take a kind
 # it cannot serve and then ignore it (wait udp: reporting ready with
-# nothing listening, wall tls: talking plaintext to a TLS server).
+# nothing listening, as wall tls: once talked plaintext to a TLS server).
 
 load test_helper
 
@@ -162,12 +162,12 @@ dials() {
 	dials send "tcp unix abstract udp unixgram tls" -m hi
 }
 
-@test "wait: streams only; datagrams, TLS and systemd refused" {
-	dials wait "tcp unix abstract" -t 20
+@test "wait: streams and TLS; datagrams and systemd refused" {
+	dials wait "tcp unix abstract tls" -t 20
 }
 
-@test "wall: streams only; datagrams, TLS and systemd refused" {
-	dials wall "tcp unix abstract" -c 1
+@test "wall: streams and TLS; datagrams and systemd refused" {
+	dials wall "tcp unix abstract tls" -c 1
 }
 
 @test "options a command does not use are refused, not ignored" {

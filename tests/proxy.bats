@@ -234,3 +234,45 @@ PY
 	run "$SOCKIT" wait --proxy "ftp://127.0.0.1:1" 127.0.0.1:9
 	assert_failure 2
 }
+
+@test "-s binds the connection to the proxy, for send and relay" {
+	local src
+	src=$(free_port)
+	start_py p socks_peer.py 0
+	run -0 timeout 20 "$SOCKIT" send -s "127.0.0.1:$src" --proxy "socks5://$ADDR" -m abc 127.0.0.1:7
+	wait_for 'grep -q "^from " "$T/p.err"'
+	assert_equal "$(cat "$T/p.err")" "from 127.0.0.1:$src"
+	src=$(free_port)
+	start_py p socks_peer.py 0
+	start_server r relay -s "127.0.0.1:$src" --proxy "socks5://$ADDR" 127.0.0.1:0 127.0.0.1:7
+	printf 'abc' | timeout 20 "$SOCKIT" send "$ADDR" >/dev/null
+	wait_for 'grep -q "^from " "$T/p.err"'
+	assert_equal "$(cat "$T/p.err")" "from 127.0.0.1:$src"
+}
+
+@test "send: an HTTP proxy's status line with a tab is refused, no crash" {
+	start_py p http_proxy_reply.py 'HTTP/1.1\t407'
+	run -1 "$SOCKIT" send --proxy "http://$ADDR" -m x 127.0.0.1:9
+	assert_output "sockit: send: proxy http://$ADDR: not an HTTP reply: HTTP/1.1?407"
+	start_py p http_proxy_reply.py 'HTTP/1.1 407'
+	run -1 "$SOCKIT" send --proxy "http://$ADDR" -m x 127.0.0.1:9
+	assert_output "sockit: send: proxy http://$ADDR: CONNECT 127.0.0.1:9: 407 (give user:password@ in the URL)"
+}
+
+@test "relay survives an HTTP proxy's status line with a tab" {
+	start_py p http_proxy_reply.py 'HTTP/1.1\t407'
+	local proxy=$ADDR
+	start_server r relay --proxy "http://$proxy" 127.0.0.1:0 127.0.0.1:9
+	for i in 1 2; do
+		py "$ADDR" <<'PY'
+try:
+    s = connect(sys.argv[1])
+    got = s.recv(100)
+except (ConnectionResetError, BrokenPipeError):
+    got = b""
+if got: fail("got %r" % got)
+PY
+	done
+	wait_for '[ "$(grep -c "not an HTTP reply" "$T/r.err")" = 2 ]'
+	kill -0 "$PID"
+}

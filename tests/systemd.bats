@@ -109,3 +109,16 @@ activate() {
 	[ "$STATUS" -ne 0 ]
 	grep -q "a datagram socket: serve it with -u" "$T/b.err"
 }
+
+@test "LISTEN_FDS beyond the descriptor limit is refused at once" {
+	# (the variables name this very process: sh execs sockit)
+	run -1 timeout 20 sh -c 'LISTEN_PID=$$ LISTEN_FDS=2147483644 exec "$0" echo systemd' "$SOCKIT"
+	assert_output --regexp "^sockit: echo: systemd: LISTEN_FDS=2147483644: descriptors 3 to 2147483646 cannot be open under RLIMIT_NOFILE=[0-9]+$"
+	run -1 timeout 20 sh -c 'ulimit -n 64; LISTEN_PID=$$ LISTEN_FDS=62 exec "$0" echo systemd' "$SOCKIT"
+	assert_output "sockit: echo: systemd: LISTEN_FDS=62: descriptors 3 to 64 cannot be open under RLIMIT_NOFILE=64"
+}
+
+@test "systemd:NAME not passed names every socket LISTEN_FDNAMES gave" {
+	run -1 sh -c 'LISTEN_PID=$$ LISTEN_FDS=2 LISTEN_FDNAMES=tcp:local exec "$0" echo systemd:other 3</dev/null 4</dev/null' "$SOCKIT"
+	assert_output "sockit: echo: systemd:other: no socket of that name was passed (LISTEN_FDNAMES=tcp:local)"
+}

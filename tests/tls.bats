@@ -387,3 +387,42 @@ EOF2
 	assert_success
 	assert_output loaded
 }
+
+@test "wall tls:ADDR reads a TLS clock, verified by --cacert or --insecure" {
+	local time='[0-9][0-9]:[0-9][0-9]:[0-9][0-9]'
+	start_server c clock "${SRV[@]}" tls:127.0.0.1:0
+	# (the ready line is tls:HOST:PORT, as wall takes it; -w, -I: the
+	# connect and handshake may be slow on a loaded machine; the first
+	# row comes with the first message, or at -I)
+	run timeout 60 "$SOCKIT" wall -w 20 -I 20 -c 1 --cacert "$P/ca.pem" "$ADDR"
+	assert_success
+	assert_line --index 1 --regexp "^$time$"
+	start_server s clock --self-signed tls:127.0.0.1:0
+	run timeout 60 "$SOCKIT" wall -w 20 -I 20 -c 1 --insecure "$ADDR"
+	assert_success
+	assert_line --regexp "^$time$"
+	# not verified: down, and -v says why
+	run timeout 60 "$SOCKIT" wall -w 20 -I 20 -v -c 1 "$ADDR"
+	assert_success
+	assert_line down
+	assert_line --partial "certificate verify failed"
+}
+
+@test "wait tls:ADDR is ready only once the TLS handshake succeeds" {
+	start_server e echo 127.0.0.1:0
+	run -1 timeout 20 "$SOCKIT" wait -t 1 --insecure "tls:$ADDR"
+	assert_line --regexp "^sockit: wait: timed out after 1 s: tls:$ADDR \(.+\) not ready$"
+	start_server c clock "${SRV[@]}" tls:127.0.0.1:0
+	run -0 timeout 60 "$SOCKIT" wait -w 20 -t 30 --cacert "$P/ca.pem" "$ADDR"
+	run -1 timeout 60 "$SOCKIT" wait -w 20 -t 10 "$ADDR"
+	assert_output --partial "certificate verify failed"
+	# a TLS option with no tls: address is a usage error
+	run -2 "$SOCKIT" wait --cacert "$P/ca.pem" "${ADDR#tls:}"
+	assert_output --partial "--cacert: needs a tls: address"
+}
+
+@test "send -w is one deadline for the connect and the TLS handshake" {
+	start_py m mute.py
+	run -1 timeout 20 "$SOCKIT" send -w 300ms --insecure -m x "tls:$ADDR"
+	assert_line "sockit: send: tls:$ADDR: TLS handshake timed out"
+}

@@ -78,6 +78,18 @@ start_wait() {
 	[ ! -e "$T/ran" ]
 }
 
+@test "wait -- PROGRAM that is missing exits 127, one not executable 126" {
+	start_server a echo 127.0.0.1:0
+	run -127 timeout 60 "$SOCKIT" wait -w 20 -t 30 "$ADDR" -- /no/such/program
+	assert_output "sockit: wait: /no/such/program: command not found"
+	run -127 timeout 60 "$SOCKIT" wait -w 20 -t 30 "$ADDR" -- no-such-program-in-path
+	assert_output "sockit: wait: no-such-program-in-path: command not found"
+	printf '#!/bin/sh\nexit 0\n' >"$T/noexec"
+	chmod 644 "$T/noexec"
+	run -126 timeout 60 "$SOCKIT" wait -w 20 -t 30 "$ADDR" -- "$T/noexec"
+	assert_output "sockit: wait: $T/noexec: Permission denied"
+}
+
 @test "wait: usage errors exit 2" {
 	run -2 "$SOCKIT" wait
 	[[ ${lines[0]} == "sockit: wait: missing ADDRESS" ]]

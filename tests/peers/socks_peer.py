@@ -1,6 +1,6 @@
 """socks_peer.py REPLY: a SOCKS5 proxy for one client that records the
 request it got (address type and address) on stdout, then answers with
-reply code REPLY.  On success (0) it speaks for the target itself: it
+reply code REPLY; the client's address goes to stderr.  On success (0) it speaks for the target itself: it
 reads the client to EOF and sends the bytes back reversed, so a test
 sees that the bytes went through the tunnel."""
 from sockpeer import *
@@ -8,7 +8,8 @@ from sockpeer import *
 reply = int(sys.argv[1])
 l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen(1)
 ready("127.0.0.1:%d" % l.getsockname()[1])
-c, _ = l.accept()
+c, peer = l.accept()
+print("from %s:%d" % peer, file=sys.stderr, flush=True)
 c.settimeout(20)
 ver, n = recv_exactly(c, 2)
 methods = recv_exactly(c, n)
