@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * select_echo: the reference "minimal single-process select() echo loop"
  * of sockit's benchmark.  It is what a competent hand-written echo costs

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """TLS load for bench/run, with Python's ssl.
 
 tlsload.py handshake CAFILE ADDR N PROCS

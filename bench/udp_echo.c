@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * udp_echo: the reference "minimal recvfrom/sendto loop" of sockit's
  * udp-echo benchmark, the limit a datagram echo server can reach on

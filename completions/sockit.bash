@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # bash completion for sockit(1)                            -*- shell-script -*-
 #
 # Installed as "sockit" in bash-completion's completionsdir, where it is

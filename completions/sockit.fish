@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # fish completion for sockit(1)
 
 # The command: the first word after "sockit" that is not an option.

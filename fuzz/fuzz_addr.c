@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * Address parsing on arbitrary text: no crash, no overrun, and what
  * parses holds what the rest of sockit relies on.

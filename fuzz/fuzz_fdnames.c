@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * LISTEN_FDNAMES as a service manager (or whoever sets the environment)
  * may pass it: the name picked must be the first field equal to it,

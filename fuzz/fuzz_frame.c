@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * The message framer fed an arbitrary stream in arbitrary chunks.
  * A reader that passes on frame_whole() of what it holds, and cuts a

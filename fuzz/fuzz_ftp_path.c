@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * FTP path resolution on arbitrary text: whatever the working
  * directory and the argument, the result is a clean absolute path

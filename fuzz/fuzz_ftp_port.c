@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * FTP PORT and EPRT arguments on arbitrary text: no crash, no overrun,
  * and an address that parses is one the canonical spelling of gives

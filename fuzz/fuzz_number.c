@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /* Durations, numbers and delimiter escapes on arbitrary text. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * The proxy handshake fed an arbitrary reply in arbitrary chunks, with
  * no socket: every SOCKS5 and HTTP CONNECT reply parser must end in

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /* Address text -> struct addr.  Parsing only; resolution is in sock.c. */
 #ifndef SOCKIT_ADDR_H
 #define SOCKIT_ADDR_H

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * A bounded byte buffer that holds memory only while data waits in it,
  * so that idle connections cost almost nothing.

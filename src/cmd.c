@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * What every command shares, and which exits on failure: help, usage
  * errors, option parsing, and a server's address, open and run.

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /* The command table: one file per subcommand, each exporting a struct cmd. */
 #ifndef SOCKIT_CMD_H
 #define SOCKIT_CMD_H

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * sockit clock: every client gets the time at once, then on every whole
  * multiple of the interval on the wall clock.  One timer serves all

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * Datagram modes of send, listen, echo and relay.  One message is one
  * datagram: stdin is cut at the delimiter and each message goes whole;

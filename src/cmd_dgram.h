@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * The datagram modes of send, listen, echo and relay (-u, udp:,
  * unixgram:): one socket, whole datagrams, peers by address (dgram.h);

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * sockit echo: every client gets its own bytes back (RFC 862).  Each
  * client is one chan from itself to itself, so backpressure and

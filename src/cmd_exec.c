@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * sockit exec: run PROGRAM for each client, with the accepted socket
  * itself as its stdin and stdout (ucspi-tcp's tcpserver, inetd).

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * sockit ftp: an FTP server (RFC 959, with EPSV/EPRT from RFC 2428 and
  * SIZE/MDTM/MLSD/REST from RFC 3659) for one directory tree.  Each

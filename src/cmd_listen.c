@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * sockit listen: accept clients; what they send goes to stdout a whole
  * message at a time, and stdin goes to all of them.

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * sockit relay: every client of LISTEN gets its own connection to
  * TARGET, and two chans carry the bytes both ways until both are done.

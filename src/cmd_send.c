@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * sockit send: connect, then stdin (or -m messages) to the socket and
  * the socket to stdout at the same time.

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * sockit wait: probe every ADDRESS (a dial: connect, through the proxy
  * and TLS if asked, then close) until all accept, or with --closed

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * sockit wall: a client of several servers at once (the "clock wall"),
  * showing the latest whole message of each as one row per interval.

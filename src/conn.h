@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * Connections and the bytes between them.  A chan moves bytes one way,
  * from a source conn to a destination conn, through a bounded buffer:

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * Datagram sockets, apart from the streams of conn.c: batches of whole
  * datagrams in and out (recvmmsg, sendmmsg), and a table of the peers a

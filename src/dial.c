@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * The one connector: see dial.h.  Its steps run from loop callbacks,
  * so nothing here blocks; errors go back as strings.

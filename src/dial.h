@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * The one connector of the clients (send, relay's TARGET, wait, wall):
  * a dial is a small state machine on the event loop that takes a conn

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * --hexdump: every chunk a peer sends or is sent, as offset, hex and
  * ASCII under a header line.  One sink per process; conn.c calls

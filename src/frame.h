@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /* Message framing: delimiter escapes and finding message ends. */
 #ifndef SOCKIT_FRAME_H
 #define SOCKIT_FRAME_H

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /* Messages to stderr: errors as "sockit: CMD: ...", -v logs alike. */
 #ifndef SOCKIT_LOG_H
 #define SOCKIT_LOG_H

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * A readiness loop: file events, timers, signals through a self-pipe.
  * Backends (select, epoll) sit behind struct loop_ops.

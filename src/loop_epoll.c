@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /* The epoll backend: Linux, for more descriptors than select() holds. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /* The select() backend: portable, for at most FD_SETSIZE descriptors. */
 #include "config.h"
 

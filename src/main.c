@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * sockit: a socket tool for shells and scripts.  main() finds the
  * command and hands it argv; only main.c, cmd.c and cmd_*.c exit.

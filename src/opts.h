@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /* Options shared by the commands, parsed into struct common. */
 #ifndef SOCKIT_OPTS_H
 #define SOCKIT_OPTS_H

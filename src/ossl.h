@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * OpenSSL, loaded with dlopen(3) when the first TLS context is made.
  * Linked in, libssl and libcrypto cost every start about a millisecond

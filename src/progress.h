@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * --progress: a line on stderr with the bytes so far, the rate and the
  * time, and a percentage and ETA when stdin is a regular file; redrawn

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * --proxy: reach a TCP target through a SOCKS5 (RFC 1928, with RFC 1929
  * username/password) or HTTP CONNECT proxy.  The handshake is a small

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * What every server shares: the listening socket, the loop, signals,
  * --ready-fd, and the life of a client.  Accepting checks --max-conns

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * Sockets: listen, connect, accept, and the life of a unix socket file.
  * Functions return -1 and fill err; they never exit.

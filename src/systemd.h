@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * Socket activation: a server started by systemd (or any manager that
  * follows sd_listen_fds(3)) with ADDRESS "systemd" or "systemd:NAME"

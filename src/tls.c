@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * TLS over a conn's socket with OpenSSL 3, non-blocking throughout.
  * The library may need to read to write (and to write to read), so

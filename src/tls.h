@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * TLS (OpenSSL) as a transport of struct conn: commands and chans see
  * read/write/shutdown as for a plain socket; the handshake, the

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /* Numbers, durations and clocks: parsing of outside text, no I/O. */
 #ifndef SOCKIT_UTIL_H
 #define SOCKIT_UTIL_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # The command line: help, version, and every usage error's message and
 # exit status (2), for every flag and address form.  Bad input must be
 # refused before anything is bound or sent.

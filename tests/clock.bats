@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # sockit clock: format, delimiter, count, time zones, alignment of ticks
 # on the wall clock, and clients that do not read.  Clients: nc, socat
 # and inline python3.

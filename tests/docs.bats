@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # The docs move with the code: every option that `sockit CMD --help`
 # prints is documented in sockit-CMD(1) (the shared ones in sockit(1)
 # too) and completed by the bash, zsh and fish completions, for that

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # sockit echo: real servers on port 0, unix paths and abstract names,
 # driven by nc, socat and inline python3 clients.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # sockit exec: a program per client, on the client's own socket.  Real
 # servers on port 0, unix paths and abstract names; nc, socat and
 # python3 clients; the children looked at through /proc.

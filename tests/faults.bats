@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # Faults: peers that reset, vanish, stall or never read; running out of
 # descriptors; connection churn; signals mid-transfer; half-close in
 # every direction; hostile input.  Each test states what it proves.

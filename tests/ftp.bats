@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # sockit ftp against clients nobody here wrote: curl, lftp, Python's
 # ftplib and the classic ftp (tnftp); then the security rules:
 # confinement beneath the root, no FTP bounce, data connections only

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # --hexdump: every chunk both ways as offset, hex and ASCII under a
 # header line, to stderr or to a file; what is sent is not changed.
 

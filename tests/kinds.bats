@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # Every command crossed with every kind of address: it works, or it is
 # refused with exit 2 and one clear line.  No command may take a kind
 # it cannot serve and then ignore it (wait udp: reporting ready with

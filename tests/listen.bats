@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # sockit listen: clients' data to stdout (whole messages, byte-exact),
 # stdin to clients, --once, labels, output delimiters, limits, and the
 # life of the unix socket file.  Peers: nc, socat, python3, sockit send.

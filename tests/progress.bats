@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # --progress: a line on a terminal stderr (a python pty here), plain
 # lines with =always, nothing otherwise; the bytes are never touched.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # --proxy: send (and relay's TARGET) through SOCKS5 and HTTP CONNECT
 # proxies: microsocks and tinyproxy from Debian, and a python SOCKS5
 # peer that records the request it got.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # sockit relay: byte-exact forwarding between any mix of TCP, unix paths
 # and abstract names, half-closes both ways, unreachable targets, logs,
 # limits and usage errors.  Targets are sockit echo or python3 servers

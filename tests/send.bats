@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # sockit send: stdin and the socket at once, half-close on stdin EOF,
 # exit when the peer closes, -m, --send-only, --recv-only, -w, -i, and a
 # terminal on stdin.  The servers are python3, nc and socat.

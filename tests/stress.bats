@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # Stress: what reviews tried by hand, made permanent.  Randomized
 # interleaving of many clients' messages through listen, the broadcast
 # of listen's stdin to slow, late and leaving clients, no CPU burnt in

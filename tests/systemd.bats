@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # Socket activation: servers started by systemd-socket-activate (from
 # the systemd package; it needs no systemd as PID 1) serve the socket
 # they inherit, as ADDRESS systemd or systemd:NAME.

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # Shared by every tests/*.bats: start real sockit servers on port 0 or a
 # unix path in $BATS_TEST_TMPDIR, learn their address from --ready-fd
 # (no sleeps, no fixed ports), and kill them by pid in teardown.

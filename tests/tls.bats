@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # TLS on every stream address: verification by default, servers with
 # certificates, mutual TLS, relays that terminate or originate TLS, and
 # the bad input a TLS port gets.  Peers: openssl s_client, curl, socat

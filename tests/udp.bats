@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # Datagrams (-u, udp:, unixgram:): send, listen, echo and relay with
 # nc -u, socat UDP/UNIX-SENDTO/UNIX-RECVFROM and python3 peers.
 

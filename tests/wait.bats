@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # sockit wait: probes of TCP, unix and abstract addresses, servers that
 # come up (or go away) after wait has started, timeouts and -- PROGRAM.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 # sockit wall: the clock wall of several servers.  Sources are real
 # `sockit clock` servers in different time zones and python peers
 # (tests/peers/wall_source.py); the terminal is a real pseudo-terminal

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * sockit ftp: what the command (src/cmd_ftp.c: options, the control
  * connection's reading) and the modules here share: replies

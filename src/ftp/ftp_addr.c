@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * The arguments of PORT (RFC 959) and EPRT (RFC 2428) made into a
  * socket address.  They are apart from the commands so that they can

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * The FTP commands sockit ftp answers, one function each.  Every path
  * argument goes through ftp_path_resolve and ftp_path_open

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * FTP data connections, on the same loop as everything else.  A client
  * has at most one: a passive listener (PASV/EPSV) or an active connect

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * Directory listings for LIST (like `ls -l`), NLST (names) and MLSD
  * (RFC 3659 facts), made a piece at a time as the data connection

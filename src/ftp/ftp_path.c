@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * Confinement of FTP paths beneath the served root.  A path is first
  * made clean without touching the file system ("." and ".." folded,

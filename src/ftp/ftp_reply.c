@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * The control connection's way out: replies, and what is done after
  * each event (flush, close a dead client, set the loop's interest).

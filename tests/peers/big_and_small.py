@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """big_and_small.py ADDR: at once, one client sends a 1.5 MB line of A,
 and three others each 200 lines of 100 times x, y or z."""
 import socket, sys, threading

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """A TCP listener whose accept queue is full, so a connect to it neither
 succeeds nor fails until a timeout.  Announces "queue-not-full" instead
 of its address if the kernel still answers a probe; then waits for

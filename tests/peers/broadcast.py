@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """broadcast.py ADDR ERRLOG SEED: check sockit listen's broadcast of its
 stdin, which is the FIFO open on fd 5 here (nobody else writes it).
 ERRLOG is listen's -v log, which says when a client is taken in.

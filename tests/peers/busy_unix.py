@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """busy_unix.py PATH GO: a unix stream server at PATH whose backlog is
 full: it fills it with clients of its own, announces "busy", and takes
 nobody until the file GO exists.  Then it lets its own clients go and

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """bye.py [PATH]: accept one client (on unix PATH, else TCP 127.0.0.1),
 send it "bye\\n" and close."""
 from sockpeer import *

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """Accept one TCP client and close it at once, reading nothing."""
 from sockpeer import *
 

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """A TCP server on 127.0.0.1: accept one client, read to EOF, reply with
 the byte count and the sha256 (hex) of what came, close."""
 from sockpeer import *

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """fd_exhaust.py ADDR PID: against an echo server (PID) short of
 descriptors: 80 clients, of which some but not all are served; the
 server does not spin while full; once they leave, a new client is

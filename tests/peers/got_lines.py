@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """Accept one TCP client; answer each of its first two lines with
 "got LINE", then close."""
 from sockpeer import *

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """greeter.py PATH: a unix server that greets its one client, half-closes
 at once, then reads the client to EOF and prints the byte count and the
 sha256 (hex) of what came."""

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """Accept one TCP client, send it "hello\\n" and wait for a read."""
 from sockpeer import *
 

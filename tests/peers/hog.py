@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """hog.py ADDR: a client that sends and never reads, until sockit pushes
 back; then another client must still get its echo."""
 import socket, sys

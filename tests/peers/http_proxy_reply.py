@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """http_proxy_reply.py STATUS: an HTTP proxy on 127.0.0.1 that answers
 every CONNECT with the status line STATUS (python escapes allowed, so
 a test can send "HTTP/1.1\\t407") and closes.  It serves client after

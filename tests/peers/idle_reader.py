@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """Accept one TCP client and wait for two reads from it (data or EOF),
 sending nothing."""
 from sockpeer import *

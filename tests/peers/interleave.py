@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """interleave.py ADDR: ten clients at once, each sending 100 messages of
 3000 times its letter (a..j) and a newline, every message in pieces of
 700 bytes, so the server reads them in pieces."""

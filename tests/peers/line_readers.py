@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """line_readers.py ADDR: connect three clients, then print the first
 line each receives."""
 import socket, sys, os

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """listen_stdin.py SOCKIT CASE: listen with its stdin on a pipe held
 here.
   once-gone:  --once; the client takes a line of stdin, says bye and

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """listen_stress.py SEED DELIM CLIENTS MESSAGES SERVER...
 
 Randomized interleaving stress of sockit listen.  SERVER is

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """many_clients.py ADDR N MIN MAX: N clients of an echo server, all from
 this one process with non-blocking sockets.  Each connects, sends one
 line and waits for it to come back (served) or for the server to close

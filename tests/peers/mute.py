@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """mute.py: a TCP server on 127.0.0.1 that accepts clients and never
 says a word (a proxy that hangs in its handshake)."""
 from sockpeer import *

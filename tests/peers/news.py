@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """Accept one TCP client, send it "news\\n", then print what the client
 sends within 1 s, or "(nothing)"."""
 from sockpeer import *

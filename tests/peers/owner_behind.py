@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """owner_behind.py SOCKIT: a client mid-message must not be held back
 by a client queued behind it.  listen -v -L runs with its stdout on a
 pipe read here.  Client A, alone, starts a long message (so it owns

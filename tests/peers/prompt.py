@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """prompt.py ADDR SEEN: send a prompt with no newline, hold the
 connection until the file SEEN exists, then answer it and leave."""
 from sockpeer import *

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """read_some.py N [reset]: accept one TCP client, read N bytes, then
 close with unread bytes in the socket (so the kernel resets), or with
 "reset" by SO_LINGER 0.  Its receive buffer is 64 KiB (the kernel

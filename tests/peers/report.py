@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """Accept one TCP client; send it "hi\\n"; read all it sends until its
 end, then print its address ("from HOST:PORT") and the bytes it sent,
 as hex, one line each.  With "hold": keep the connection open after

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """Accept one TCP client, read once, then reset the connection (RST)."""
 import struct
 from sockpeer import *

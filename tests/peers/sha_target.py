@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """sha_target.py PATH: a unix server that reads each client to EOF and
 only then answers with the sha256 (hex) of what it got and a newline."""
 from sockpeer import *

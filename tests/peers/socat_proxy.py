@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """socat_proxy.py PATH TARGET: a unix listener (socat announces nothing)
 whose first client is handed to socat, which connects it to TCP TARGET."""
 import subprocess

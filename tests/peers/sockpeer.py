@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """Socket helpers shared by the python3 peers of the sockit tests.
 
 Peers in this directory import it (`from sockpeer import *`); so do the

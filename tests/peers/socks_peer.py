@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """socks_peer.py REPLY: a SOCKS5 proxy for one client that records the
 request it got (address type and address) on stdout, then answers with
 reply code REPLY; the client's address goes to stderr.  On success (0) it speaks for the target itself: it

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """stall.py ADDR OUT GO: one client sends 300,000 bytes with no
 delimiter and stalls; once OUT (listen's stdout) holds them, a second
 client sends "b\n" and leaves.  The first waits for the file GO, then

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """A TLS server on 127.0.0.1 for one client, with Python's ssl.
 
 tls_server.py CERT KEY MODE [ALPN]:

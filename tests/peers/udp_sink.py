@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """A datagram server for the send -u tests: UDP on 127.0.0.1:0, or unix
 datagram at argv[2] if given.  It takes argv[1] datagrams, prints each
 as one line of hex, and answers each with REPLY:<its bytes> (twice when

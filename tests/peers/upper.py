@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """upper.py PATH: a unix server that reads one client to EOF and sends
 it back in upper case."""
 from sockpeer import *

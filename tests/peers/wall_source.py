@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """wall_source.py MODE [ARG]: a TCP server on 127.0.0.1 (announced with
 ready()) that feeds sockit wall.  Every client is served in a thread.
   silent        accept, send nothing, hold the connection open

@@ -1,3 +1,4 @@
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
 """wall_tty.py OUT COLS SIG CMD...: run CMD with stdout and stderr on a
 pseudo-terminal COLS columns wide and write all it printed to OUT.
 SIG (INT, TERM or none): once two rows have been drawn (the header

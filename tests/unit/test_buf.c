@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * buf: a bounded buffer that holds memory only while data waits.  What
  * goes in comes out in order, never more than the cap, and an emptied

@@ -1,3 +1,4 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
  * The loop's timer heap: armed timers fire soonest first, each once;
  * a stopped timer never fires; a moved one fires at its new time.
