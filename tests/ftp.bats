@@ -700,12 +700,7 @@ port = int(sys.argv[1])
 f = ftp_session(port, login=False)
 ftp_refused(f, ("USER anonymous", "PASS x"), "530")
 f.close()
-ctx = ssl.create_default_context()
-ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
-f = ftplib.FTP_TLS(context=ctx)
-f.connect("127.0.0.1", port, timeout=20)
-f.login()
+f = ftps_session(port)
 try:
     f.retrlines("LIST", lambda l: None)
     sys.exit("LIST without PROT P")
@@ -733,12 +728,7 @@ EOF2
 		py "$PORT" "$opts" <<'EOF2'
 import ftplib, re, socket, ssl, sys
 port, required = int(sys.argv[1]), sys.argv[2] != ""
-ctx = ssl.create_default_context()
-ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
-f = ftplib.FTP_TLS(context=ctx)
-f.connect("127.0.0.1", port, timeout=20)
-f.login()
+f = ftps_session(port)
 if not required:
     f.prot_c()
 r = f.sendcmd("PASV")
@@ -771,9 +761,7 @@ EOF2
 	py "$PORT" <<'EOF2'
 import socket, ssl, sys
 port = int(sys.argv[1])
-ctx = ssl.create_default_context()
-ctx.check_hostname = False
-ctx.verify_mode = ssl.CERT_NONE
+ctx = unverified_tls()
 for first, second in ((b"AUTH TLS\r\nUSER anonymous\r\nPASS x\r\n", b""),
                       (b"AUTH TL", b"S\r\nUSER anonymous\r\nPASS x\r\n")):
     s = socket.create_connection(("127.0.0.1", port), timeout=20)

@@ -95,6 +95,24 @@ def ftp_session(port, login=True):
         f.login()
     return f
 
+def unverified_tls():
+    """A TLS client context that takes any certificate (the servers
+    here make their own with --self-signed)."""
+    import ssl
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+def ftps_session(port):
+    """An ftplib FTP_TLS session with the ftp server on 127.0.0.1:port,
+    after AUTH TLS and an anonymous login."""
+    import ftplib
+    f = ftplib.FTP_TLS(context=unverified_tls())
+    f.connect("127.0.0.1", port, timeout=20)
+    f.login()
+    return f
+
 def ftp_refused(f, cmds, code):
     """Each of cmds, sent on ftplib session f, must be answered with an
     error reply starting with code."""
