@@ -284,20 +284,10 @@ static struct xport	xport_crlf;
 static void
 drain(struct send *s)
 {
-	int64_t		 end = now_ms() + GRACE_MS;
-	struct pollfd	 pfd;
-	struct chan	*ch[2] = { &s->up, &s->down };
-	int		 i;
+	int64_t	end = now_ms() + GRACE_MS;
 
-	for (i = 0; i < 2; i++)
-		while (ch[i]->buf.len > 0 && !ch[i]->done &&
-		    now_ms() < end) {
-			pfd.fd = ch[i]->dst->fd;
-			pfd.events = POLLOUT;
-			if (poll(&pfd, 1, (int)(end - now_ms())) <= 0)
-				break;
-			chan_write(ch[i]);
-		}
+	chan_drain(&s->up, end);
+	chan_drain(&s->down, end);
 }
 
 /*

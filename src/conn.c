@@ -31,36 +31,54 @@ buf_flush(struct buf *b, struct conn *c)
 	return n;
 }
 
-int
-conn_drain(struct conn *c, struct buf *b, int64_t until)
+/*
+ * With no loop running: wait until c can be written, or until (ms).
+ * 0 when it can; -1 with errno (ETIMEDOUT: time ran out).
+ */
+static int
+await_writable(struct conn *c, int64_t until)
 {
 	struct pollfd	pfd;
 	int		want, r;
 
+	/* TLS may need to read before it can write. */
+	want = conn_want(c, LOOP_WRITE);
+	pfd.fd = c->fd;
+	pfd.events = (want & LOOP_READ ? POLLIN : 0) |
+	    (want & LOOP_WRITE ? POLLOUT : 0);
+	do
+		r = now_ms() < until ?
+		    poll(&pfd, 1, (int)(until - now_ms())) : 0;
+	while (r == -1 && errno == EINTR);
+	if (r <= 0) {
+		if (r == 0)
+			errno = ETIMEDOUT;
+		return -1;
+	}
+	(void)conn_ready(c, (pfd.revents & POLLIN ? LOOP_READ : 0) |
+	    (pfd.revents & (POLLOUT | POLLERR | POLLHUP) ? LOOP_WRITE : 0),
+	    LOOP_WRITE);
+	return 0;
+}
+
+int
+conn_drain(struct conn *c, struct buf *b, int64_t until)
+{
 	while (b->len > 0) {
 		if (buf_flush(b, c) == -1)
 			return -1;
-		if (b->len == 0)
-			break;
-		/* TLS may need to read before it can write. */
-		want = conn_want(c, LOOP_WRITE);
-		pfd.fd = c->fd;
-		pfd.events = (want & LOOP_READ ? POLLIN : 0) |
-		    (want & LOOP_WRITE ? POLLOUT : 0);
-		r = now_ms() < until ?
-		    poll(&pfd, 1, (int)(until - now_ms())) : 0;
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = ETIMEDOUT;
+		if (b->len > 0 && await_writable(c, until) == -1)
 			return -1;
-		}
-		(void)conn_ready(c, (pfd.revents & POLLIN ? LOOP_READ : 0) |
-		    (pfd.revents & (POLLOUT | POLLERR | POLLHUP) ?
-		    LOOP_WRITE : 0), LOOP_WRITE);
 	}
 	return 0;
+}
+
+void
+chan_drain(struct chan *ch, int64_t until)
+{
+	while (ch->buf.len > 0 && !ch->done &&
+	    await_writable(ch->dst, until) == 0)
+		chan_write(ch);
 }
 
 static ssize_t

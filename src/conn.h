@@ -135,6 +135,12 @@ void	chan_init(struct chan *, struct conn *src, struct conn *dst,
 ssize_t	chan_read(struct chan *);
 /* dst is writable: write what waits. */
 void	chan_write(struct chan *);
+/*
+ * At the end, with no loop running: write what ch holds, whole
+ * messages as chan_write does, waiting for its destination at most
+ * until (monotonic ms).
+ */
+void	chan_drain(struct chan *, int64_t until);
 /* Stop the chan at once: no more reading, nothing more written. */
 void	chan_abort(struct chan *, int err);
 /* Send EOF on as soon as the buffer is empty. */
