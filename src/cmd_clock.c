@@ -135,9 +135,9 @@ wants(const struct cclient *k)
 }
 
 static int
-interest(const struct cclient *k)
+interest(const struct conn *c)
 {
-	return conn_want(&k->c, wants(k));
+	return conn_want(c, wants(container_of(c, struct cclient, c)));
 }
 
 /*
@@ -156,7 +156,7 @@ input_ended(struct clock *K, struct cclient *k)
 	}
 	k->eof = 1;
 	TAILQ_INSERT_TAIL(&K->ended, k, endq);
-	loop_set(K->srv.loop, k->c.fd, interest(k));
+	server_settle(&k->c);
 }
 
 static int
@@ -208,42 +208,47 @@ put(struct clock *K, struct cclient *k, const char *p, size_t n)
 		k->restoff += w;
 		k->restlen -= w;
 	}
-	loop_set(K->srv.loop, k->c.fd, interest(k));
+	server_settle(&k->c);
 	return 0;
 }
 
-static void
-on_client(struct loop *l, int fd, int events, void *arg)
+/* -1 once the client is let go (an end, an error, --count). */
+static int
+cclient_io(struct conn *c, int events)
 {
-	struct cclient	*k = container_of(arg, struct cclient, c);
-	struct clock	*K = container_of(k->c.srv, struct clock, srv);
+	struct cclient	*k = container_of(c, struct cclient, c);
+	struct clock	*K = container_of(c->srv, struct clock, srv);
 	struct buf	 none = { 0 };
 	char		*p;
 	ssize_t		 n;
 
-	(void)l;
-	(void)fd;
-	if ((events = conn_ready(&k->c, events, wants(k))) == -1) {
-		cclient_end(&K->srv, &k->c, "TLS handshake failed");
-		return;
+	if ((events = conn_ready(c, events, wants(k))) == -1) {
+		cclient_end(&K->srv, c, "TLS handshake failed");
+		return -1;
 	}
 	if (events & LOOP_WRITE &&
 	    put(K, k, k->rest + k->restoff, k->restlen) == -1)
-		return;
+		return -1;
 	if (events & LOOP_READ) {
 		/* What a client says is ignored. */
-		n = conn_read(&k->c, &none, &p);
+		n = conn_read(c, &none, &p);
 		if (n == 0) {
 			input_ended(K, k);
-			return;
+			return -1;	/* settled, or gone */
 		}
 		if (n == -1 && errno != EAGAIN && errno != EINTR) {
-			cclient_end(&K->srv, &k->c, strerror(errno));
-			return;
+			cclient_end(&K->srv, c, strerror(errno));
+			return -1;
 		}
 	}
-	loop_set(K->srv.loop, k->c.fd, interest(k));
+	return 0;
 }
+
+static const struct client_ops	cclient_ops = {
+	.io = cclient_io,
+	.interest = interest,
+	.close = cclient_close,
+};
 
 static void
 send_tick(struct server *s, struct conn *c)
@@ -279,11 +284,11 @@ on_accept(struct server *s, int fd, const char *name)
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return -1;
 	conn_init(&k->c, fd, name);
-	if (server_attach(s, &k->c, on_client) == -1) {
+	if (server_attach(s, &k->c, &cclient_ops) == -1) {
 		free(k);
 		return -1;
 	}
-	loop_set(s->loop, fd, interest(k));
+	server_settle(&k->c);
 	format_tick(K, wall_ms());
 	put(K, k, K->tick, K->ticklen);	/* may close it: --count 1 */
 	return 0;

@@ -45,25 +45,17 @@ eclient_close(struct server *s, struct conn *c)
 	free(e);
 }
 
-static void
-settle(struct eclient *e)
+/* Echoed all it will get: its EOF passed on, or a write failed. */
+static int
+eclient_done(const struct conn *c)
 {
-	if (e->ch.done)
-		eclient_close(e->c.srv, &e->c);
-	else
-		loop_set(e->c.srv->loop, e->c.fd, conn_interest(&e->c));
+	return c->rchan->done;
 }
 
-static void
-on_client(struct loop *l, int fd, int events, void *arg)
-{
-	struct eclient	*e = container_of(arg, struct eclient, c);
-
-	(void)l;
-	(void)fd;
-	conn_io(&e->c, events);
-	settle(e);
-}
+static const struct client_ops	eclient_ops = {
+	.done = eclient_done,
+	.close = eclient_close,
+};
 
 static int
 on_accept(struct server *s, int fd, const char *name)
@@ -75,11 +67,11 @@ on_accept(struct server *s, int fd, const char *name)
 		return -1;
 	conn_init(&e->c, fd, name);
 	chan_init(&e->ch, &e->c, &e->c, E->co.delim_set ? &E->co.delim : NULL);
-	if (server_attach(s, &e->c, on_client) == -1) {
+	if (server_attach(s, &e->c, &eclient_ops) == -1) {
 		free(e);
 		return -1;
 	}
-	settle(e);
+	server_settle(&e->c);
 	return 0;
 }
 
@@ -89,7 +81,7 @@ drain(struct server *s, struct conn *c)
 {
 	(void)s;
 	chan_eof(c->rchan);
-	settle(container_of(c, struct eclient, c));
+	server_settle(c);
 }
 
 static void

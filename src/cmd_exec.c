@@ -221,14 +221,17 @@ spawn(struct exec *X, int cfd, int fd)
 }
 
 /* Never called: a ticket is in the loop with no interest. */
-static void
-on_ticket(struct loop *l, int fd, int events, void *arg)
+static int
+ticket_io(struct conn *c, int events)
 {
-	(void)l;
-	(void)fd;
+	(void)c;
 	(void)events;
-	(void)arg;
+	return -1;
 }
+
+static const struct client_ops	ticket_ops = {
+	.io = ticket_io,
+};
 
 /* Both ways done and the child reaped: the client goes. */
 static void
@@ -255,16 +258,18 @@ tls_settle(struct child *ch)
 	}
 }
 
-static void
-on_tls_client(struct loop *l, int fd, int events, void *arg)
+/* The client and the program's end settle together: -1, settled. */
+static int
+tls_client_io(struct conn *c, int events)
 {
-	struct child	*ch = container_of(arg, struct child, c);
-
-	(void)l;
-	(void)fd;
-	conn_io(&ch->c, events);
-	tls_settle(ch);
+	conn_io(c, events);
+	tls_settle(container_of(c, struct child, c));
+	return -1;
 }
+
+static const struct client_ops	tls_client_ops = {
+	.io = tls_client_io,
+};
 
 static void
 on_program(struct loop *l, int fd, int events, void *arg)
@@ -314,7 +319,7 @@ accept_tls(struct exec *X, int fd, const char *name)
 	ch->prog.watched = 0;	/* --hexdump shows the client's side */
 	chan_init(&ch->up, &ch->c, &ch->prog, NULL);
 	chan_init(&ch->down, &ch->prog, &ch->c, NULL);
-	if (server_attach(s, &ch->c, on_tls_client) == -1)
+	if (server_attach(s, &ch->c, &tls_client_ops) == -1)
 		goto fail;
 	if (loop_add(s->loop, sp[0], on_program, &ch->prog) == -1 ||
 	    (ch->pid = spawn(X, fd, sp[1])) == -1) {
@@ -361,7 +366,7 @@ on_accept(struct server *s, int fd, const char *name)
 	conn_init(&ch->c, t, name);
 	ch->c.is_sock = 0;
 	ch->pid = -1;
-	if (server_attach(s, &ch->c, on_ticket) == -1) {
+	if (server_attach(s, &ch->c, &ticket_ops) == -1) {
 		close(t);
 		free(ch);
 		return -1;

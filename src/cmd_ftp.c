@@ -191,23 +191,36 @@ control_read(struct fclient *x)
 	keep_rest(x, p + used, (size_t)n - used, from_in);
 }
 
-static void
-on_control(struct loop *l, int fd, int events, void *arg)
+static int
+control_io(struct conn *c, int events)
 {
-	struct fclient	*x = container_of(arg, struct fclient, c);
+	struct fclient	*x = container_of(c, struct fclient, c);
 
-	(void)l;
-	(void)fd;
-	events = conn_ready(&x->c, events, x->out.len > 0 ? LOOP_WRITE :
+	events = conn_ready(c, events, x->out.len > 0 ? LOOP_WRITE :
 	    LOOP_READ);
 	if (events == -1) {
-		log_v(1, "%s: %s", x->c.name, conn_failure(&x->c) != NULL ?
-		    conn_failure(&x->c) : strerror(errno));
+		log_v(1, "%s: %s", c->name, conn_failure(c) != NULL ?
+		    conn_failure(c) : strerror(errno));
 		x->dead = 1;
 	} else if ((events & LOOP_READ) && x->out.len == 0 && !x->quit)
 		control_read(x);
 	ftp_settle(x);
+	return -1;	/* settled */
 }
+
+static void
+control_close(struct server *s, struct conn *c)
+{
+	(void)s;
+	fclient_close(container_of(c, struct fclient, c));
+}
+
+static const struct client_ops	control_ops = {
+	.io = control_io,
+	.done = ftp_done,
+	.interest = ftp_interest,
+	.close = control_close,
+};
 
 static int
 on_accept(struct server *s, int fd, const char *name)
@@ -222,7 +235,7 @@ on_accept(struct server *s, int fd, const char *name)
 	x->in.cap = 2 * FTP_LINE_MAX;
 	x->out.cap = BUF_CAP;
 	if ((x->cwd = strdup("/")) == NULL ||
-	    server_attach(s, &x->c, on_control) == -1) {
+	    server_attach(s, &x->c, &control_ops) == -1) {
 		free(x->cwd);
 		free(x);
 		return -1;
@@ -322,7 +335,6 @@ ftp_exec(const struct cmd *cmd, int argc, char **argv)
 	F->srv.on_accept = on_accept;
 	F->srv.on_stop = on_stop;
 	F->srv.on_idle = on_idle;
-	F->drop = fclient_close;
 	cmd_serve_open(cmd, &F->srv, &a);
 	if (a.tls)
 		F->tls = F->srv.tls;

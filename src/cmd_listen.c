@@ -546,7 +546,7 @@ settle(struct listen *L, struct client *cl)
 	}
 	if (!sink_open_for(L, cl) && (cl->in.len > 0 || !cl->eof))
 		waitq_add(L, cl);
-	loop_set(L->srv.loop, cl->c.fd, client_want(L, cl));
+	server_settle(&cl->c);
 }
 
 /*
@@ -705,15 +705,14 @@ client_write(struct listen *L, struct client *cl)
 		L->nbehind--;
 }
 
-static void
-on_client(struct loop *l, int fd, int events, void *arg)
+/* Settles the client itself (it may be gone): -1. */
+static int
+client_io(struct conn *c, int events)
 {
-	struct client	*cl = CLIENT(arg);
-	struct listen	*L = LISTEN(cl->c.srv);
+	struct client	*cl = CLIENT(c);
+	struct listen	*L = LISTEN(c->srv);
 
-	(void)l;
-	(void)fd;
-	events = conn_ready(&cl->c, events, client_interest(L, cl));
+	events = conn_ready(c, events, client_interest(L, cl));
 	if (events == -1) {
 		/* A failed TLS handshake: nothing came, nothing goes. */
 		cl->eof = cl->broken = 1;
@@ -726,7 +725,19 @@ on_client(struct loop *l, int fd, int events, void *arg)
 		client_read(L, cl);
 	settle(L, cl);
 	after(L);
+	return -1;
 }
+
+static int
+client_ops_interest(const struct conn *c)
+{
+	return client_want(LISTEN(c->srv), CLIENT(c));
+}
+
+static const struct client_ops	listen_client_ops = {
+	.io = client_io,
+	.interest = client_ops_interest,
+};
 
 /* Stdin to every client: what one does not take now waits for it. */
 static void
@@ -771,7 +782,7 @@ stdin_read(struct listen *L)
 				L->nbehind++;
 		}
 		/* What it did not take waits: it must be watched for it. */
-		loop_set(L->srv.loop, fd, client_interest(L, cl));
+		server_settle(c);
 	}
 	if (failed)
 		server_each(&L->srv, settle_one);
@@ -829,7 +840,7 @@ on_accept(struct server *s, int fd, const char *name)
 	if ((cl = calloc(1, sizeof(*cl))) == NULL)
 		return -1;
 	conn_init(&cl->c, fd, name);
-	if (server_attach(s, &cl->c, on_client) == -1) {
+	if (server_attach(s, &cl->c, &listen_client_ops) == -1) {
 		free(cl);
 		return -1;
 	}

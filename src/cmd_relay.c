@@ -79,17 +79,22 @@ cli_close(struct server *s, struct conn *c)
 	pair_close(container_of(c, struct pair, cli), NULL);
 }
 
+/* Both directions are over. */
+static int
+pair_done(const struct conn *c)
+{
+	const struct pair	*p = container_of(c, struct pair, cli);
+
+	return p->up.done && p->down.done;
+}
+
 static void
 settle(struct pair *p)
 {
-	struct loop	*l = p->cli.srv->loop;
-
-	if (p->up.done && p->down.done) {
-		pair_close(p, NULL);
-		return;
-	}
-	loop_set(l, p->cli.fd, conn_interest(&p->cli));
-	loop_set(l, p->tgt.fd, conn_interest(&p->tgt));
+	/* The target is ours; the client, the server's (it may close). */
+	if (!pair_done(&p->cli))
+		loop_set(p->cli.srv->loop, p->tgt.fd, conn_interest(&p->tgt));
+	server_settle(&p->cli);
 }
 
 static int
@@ -162,16 +167,20 @@ after_io(struct pair *p)
 	settle(p);
 }
 
-static void
-on_cli(struct loop *l, int fd, int events, void *arg)
+/* Both ways moved on by the pair's own steps: -1, settled. */
+static int
+cli_io(struct conn *c, int events)
 {
-	struct pair	*p = container_of(arg, struct pair, cli);
-
-	(void)l;
-	(void)fd;
-	conn_io(&p->cli, events);
-	after_io(p);
+	conn_io(c, events);
+	after_io(container_of(c, struct pair, cli));
+	return -1;
 }
+
+static const struct client_ops	cli_ops = {
+	.io = cli_io,
+	.done = pair_done,
+	.close = cli_close,
+};
 
 static void
 on_tgt(struct loop *l, int fd, int events, void *arg)
@@ -196,7 +205,7 @@ on_accept(struct server *s, int fd, const char *name)
 	conn_init(&p->tgt, -1, R->tname);
 	chan_init(&p->up, &p->cli, &p->tgt, NULL);
 	chan_init(&p->down, &p->tgt, &p->cli, NULL);
-	if (server_attach(s, &p->cli, on_cli) == -1) {
+	if (server_attach(s, &p->cli, &cli_ops) == -1) {
 		free(p);
 		return -1;
 	}

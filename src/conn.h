@@ -21,6 +21,7 @@
 struct conn;
 struct chan;
 struct server;
+struct client_ops;
 
 /*
  * How a conn moves bytes: a plain descriptor, or TLS.  read and write
@@ -71,6 +72,8 @@ struct conn {
 	struct chan		*wchan;		/* what comes out is written */
 	struct server		*srv;		/* the server it is a client of */
 	struct timer		 idle;		/* -i, armed by the server */
+	const struct client_ops	*ops;		/* the server's client: its
+						   command's part */
 };
 
 struct chan {

@@ -208,8 +208,36 @@ on_idle(struct loop *l, struct timer *t)
 	s->on_idle(s, c);
 }
 
+void
+server_settle(struct conn *c)
+{
+	const struct client_ops	*o = c->ops;
+
+	if (o->done != NULL && o->done(c)) {
+		o->close(c->srv, c);
+		return;
+	}
+	loop_set(c->srv->loop, c->fd, o->interest != NULL ? o->interest(c) :
+	    conn_interest(c));
+}
+
+static void
+on_client(struct loop *l, int fd, int events, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)l;
+	(void)fd;
+	if (c->ops->io != NULL) {
+		if (c->ops->io(c, events) == -1)
+			return;
+	} else
+		conn_io(c, events);
+	server_settle(c);
+}
+
 int
-server_attach(struct server *s, struct conn *c, loop_io_fn *fn)
+server_attach(struct server *s, struct conn *c, const struct client_ops *ops)
 {
 	char	err[256];
 
@@ -221,7 +249,8 @@ server_attach(struct server *s, struct conn *c, loop_io_fn *fn)
 	}
 	if (conntab_put(&s->tab, c) == -1)
 		goto fail;
-	if (loop_add(s->loop, c->fd, fn, c) == -1) {
+	c->ops = ops;
+	if (loop_add(s->loop, c->fd, on_client, c) == -1) {
 		conntab_del(&s->tab, c);
 		goto fail;
 	}

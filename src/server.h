@@ -64,10 +64,29 @@ void	server_drained(struct server *);
 void	server_close(struct server *);
 
 /*
- * Take client c: TLS, table, loop (fn gets c as its arg), count, idle
- * timer (which also ends a TLS handshake that takes too long).
+ * What a command's client does; the server drives it.  On each event
+ * io moves the client's bytes (NULL: conn_io) and returns 0, or -1 when
+ * it let the client go or settled it itself (a client of two conns:
+ * relay, exec over TLS).  Then server_settle: if done says the client
+ * is finished (NULL: never), close lets it go (it calls
+ * server_detach); else the loop waits for interest (NULL:
+ * conn_interest).
  */
-int	server_attach(struct server *, struct conn *, loop_io_fn *fn);
+struct client_ops {
+	int	(*io)(struct conn *, int events);
+	int	(*done)(const struct conn *);
+	int	(*interest)(const struct conn *);
+	void	(*close)(struct server *, struct conn *);
+};
+
+/*
+ * Take client c: TLS, table, loop, count, idle timer (which also ends a
+ * TLS handshake that takes too long).  The caller settles it then.
+ */
+int	server_attach(struct server *, struct conn *,
+	    const struct client_ops *);
+/* c's state moved on outside its own events: close it, or re-arm it. */
+void	server_settle(struct conn *);
 /* Let c go: loop, table, idle timer, close, count. */
 void	server_detach(struct server *, struct conn *);
 /* Call fn on every client; fn may detach it. */

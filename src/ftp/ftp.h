@@ -5,8 +5,8 @@
  * (ftp_reply.c), the commands (ftp_cmds.c), data connections
  * (ftp_data.c), listings (ftp_list.c), path confinement (ftp_path.c)
  * and PORT/EPRT parsing (ftp_addr.c).  Each calls only those after it
- * in that list, never back: ftp_reply.c reaches the command through
- * struct ftpd's drop.
+ * in that list, never back: ftp_reply.c reaches the command's close
+ * through server_settle and the client_ops the command attached.
  */
 #ifndef SOCKIT_FTP_H
 #define SOCKIT_FTP_H
@@ -36,7 +36,6 @@ struct ftpd {
 	const char	*user;		/* --user NAME:PASSWORD; NULL: anyone */
 	size_t		 userlen;	/* of NAME */
 	int64_t		 wait_ms;	/* -w: data connection deadline */
-	void		(*drop)(struct fclient *);	/* a client's end */
 	struct tls_ctx	*tls;		/* FTPS, explicit or implicit; or NULL */
 	int		 tls_required;	/* --tls-required */
 };
@@ -100,8 +99,12 @@ const struct fcmd *ftp_cmd_find(const char *);
 /* ftp_reply.c */
 void	ftp_reply(struct fclient *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-/* After an event: close a dead client, or set its interest. */
+/* After an event: flush, start TLS, and settle it with the server. */
 void	ftp_settle(struct fclient *);
+/* The client_ops parts: finished (dead, or QUIT answered), and what
+ * the control connection waits for. */
+int	ftp_done(const struct conn *);
+int	ftp_interest(const struct conn *);
 /* Who the client is in -v logs: "ADDR: USER" ("-" before USER). */
 const char *ftp_who(const struct fclient *, char *buf, size_t len);
 

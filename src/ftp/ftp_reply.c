@@ -3,8 +3,9 @@
  * The control connection's way out: replies, and what is done after
  * each event (flush, close a dead client, set the loop's interest).
  * Both the commands and the data connections answer through here; the
- * client's close itself is the command's (struct ftpd's drop), so
- * that this file calls back into neither.
+ * client's close itself is the command's, reached through the server
+ * (server_settle and the command's client_ops), so that this file
+ * calls back into neither.
  */
 #include "config.h"
 
@@ -112,10 +113,22 @@ ftp_settle(struct fclient *x)
 		x->dead = 1;
 	if (!x->dead && x->starttls && x->out.len == 0)
 		start_tls(x);
-	if (x->dead || (x->quit && x->out.len == 0)) {
-		x->F->drop(x);
-		return;
-	}
-	loop_set(x->c.srv->loop, x->c.fd, conn_want(&x->c, x->out.len > 0 ?
-	    LOOP_WRITE : x->quit ? 0 : LOOP_READ));
+	server_settle(&x->c);
+}
+
+int
+ftp_done(const struct conn *c)
+{
+	const struct fclient	*x = container_of(c, struct fclient, c);
+
+	return x->dead || (x->quit && x->out.len == 0);
+}
+
+int
+ftp_interest(const struct conn *c)
+{
+	const struct fclient	*x = container_of(c, struct fclient, c);
+
+	return conn_want(c, x->out.len > 0 ? LOOP_WRITE : x->quit ? 0 :
+	    LOOP_READ);
 }
