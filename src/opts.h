@@ -38,6 +38,9 @@ struct cmd;
 #define KIND_UNIXGRAM	0x8	/* unixgram:PATH, -U -u */
 #define KIND_TLS	0x10	/* tls: over a stream kind */
 #define KIND_SYSTEMD	0x20	/* systemd[:NAME]: an inherited socket */
+#define KIND_WS		0x40	/* ws://, wss://, ws+unix: (WebSocket) */
+#define KIND_SERIAL	0x80	/* serial:DEVICE[,...] */
+#define KIND_PTY	0x100	/* pty:PATH, a pseudo-terminal made here */
 #define KIND_STREAM	(KIND_TCP | KIND_UNIX)
 #define KIND_DGRAM	(KIND_UDP | KIND_UNIXGRAM)
 
@@ -48,7 +51,17 @@ enum {
 	OPT_HEXDUMP, OPT_PROGRESS, OPT_PROXY,
 	OPT_ACK, OPT_CLOSED,
 	OPT_TLS, OPT_CERT, OPT_KEY, OPT_CACERT, OPT_INSECURE, OPT_SERVERNAME,
-	OPT_SELF_SIGNED, OPT_VERIFY_CLIENT, OPT_ALPN
+	OPT_SELF_SIGNED, OPT_VERIFY_CLIENT, OPT_ALPN,
+	/* connections that survive */
+	OPT_RETRY, OPT_RETRY_MAX, OPT_RECONNECT, OPT_KEEPALIVE,
+	/* WebSocket */
+	OPT_TEXT, OPT_WS_PROTOCOL, OPT_WS_ORIGIN, OPT_WS_MAX_MESSAGE,
+	/* terminals */
+	OPT_PTY, OPT_PTY_SIZE, OPT_RAW_TTY,
+	/* servers in production */
+	OPT_SEND_PROXY, OPT_ACCEPT_PROXY, OPT_ALLOW, OPT_DENY,
+	OPT_ALLOW_FILE, OPT_DENY_FILE, OPT_MAX_PER_IP, OPT_LOG_FORMAT,
+	OPT_WORKERS
 };
 
 /*
@@ -93,6 +106,10 @@ struct common {
 	const char	*hexdump_file;	/* its FILE; NULL: stderr */
 	const char	*source;	/* -s; NULL = the kernel's choice */
 	struct tls_opts	 tls;
+	/* connections that survive (--retry, --keepalive...) */
+	/* WebSocket (--text, --ws-*) */
+	/* terminals (--pty, --raw-tty) */
+	/* servers in production (--allow, --workers, --log-format...) */
 };
 
 /* A command's own option: handled by its callback with the option's value. */
