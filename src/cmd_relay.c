@@ -326,6 +326,9 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	R->dial.tls = R->ttls;
 	R->dial.tls_host = R->thost;
 	R->dial.wait_ms = R->co.wait_ms;
+	R->dial.retry = R->co.retry;
+	R->dial.retry_max_ms = R->co.retry_max_ms;
+	R->dial.keepalive = &R->co.keepalive;
 	R->srv.co = &R->co;
 	R->srv.on_accept = on_accept;
 	R->srv.on_stop = on_stop;

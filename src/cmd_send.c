@@ -444,13 +444,15 @@ run(struct send *s)
 			e = 0;
 		unsent(s, name, e, left, more);
 	} else if (s->down.err != 0 && s->down.err != EPIPE &&
-	    s->down.err != ECONNRESET) {
+	    s->down.err != ECONNRESET && s->down.err != ETIMEDOUT) {
 		log_err("stdout: %s", strerror(s->down.err));
 		s->status = 1;
-	} else if (s->down.err == ECONNRESET && !s->send_only) {
+	} else if ((s->down.err == ECONNRESET || s->down.err == ETIMEDOUT) &&
+	    !s->send_only) {
+		/* (ETIMEDOUT: keepalive found the peer dead, a reset too.) */
 		/* Seen by the read side first, with input still to go. */
 		if ((left = untaken(s, &more)) > 0 || more)
-			unsent(s, name, ECONNRESET, left, more);
+			unsent(s, name, s->down.err, left, more);
 		else
 			log_err("%s: %s", name, strerror(s->down.err));
 		s->status = 1;
@@ -504,7 +506,8 @@ probe(const struct cmd *cmd, const struct common *co, struct loop *l,
     struct addr *a, const char *name)
 {
 	struct target	 t;
-	struct dial_cfg	 cfg = { &t, NULL, NULL, NULL, co->wait_ms };
+	struct dial_cfg	 cfg = { &t, NULL, NULL, NULL, co->wait_ms, 0, 0,
+			    NULL };
 	struct conn	 c;
 	char		 err[512];
 	int		 status = 0;
@@ -627,7 +630,8 @@ connect_run(struct send *s, const struct addr *a, struct target *t,
 {
 	struct dial_cfg	 cfg = { t, s->proxy != NULL ? &s->px : NULL, s->tls,
 			    a->kind == ADDR_TCP ? a->host : NULL,
-			    s->co.wait_ms };
+			    s->co.wait_ms, s->co.retry, s->co.retry_max_ms,
+			    &s->co.keepalive };
 	char		 err[512];
 	int		 fd;
 

@@ -659,6 +659,7 @@ src_parse(const struct cmd *cmd, struct wall *W, struct source *s,
 	conn_init(&s->c, -1, s->arg);
 	s->cfg.target = &s->t;
 	s->cfg.wait_ms = W->co.wait_ms;
+	s->cfg.keepalive = &W->co.keepalive;
 	timer_init(&s->timer, on_src_timer);
 }
 

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,10 +19,16 @@
 
 /* A unix target with a full backlog is tried again this often. */
 #define BUSY_RETRY_MS	10
+/* RFC 8305's Connection Attempt Delay: the next candidate's head start. */
+#define STAGGER_MS	250
+/* --retry's first pause, and its longest by default. */
+#define BACKOFF_MS	100
+#define BACKOFF_MAX_MS	10000
 
 enum {
 	D_IDLE,
 	D_BUSY,		/* a full unix backlog: the retry timer runs */
+	D_BACKOFF,	/* every candidate failed: --retry's pause */
 	D_CONNECT,	/* a connect is under way */
 	D_PROXY,	/* the proxy's handshake */
 	D_TLS,		/* the TLS client handshake */
@@ -43,6 +50,7 @@ drop_tries(struct dial *d)
 			d->tries[i].fd = -1;
 		}
 	d->ntries = 0;
+	timer_stop(d->loop, &d->stagger);
 }
 
 /*
@@ -158,7 +166,11 @@ won(struct dial *d, int fd)
 {
 	struct conn	*c = d->c;
 
+	drop_tries(d);
 	c->fd = fd;
+	if (d->cfg->keepalive != NULL && d->cfg->target->addr.kind ==
+	    ADDR_TCP && sock_keepalive(fd, d->cfg->keepalive) == -1)
+		log_v(1, "%s: keepalive: %s", c->name, strerror(errno));
 	if (loop_add(d->loop, fd, on_io, d) == -1) {
 		snprintf(d->err, sizeof(d->err), "%s: %s", c->name,
 		    strerror(errno));
@@ -180,16 +192,16 @@ on_try(struct loop *l, int fd, int events, void *arg)
 	tr->fd = -1;
 	d->ntries--;
 	if (sock_connect_result(fd) == 0) {
-		drop_tries(d);
 		won(d, fd);
 		return;
 	}
 	sock_connect_error(d->cfg->target, tr->cand, errno, d->err,
 	    sizeof(d->err));
 	close(fd);
-	/* Another address of the name may answer (::1, then 127.0.0.1). */
-	if (d->ntries == 0)
-		try_connect(d);
+	log_v(2, "%s", d->err);
+	/* A failure starts the next candidate at once (RFC 8305, 5). */
+	timer_stop(d->loop, &d->stagger);
+	try_connect(d);
 }
 
 static void
@@ -209,43 +221,91 @@ on_io(struct loop *l, int fd, int events, void *arg)
 	}
 }
 
-/* Start a connect to candidate d->cand on; d->err keeps the last why. */
+/* Every candidate failed: --retry's pause, or the end. */
+static void
+round_failed(struct dial *d)
+{
+	const struct dial_cfg	*cfg = d->cfg;
+	int64_t			 pause;
+	size_t			 n;
+
+	d->failures++;
+	if (cfg->retry == 0) {
+		finish(d, d->err);
+		return;
+	}
+	pause = dial_backoff(d->failures - 1, cfg->retry_max_ms);
+	if ((cfg->retry > 0 && d->failures > cfg->retry) ||
+	    (d->deadline != 0 && now_ms() + pause >= d->deadline)) {
+		n = strlen(d->err);
+		snprintf(d->err + n, sizeof(d->err) - n, " (%d %s)",
+		    d->failures, d->failures == 1 ? "try" : "tries");
+		finish(d, d->err);
+		return;
+	}
+	log_v(1, "%s; trying again in %lld ms", d->err, (long long)pause);
+	d->cand = 0;
+	d->state = D_BACKOFF;
+	timer_at(d->loop, &d->timer, now_ms() + pause);
+}
+
+/* A full unix backlog passes: again, until the deadline.  0 if not. */
+static int
+busy_wait(struct dial *d)
+{
+	if (!d->cfg->target->busy || (d->deadline != 0 &&
+	    now_ms() + BUSY_RETRY_MS >= d->deadline))
+		return 0;
+	if (!d->busy_said)
+		log_v(2, "%s: backlog full, trying again", d->c->name);
+	d->busy_said = 1;
+	d->cand = 0;
+	d->state = D_BUSY;
+	timer_at(d->loop, &d->timer, now_ms() + BUSY_RETRY_MS);
+	return 1;
+}
+
+static struct dial_try *
+free_try(struct dial *d)
+{
+	int	i;
+
+	for (i = 0; i < DIAL_TRIES_MAX; i++)
+		if (d->tries[i].fd == -1)
+			return &d->tries[i];
+	return NULL;
+}
+
+/*
+ * Start a connect to candidate d->cand on; d->err keeps the last why.
+ * The tries in flight go on: the next candidate gets its head start
+ * only, not the others' failure.
+ */
 static void
 try_connect(struct dial *d)
 {
-	struct target	*t = d->cfg->target;
-	struct conn	*c = d->c;
 	struct dial_try	*tr;
 	int		 fd, pending;
 
-	fd = sock_connect_next(t, &d->cand, &pending, d->err, sizeof(d->err));
+	if ((tr = free_try(d)) == NULL)
+		return;		/* the next failure starts the next */
+	fd = sock_connect_next(d->cfg->target, &d->cand, &pending, d->err,
+	    sizeof(d->err));
 	if (fd == -1) {
-		/* A full unix backlog passes: again, until the deadline. */
-		if (t->busy && (d->deadline == 0 ||
-		    now_ms() + BUSY_RETRY_MS < d->deadline)) {
-			if (!d->busy_said)
-				log_v(2, "%s: backlog full, trying again",
-				    c->name);
-			d->busy_said = 1;
-			d->cand = 0;
-			d->state = D_BUSY;
-			timer_at(d->loop, &d->timer, now_ms() + BUSY_RETRY_MS);
-			return;
-		}
-		finish(d, d->err);
+		if (d->ntries == 0 && !busy_wait(d))
+			round_failed(d);
 		return;
 	}
 	if (!pending) {
 		won(d, fd);
 		return;
 	}
-	tr = &d->tries[0];	/* one in flight at a time, for now */
 	tr->d = d;
 	tr->fd = fd;
 	tr->cand = d->cand++;
 	d->ntries++;
 	if (loop_add(d->loop, fd, on_try, tr) == -1) {
-		snprintf(d->err, sizeof(d->err), "%s: %s", c->name,
+		snprintf(d->err, sizeof(d->err), "%s: %s", d->c->name,
 		    strerror(errno));
 		finish(d, d->err);
 		return;
@@ -253,6 +313,28 @@ try_connect(struct dial *d)
 	d->state = D_CONNECT;
 	loop_set(d->loop, fd, LOOP_WRITE);
 	arm(d);
+	timer_at(d->loop, &d->stagger, now_ms() + STAGGER_MS);
+}
+
+/* The head start of the tries in flight is over: the next candidate. */
+static void
+on_stagger(struct loop *l, struct timer *t)
+{
+	(void)l;
+	try_connect(container_of(t, struct dial, stagger));
+}
+
+/* The oldest try in flight, for the deadline's message. */
+static int
+oldest_cand(const struct dial *d)
+{
+	int	i, cand = -1;
+
+	for (i = 0; i < DIAL_TRIES_MAX; i++)
+		if (d->tries[i].fd != -1 && (cand == -1 ||
+		    d->tries[i].cand < cand))
+			cand = d->tries[i].cand;
+	return cand == -1 ? 0 : cand;
 }
 
 static void
@@ -268,13 +350,14 @@ on_timer(struct loop *l, struct timer *t)
 		d->done(d, d->err[0] != '\0' ? d->err : NULL, d->arg);
 		return;
 	case D_BUSY:
+	case D_BACKOFF:
 		if (d->deadline != 0 && now_ms() >= d->deadline)
 			finish(d, d->err);
 		else
 			try_connect(d);
 		return;
 	case D_CONNECT:
-		sock_connect_error(d->cfg->target, d->tries[0].cand, ETIMEDOUT,
+		sock_connect_error(d->cfg->target, oldest_cand(d), ETIMEDOUT,
 		    err, sizeof(err));
 		break;
 	case D_PROXY:
@@ -334,6 +417,7 @@ dial_start(struct dial *d, struct loop *l, const struct dial_cfg *cfg,
 	d->arg = arg;
 	d->deadline = cfg->wait_ms > 0 ? now_ms() + cfg->wait_ms : 0;
 	timer_init(&d->timer, on_timer);
+	timer_init(&d->stagger, on_stagger);
 	for (i = 0; i < DIAL_TRIES_MAX; i++)
 		d->tries[i].fd = -1;
 	snprintf(d->err, sizeof(d->err), "%s: no address to connect to",
@@ -357,6 +441,21 @@ dial_cancel(struct dial *d)
 		c->fd = -1;
 	}
 	d->state = D_IDLE;
+}
+
+int64_t
+dial_backoff(int n, int64_t max_ms)
+{
+	int64_t	pause = BACKOFF_MS;
+
+	if (max_ms <= 0)
+		max_ms = BACKOFF_MAX_MS;
+	while (n-- > 0 && pause < max_ms)
+		pause *= 2;
+	if (pause > max_ms)
+		pause = max_ms;
+	/* Jitter: clients cut off together must not come back together. */
+	return pause * (80 + (int64_t)arc4random_uniform(41)) / 100;
 }
 
 int

@@ -3,9 +3,12 @@
  * The one connector of the clients (send, relay's TARGET, wait, wall):
  * a dial is a small state machine on the event loop that takes a conn
  * from nothing to connected: each candidate address of the target in
- * order (-s bound first; a unix listener's full backlog tried again),
- * then the proxy's handshake, then the TLS client handshake, all under
- * one deadline for the whole connect.  The command gets one callback
+ * happy eyeballs order (RFC 8305: families interleaved, a new try
+ * every 250 ms without waiting for the last to fail, the first to
+ * connect wins; -s bound first; a unix listener's full backlog tried
+ * again), with --retry's backoff around the connects, then the proxy's
+ * handshake, then the TLS client handshake, all under one deadline for
+ * the whole connect.  The command gets one callback
  * with success or a one-line error.  Returns errors; never exits.
  */
 #ifndef SOCKIT_DIAL_H
@@ -33,7 +36,13 @@ struct dial_cfg {
 	struct tls_ctx		*tls;		/* a client context, or NULL */
 	const char		*tls_host;	/* whom TLS verifies */
 	int64_t			 wait_ms;	/* for it all; 0 = none */
+	int			 retry;		/* --retry: tries again; -1 = no end */
+	int64_t			 retry_max_ms;	/* the longest pause; 0: 10 s */
+	const struct keepalive	*keepalive;	/* TCP keepalive, or NULL */
 };
+
+/* The pause before try n + 1 (n from 0): 100 ms doubling to max, ±20 %. */
+int64_t	dial_backoff(int n, int64_t max_ms);
 
 /*
  * --proxy url toward TCP target a: px parsed, with its CONNECT made, and
@@ -49,9 +58,9 @@ int	dial_proxy(const char *url, const struct addr *a, int family,
 typedef void	dial_fn(struct dial *, const char *err, void *arg);
 
 /*
- * A connect in flight to one candidate.  A dial keeps a list: one at a
- * time today, several racing for happy eyeballs (RFC 8305) later; the
- * first to connect gives the conn its fd, and the rest are dropped.
+ * A connect in flight to one candidate.  A dial keeps a list, several
+ * racing for happy eyeballs (RFC 8305); the first to connect gives the
+ * conn its fd, and the rest are dropped.
  */
 #define DIAL_TRIES_MAX	4
 struct dial_try {
@@ -71,8 +80,10 @@ struct dial {
 	struct dial_try		 tries[DIAL_TRIES_MAX];
 	int			 ntries;	/* in flight */
 	int			 busy_said;	/* a full backlog was logged */
+	int			 failures;	/* rounds of candidates failed */
 	int64_t			 deadline;	/* 0 = none */
 	struct timer		 timer;		/* deadline, retry, outcome */
+	struct timer		 stagger;	/* the next candidate's start */
 	struct proxy_hs		 hs;
 	char			 err[512];
 };

@@ -71,6 +71,27 @@ static const struct opt_spec client_opts[] = {
 	    "bind the local end to ADDR (HOST, PORT, HOST:PORT)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
+/* Connections that survive: retry (send, relay), reconnect (send). */
+static const struct opt_spec retry_opts[] = {
+	{ "retry", OPT_RETRY, optional_argument, "[=N]",
+	    "connect failed: try again (N times; no N:\n"
+	    "until -w, or forever), pausing 100ms doubling" },
+	{ "retry-max", OPT_RETRY_MAX, required_argument, "DUR",
+	    "the longest pause between tries (default 10s)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+static const struct opt_spec reconnect_opts[] = {
+	{ "reconnect", OPT_RECONNECT, no_argument, NULL,
+	    "the connection ended with input left: connect\n"
+	    "again (as --retry) and go on" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+static const struct opt_spec keepalive_opts[] = {
+	{ "keepalive", OPT_KEEPALIVE, optional_argument, "[=SPEC]",
+	    "TCP keepalive, SPEC IDLE[,INTVL,COUNT] (60s,10s,6):\n"
+	    "a peer silent IDLE + INTVL * COUNT is dead" },
+	{ NULL, 0, 0, NULL, NULL }
+};
 
 /* TLS: what every side takes, then a client's, then a server's. */
 static const struct opt_spec tls_on_opts[] = {
@@ -139,6 +160,14 @@ tables(const struct cmd *cmd, const struct opt_spec **t)
 		t[n++] = client_opts;
 	if (cmd->flags & GROUP_WATCH)
 		t[n++] = watch_opts;
+	/* wait and wall try again already: their own way, no --retry. */
+	if ((cmd->flags & GROUP_CLIENT) && !(cmd->flags & CMD_MANY))
+		t[n++] = retry_opts;
+	if ((cmd->flags & GROUP_CLIENT) && (cmd->flags & CMD_STDIO))
+		t[n++] = reconnect_opts;
+	/* Connections that last (they can idle): wait's probes do not. */
+	if ((kinds & KIND_TCP) && (cmd->flags & GROUP_IDLE))
+		t[n++] = keepalive_opts;
 	if (kinds & KIND_TLS) {
 		/* relay has two addresses: tls: says which. */
 		if (!(cmd->flags & CMD_PAIRS))
@@ -369,6 +398,92 @@ tls_opt(struct tls_opts *o, int ch, const char *arg)
 	return 0;
 }
 
+/* Whole seconds of a duration, as TCP's keepalive options take them. */
+static int
+ka_seconds(const char *s, size_t n, int *out, const char **why)
+{
+	char	buf[32];
+	int64_t	ms;
+
+	if (n >= sizeof(buf)) {
+		*why = "not IDLE or IDLE,INTVL,COUNT";
+		return -1;
+	}
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (parse_duration(buf, &ms, why) == -1)
+		return -1;
+	if (ms < 1000 || ms > 32767000 || ms % 1000 != 0) {
+		*why = "IDLE and INTVL are whole seconds from 1s to 32767s";
+		return -1;
+	}
+	*out = (int)(ms / 1000);
+	return 0;
+}
+
+/* --keepalive[=IDLE[,INTVL,COUNT]] */
+static int
+parse_keepalive(const char *arg, struct keepalive *k, const char **why)
+{
+	const char	*c1, *c2;
+	long long	 v;
+
+	k->on = 1;
+	k->idle = 60;
+	k->interval = 10;
+	k->count = 6;
+	if (arg == NULL)
+		return 0;
+	if ((c1 = strchr(arg, ',')) == NULL)
+		return ka_seconds(arg, strlen(arg), &k->idle, why);
+	if ((c2 = strchr(c1 + 1, ',')) == NULL) {
+		*why = "not IDLE or IDLE,INTVL,COUNT";
+		return -1;
+	}
+	if (ka_seconds(arg, c1 - arg, &k->idle, why) == -1 ||
+	    ka_seconds(c1 + 1, c2 - c1 - 1, &k->interval, why) == -1)
+		return -1;
+	if (parse_number(c2 + 1, 1, 127, &v, why) == -1) {
+		*why = "COUNT is a number from 1 to 127";
+		return -1;
+	}
+	k->count = (int)v;
+	return 0;
+}
+
+/* --retry, --retry-max, --reconnect, --keepalive; 1 if not one. */
+static int
+survive_opt(struct common *co, int ch, const char *arg, const char **why)
+{
+	long long	v;
+
+	switch (ch) {
+	case OPT_RETRY:
+		if (arg == NULL) {
+			co->retry = -1;
+			return 0;
+		}
+		if (parse_number(arg, 1, 1000000, &v, why) == -1) {
+			*why = "not a number of tries from 1 to 1000000";
+			return -1;
+		}
+		co->retry = (int)v;
+		return 0;
+	case OPT_RETRY_MAX:
+		if (parse_duration(arg, &co->retry_max_ms, why) == -1)
+			return -1;
+		if (co->retry_max_ms < 100)
+			*why = "shorter than the first pause (100ms)";
+		return co->retry_max_ms < 100 ? -1 : 0;
+	case OPT_RECONNECT:
+		co->reconnect = 1;
+		return 0;
+	case OPT_KEEPALIVE:
+		return parse_keepalive(arg, &co->keepalive, why);
+	}
+	return 1;
+}
+
 /* One shared option; 1 if it was not one of ours. */
 static int
 common_opt(struct common *co, int ch, const char *arg, const char **why)
@@ -441,6 +556,8 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 		co->source = arg;
 		return 0;
 	}
+	if (ch >= OPT_RETRY && ch <= OPT_KEEPALIVE)
+		return survive_opt(co, ch, arg, why);
 	return tls_opt(&co->tls, ch, arg);
 }
 
@@ -662,6 +779,11 @@ opts_final(const struct cmd *cmd, struct common *co, char *err,
 		what = "it is stdout, which this command writes";
 	if (what != NULL) {
 		snprintf(err, errlen, "--ready-fd %d: %s", co->ready_fd, what);
+		return -1;
+	}
+	if (co->retry_max_ms > 0 && co->retry == 0 && !co->reconnect) {
+		snprintf(err, errlen, "--retry-max: applies with --retry%s",
+		    (cmd->flags & CMD_STDIO) ? " or --reconnect" : "");
 		return -1;
 	}
 	co->per_client = cmd->per_client > 0 ? cmd->per_client : 1;

@@ -11,6 +11,7 @@
 #include "addr.h"
 #include "frame.h"
 #include "loop.h"
+#include "sock.h"
 #include "tls.h"
 
 struct cmd;
@@ -107,6 +108,10 @@ struct common {
 	const char	*source;	/* -s; NULL = the kernel's choice */
 	struct tls_opts	 tls;
 	/* connections that survive (--retry, --keepalive...) */
+	int		 retry;		/* --retry: tries again; -1 = no end */
+	int64_t		 retry_max_ms;	/* --retry-max; 0: dial's 10 s */
+	int		 reconnect;	/* --reconnect (send) */
+	struct keepalive keepalive;	/* --keepalive, seconds; ws pings too */
 	/* WebSocket (--text, --ws-*) */
 	/* terminals (--pty, --raw-tty) */
 	/* servers in production (--allow, --workers, --log-format...) */

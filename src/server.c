@@ -163,6 +163,7 @@ on_listener(struct loop *l, int lfd, int events, void *arg)
 		if (!admit(s, fd, name))
 			continue;
 		log_v(1, "connection from %s", name);
+		(void)sock_keepalive(fd, &s->co->keepalive);
 		if (s->on_accept(s, fd, name) == -1) {
 			log_v(1, "%s: refused: %s", name, strerror(errno));
 			sock_close_reset(fd);

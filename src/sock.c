@@ -382,6 +382,47 @@ sock_accept(int lfd, char *name, size_t namelen)
 	return fd;
 }
 
+/*
+ * The addresses of a name, families taking turns from the first one
+ * getaddrinfo prefers (RFC 8305, 4): a broken IPv6 route costs one
+ * head start, not a try of every IPv6 address first.
+ */
+static void
+interleave(struct addrinfo **head)
+{
+	struct addrinfo	*same = NULL, *other = NULL, **st = &same;
+	struct addrinfo	**ot = &other, *ai, *next, **tail = head;
+	int		 first;
+
+	if (*head == NULL)
+		return;
+	first = (*head)->ai_family;
+	for (ai = *head; ai != NULL; ai = next) {
+		next = ai->ai_next;
+		ai->ai_next = NULL;
+		if (ai->ai_family == first) {
+			*st = ai;
+			st = &ai->ai_next;
+		} else {
+			*ot = ai;
+			ot = &ai->ai_next;
+		}
+	}
+	while (same != NULL || other != NULL) {
+		if (same != NULL) {
+			*tail = same;
+			same = same->ai_next;
+			tail = &(*tail)->ai_next;
+		}
+		if (other != NULL) {
+			*tail = other;
+			other = other->ai_next;
+			tail = &(*tail)->ai_next;
+		}
+	}
+	*tail = NULL;
+}
+
 int
 sock_target(const struct addr *a, struct target *t, int *usage, char *err,
     size_t errlen)
@@ -393,7 +434,31 @@ sock_target(const struct addr *a, struct target *t, int *usage, char *err,
 		t->sslen = unix_sockaddr(a, &t->ss);
 		return 0;
 	}
-	return resolve(a, 0, &t->ai, usage, err, errlen);
+	if (resolve(a, 0, &t->ai, usage, err, errlen) == -1)
+		return -1;
+	interleave(&t->ai);
+	return 0;
+}
+
+int
+sock_keepalive(int fd, const struct keepalive *k)
+{
+	socklen_t	len = sizeof(int);
+	int		on = 1, family = AF_UNSPEC;
+
+	/* Unix sockets have no keepalive: a dead peer is seen at once. */
+	if (k == NULL || !k->on || getsockopt(fd, SOL_SOCKET, SO_DOMAIN,
+	    &family, &len) == -1 || (family != AF_INET && family != AF_INET6))
+		return 0;
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) == -1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &k->idle,
+	    sizeof(k->idle)) == -1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &k->interval,
+	    sizeof(k->interval)) == -1 ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &k->count,
+	    sizeof(k->count)) == -1)
+		return -1;
+	return 0;
 }
 
 void

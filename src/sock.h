@@ -24,6 +24,16 @@ struct listener {
 	ino_t		ino;
 };
 
+/*
+ * TCP keepalive (--keepalive): a probe after idle seconds of silence,
+ * then every interval seconds; count unanswered ones and the peer is
+ * dead (the connection fails with ETIMEDOUT).
+ */
+struct keepalive {
+	int	on;
+	int	idle, interval, count;
+};
+
 /* Resolved candidates for connecting to one address. */
 struct target {
 	struct addr		 addr;
@@ -81,6 +91,8 @@ unsigned	sock_port(const struct sockaddr *);
 /* Peer credentials of a unix socket; -1 when there are none. */
 int	sock_peer_cred(int fd, pid_t *pid, uid_t *uid);
 int	sock_is_socket(int fd);
+/* Turn k on for TCP socket fd; nothing when k is off or NULL. */
+int	sock_keepalive(int fd, const struct keepalive *k);
 /* Make close() reset a TCP peer (RST), not end it in order. */
 void	sock_reset_on_close(int fd);
 void	sock_close_reset(int fd);

@@ -1,0 +1,245 @@
+#!/usr/bin/env bats
+# Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE.
+# Connections that survive: --retry's backoff in the connector (send,
+# relay's TARGET), --keepalive on the connections made and accepted
+# (seen by ss, and a silent peer found dead inside a network namespace
+# of the test's own), send --reconnect across server restarts, and
+# happy eyeballs on a name with an IPv6 and an IPv4 address.
+
+load test_helper
+
+bats_require_minimum_version 1.5.0
+
+# The pauses that -v logged, in ms, one a line.
+pauses() {
+	sed -n 's/.*trying again in \([0-9]*\) ms$/\1/p' "$1"
+}
+
+@test "send --retry connects to a server started after it, and sends once" {
+	port=$(free_port)
+	"$SOCKIT" send --retry -w 60s -v -m hello "127.0.0.1:$port" \
+	    >"$T/send.out" 2>"$T/send.err" 3>&- &
+	spid=$!
+	echo "$spid" >>"$T/pids"
+	wait_for 'grep -q "trying again" "$T/send.err"'
+	start_server srv listen "127.0.0.1:$port"
+	wait_exit "$spid" 30
+	[ "$STATUS" -eq 0 ] || { cat "$T/send.err" >&2; false; }
+	wait_for '[ "$(cat "$T/srv.out")" = hello ]'
+	run grep -c "Connection refused; trying again in" "$T/send.err"
+	[ "$output" -ge 1 ]
+}
+
+@test "send --retry=2 gives up after three tries with exit 1" {
+	port=$(free_port)
+	run -1 timeout 30 "$SOCKIT" send --retry=2 -v -m x "127.0.0.1:$port"
+	assert_line --index 0 --regexp "^sockit: send: connect 127.0.0.1:$port: Connection refused; trying again in [0-9]+ ms$"
+	assert_line --index 1 --regexp "; trying again in [0-9]+ ms$"
+	assert_line --index 2 "sockit: send: connect 127.0.0.1:$port: Connection refused (3 tries)"
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "--retry pauses 100ms doubling, each within 20 % jitter" {
+	port=$(free_port)
+	run -1 timeout 30 "$SOCKIT" send --retry=4 -v -m x "127.0.0.1:$port"
+	echo "$output" >"$T/log"
+	mapfile -t p < <(pauses "$T/log")
+	[ "${#p[@]}" -eq 4 ]
+	base=100
+	for ms in "${p[@]}"; do
+		[ "$ms" -ge $((base * 80 / 100)) ] && [ "$ms" -le $((base * 120 / 100)) ] ||
+		    { echo "pause $ms not within 20 % of $base" >&2; false; }
+		base=$((base * 2))
+	done
+}
+
+@test "--retry-max caps the pause" {
+	port=$(free_port)
+	run -1 timeout 30 "$SOCKIT" send --retry=6 --retry-max 200ms -v -m x \
+	    "127.0.0.1:$port"
+	echo "$output" >"$T/log"
+	mapfile -t p < <(pauses "$T/log")
+	[ "${#p[@]}" -eq 6 ]
+	for ms in "${p[@]:1}"; do
+		[ "$ms" -ge 160 ] && [ "$ms" -le 240 ] ||
+		    { echo "pause $ms not within 20 % of 200" >&2; false; }
+	done
+}
+
+@test "--retry without N ends at -w, which bounds every try together" {
+	port=$(free_port)
+	run -1 timeout 30 "$SOCKIT" send --retry -w 1s -m x "127.0.0.1:$port"
+	assert_output --regexp "^sockit: send: connect 127.0.0.1:$port: Connection refused \([0-9]+ tries\)$"
+}
+
+@test "--retry: a connect that hangs is bounded by -w too" {
+	start_py srv blackhole.py
+	run -1 timeout 30 "$SOCKIT" send --retry -w 500ms -m x "$ADDR"
+	assert_output "sockit: send: connect $ADDR: Connection timed out"
+}
+
+@test "relay --retry holds the client until its target starts" {
+	port=$(free_port)
+	start_server relay relay --retry -v 127.0.0.1:0 "127.0.0.1:$port"
+	raddr=$ADDR
+	rpid=$PID
+	py "$raddr" >"$T/client.out" 2>&1 3>&- <<'EOF' &
+s = connect(sys.argv[1])
+s.settimeout(60)
+s.sendall(b"ping\n")
+s.shutdown(socket.SHUT_WR)
+print(recv_all(s).decode().strip())
+EOF
+	cpid=$!
+	echo "$cpid" >>"$T/pids"
+	wait_for 'grep -q "trying again" "$T/relay.err"'
+	start_server echo echo "127.0.0.1:$port"
+	wait_exit "$cpid" 30
+	[ "$STATUS" -eq 0 ] || { cat "$T/client.out" >&2; false; }
+	assert_equal "$(cat "$T/client.out")" ping
+	kill -0 "$rpid"
+}
+
+@test "relay --retry=1: the client is reset and the reason logged" {
+	port=$(free_port)
+	start_server relay relay --retry=1 127.0.0.1:0 "127.0.0.1:$port"
+	run py "$ADDR" <<'EOF'
+s = connect(sys.argv[1])
+s.settimeout(30)
+try:
+    print("eof" if s.recv(10) == b"" else "data")
+except ConnectionResetError:
+    print("reset")
+EOF
+	assert_output reset
+	wait_for 'grep -q "(2 tries)" "$T/relay.err"'
+	run cat "$T/relay.err"
+	assert_output --partial "connect 127.0.0.1:$port: Connection refused (2 tries)"
+}
+
+@test "bad --retry, --retry-max and --keepalive values are usage errors" {
+	local bad n=0
+	while IFS='|' read -r cmd bad msg; do
+		run -2 "$SOCKIT" $cmd $bad 127.0.0.1:1 </dev/null
+		assert_line --index 0 "sockit: ${cmd%% *}: $msg"
+		n=$((n + 1))
+	done <<'EOF'
+send|--retry=0|--retry 0: not a number of tries from 1 to 1000000
+send|--retry=x|--retry x: not a number of tries from 1 to 1000000
+send|--retry=-1|--retry -1: not a number of tries from 1 to 1000000
+send|--retry --retry-max 0|--retry-max 0: shorter than the first pause (100ms)
+send|--retry --retry-max 50ms|--retry-max 50ms: shorter than the first pause (100ms)
+send|--retry --retry-max x|--retry-max x: not a duration (say 2, 2s, 500ms, 1.5m or 1h)
+send|--retry-max 1s|--retry-max: applies with --retry or --reconnect
+relay 127.0.0.1:0|--retry-max 1s|--retry-max: applies with --retry
+send|--keepalive=0|--keepalive 0: IDLE and INTVL are whole seconds from 1s to 32767s
+send|--keepalive=1.5|--keepalive 1.5: IDLE and INTVL are whole seconds from 1s to 32767s
+send|--keepalive=x|--keepalive x: not a duration (say 2, 2s, 500ms, 1.5m or 1h)
+send|--keepalive=40000|--keepalive 40000: IDLE and INTVL are whole seconds from 1s to 32767s
+send|--keepalive=5,2|--keepalive 5,2: not IDLE or IDLE,INTVL,COUNT
+send|--keepalive=5,0,3|--keepalive 5,0,3: IDLE and INTVL are whole seconds from 1s to 32767s
+send|--keepalive=5,2,0|--keepalive 5,2,0: COUNT is a number from 1 to 127
+send|--keepalive=5,2,200|--keepalive 5,2,200: COUNT is a number from 1 to 127
+send|--keepalive=5,2,3,4|--keepalive 5,2,3,4: COUNT is a number from 1 to 127
+echo|--keepalive=,|--keepalive ,: not IDLE or IDLE,INTVL,COUNT
+EOF
+	[ "$n" -eq 18 ]
+}
+
+@test "commands that do not retry refuse --retry; wait refuses --keepalive" {
+	run -2 "$SOCKIT" echo --retry 0
+	assert_line --index 0 "sockit: echo: unknown option --retry"
+	run -2 "$SOCKIT" wait --keepalive 127.0.0.1:1
+	assert_line --index 0 "sockit: wait: unknown option --keepalive"
+	run -2 "$SOCKIT" relay --reconnect 0 127.0.0.1:1
+	assert_line --index 0 "sockit: relay: unknown option --reconnect"
+}
+
+# keepalive_timer FILTER: ss's line for the established TCP socket
+# FILTER selects, with its timer.
+keepalive_timer() {
+	ss -tnoH state established "$1"
+}
+
+@test "send --keepalive: its socket has the keepalive timer (ss -o)" {
+	start_server srv listen 127.0.0.1:0
+	mkfifo "$T/in"
+	exec 5<>"$T/in"
+	"$SOCKIT" send --keepalive=7,3,2 -v "$ADDR" <"$T/in" >/dev/null \
+	    2>"$T/send.err" 3>&- 5>&- &
+	echo $! >>"$T/pids"
+	wait_for 'grep -q "connected to" "$T/send.err"'
+	run keepalive_timer "( dport = :$PORT )"
+	assert_output --regexp "timer:\(keepalive,[0-9.]+m?s,0\)"
+	exec 5>&-
+}
+
+@test "without --keepalive no keepalive timer runs (the test above can fail)" {
+	start_server srv listen 127.0.0.1:0
+	mkfifo "$T/in"
+	exec 5<>"$T/in"
+	"$SOCKIT" send -v "$ADDR" <"$T/in" >/dev/null 2>"$T/send.err" 3>&- 5>&- &
+	echo $! >>"$T/pids"
+	wait_for 'grep -q "connected to" "$T/send.err"'
+	run keepalive_timer "( dport = :$PORT )"
+	assert_output --partial "127.0.0.1:$PORT"
+	refute_output --partial keepalive
+	exec 5>&-
+}
+
+@test "listen and relay --keepalive: accepted and dialed sockets have the timer" {
+	start_server echo echo 127.0.0.1:0
+	eport=$PORT
+	start_server relay relay --keepalive=9 127.0.0.1:0 "$ADDR"
+	rport=$PORT
+	py "$ADDR" "$T/held" 3>&- <<'EOF' &
+s = connect(sys.argv[1])
+s.sendall(b"x\n")
+s.recv(10)
+open(sys.argv[2], "w").close()
+signal.pause()
+EOF
+	echo $! >>"$T/pids"
+	wait_for '[ -e "$T/held" ]'
+	# The relay's accepted client, and its own connection to echo.
+	run keepalive_timer "( sport = :$rport )"
+	assert_output --regexp "timer:\(keepalive,"
+	run keepalive_timer "( dport = :$eport )"
+	assert_output --regexp "timer:\(keepalive,"
+	# echo was given no --keepalive: its accepted socket has none.
+	run keepalive_timer "( sport = :$eport )"
+	refute_output --partial keepalive
+}
+
+@test "a peer gone silent is found dead by --keepalive: send exits 1" {
+	unshare -rn true 2>/dev/null || skip "no user namespaces here"
+	command -v nft >/dev/null || skip "nft is not installed"
+	# In a network namespace of its own: a server, send to it, then
+	# every packet on loopback dropped, as when a peer's host dies.
+	run timeout 60 unshare -rn bash -c '
+		set -e
+		ip link set lo up
+		exec 3>&-
+		mkfifo "$2/ready"
+		"$1" listen --ready-fd 4 127.0.0.1:0 4>"$2/ready" >/dev/null \
+		    2>/dev/null </dev/null &
+		read -r addr <"$2/ready"
+		mkfifo "$2/in"
+		exec 5<>"$2/in"
+		"$1" send --keepalive=1,1,2 -v "$addr" <"$2/in" >/dev/null \
+		    2>"$2/send.err" &
+		spid=$!
+		until grep -q "connected to" "$2/send.err"; do sleep 0.05; done
+		nft add table inet t
+		nft add chain inet t c "{ type filter hook input priority 0; }"
+		nft add rule inet t c drop
+		st=0
+		wait $spid || st=$?
+		cat "$2/send.err"
+		echo "status $st"
+	' bash "$SOCKIT" "$T"
+	assert_success
+	assert_line "status 1"
+	assert_line --regexp "^sockit: send: 127\.0\.0\.1:[0-9]+: Connection timed out"
+	refute_output --partial stdout
+}
