@@ -13,6 +13,7 @@
 #include <linux/sockios.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -52,6 +53,18 @@ struct send {
 	size_t		 queued;	/* bytes of -m messages */
 	int		 stdin_tty;
 	int		 status;
+
+	/* --reconnect */
+	struct dial_cfg	 rcfg;		/* how to connect again */
+	struct dial	 dial;
+	int		 reconnecting;	/* a dial is under way */
+	int		 reconnects;
+	unsigned long long lost;	/* bytes that may not have arrived */
+	uint64_t	 tx_before;	/* sent on the connections before */
+	char		*tail;		/* of the message being written */
+	size_t		 tail_len;
+	int		 tail_over;	/* longer than a buffer: not kept */
+	int		 write_err;	/* the connection's, kept from the chan */
 };
 
 static const struct opt_spec send_opts[] = {
@@ -137,10 +150,34 @@ end_stdout(struct send *s)
 	close(fd);
 }
 
+static void	reconnect(struct send *);
+
+/*
+ * --reconnect: the connection is over (the peer closed or reset it, or
+ * a write failed) while the input is not all sent.
+ */
+static int
+cut_off(const struct send *s)
+{
+	if (!s->co.reconnect || (s->up.done && s->up.err == 0))
+		return 0;
+	return (s->down.done && !s->send_only && s->down.err != EPIPE) ||
+	    s->write_err != 0 || s->up.err != 0 ||
+	    conn_failure(s->net) != NULL;
+}
+
 /* After every event: interest from buffer state, and are we done? */
 static void
 update(struct send *s)
 {
+	if (s->reconnecting) {
+		loop_set(s->loop, 1, conn_interest(s->out));
+		return;
+	}
+	if (cut_off(s)) {
+		reconnect(s);
+		return;
+	}
 	loop_set(s->loop, 0, conn_interest(s->in));
 	loop_set(s->loop, 1, conn_interest(s->out));
 	loop_set(s->loop, s->net->fd, conn_interest(s->net));
@@ -329,7 +366,8 @@ stdin_rest(struct send *s, int *more)
 static unsigned long long
 untaken(struct send *s, int *more)
 {
-	unsigned long long	n = s->in->rx + s->queued - s->net->tx;
+	unsigned long long	n = s->in->rx + s->queued - s->tx_before -
+				    s->net->tx;
 	socklen_t		len = sizeof(int);
 	int			q = 0, family = AF_UNSPEC;
 
@@ -371,24 +409,202 @@ unsent(struct send *s, const char *name, int err, unsigned long long n,
 	s->status = 1;
 }
 
+/*
+ * --reconnect with -d: the bytes written since the last delimiter, the
+ * message being cut if the connection ends now, to be sent again whole.
+ * The up chan writes whole messages, so this is short but for a write
+ * that the socket took only part of.  (A delimiter of several bytes
+ * split between two writes is not seen: its message is kept longer.)
+ */
+static void
+track_bytes(struct send *s, const char *p, size_t n)
+{
+	const struct delim	*d = &s->co.delim;
+	size_t			 i;
+
+	for (i = n; i >= d->len && i > 0; i--)
+		if (memcmp(p + i - d->len, d->bytes, d->len) == 0) {
+			s->tail_len = 0;
+			s->tail_over = 0;
+			p += i;
+			n -= i;
+			break;
+		}
+	if (s->tail_over || s->tail_len + n > BUF_CAP) {
+		s->tail_over = 1;
+		return;
+	}
+	memcpy(s->tail + s->tail_len, p, n);
+	s->tail_len += n;
+}
+
+static struct send	*tracked;
+static struct xport	 xport_track;
+static ssize_t		(*track_next)(struct conn *, const void *, size_t);
+
+/*
+ * A failed write is kept from the chan, which would drop what it holds
+ * and end: to the chan, the socket is full; update() sees the failure
+ * and connects again, the input still buffered.
+ */
+static ssize_t
+track_write(struct conn *c, const void *p, size_t n)
+{
+	ssize_t	w;
+
+	if ((w = track_next(c, p, n)) > 0 && tracked->tail != NULL)
+		track_bytes(tracked, p, (size_t)w);
+	if (w == -1 && errno != EAGAIN && errno != EINTR) {
+		tracked->write_err = errno;
+		errno = EAGAIN;
+	}
+	return w;
+}
+
+/*
+ * --reconnect: watch what is written to the connection the dial made
+ * (plain or TLS).
+ */
+static void
+track(struct send *s)
+{
+	if (!s->co.reconnect)
+		return;
+	tracked = s;
+	xport_track = *s->net->xp;
+	track_next = xport_track.write;
+	xport_track.write = track_write;
+	xport_track.splice = NULL;
+	s->net->xp = &xport_track;
+}
+
+/* Bytes the peer did not acknowledge (TLS: not known, 0). */
+static unsigned long long
+unacked(struct send *s)
+{
+	int	q = 0;
+
+	if (s->tls != NULL || ioctl(s->net->fd, SIOCOUTQ, &q) == -1 || q < 0)
+		return 0;
+	return (unsigned long long)q;
+}
+
+/*
+ * A chan on a new connection, keeping what its buffer holds: the input
+ * not sent yet, the replies not written to stdout yet.
+ */
+static void
+chan_renew(struct chan *ch, struct conn *src, struct conn *dst,
+    const struct delim *frame)
+{
+	struct buf	keep = ch->buf;
+
+	chan_init(ch, src, dst, frame);
+	ch->buf = keep;
+}
+
+/* Put the cut message back in front of the input still to send. */
+static int
+resend_tail(struct send *s)
+{
+	/* Room for both: a full buffer and a cut message of a buffer. */
+	struct buf	b = { NULL, 0, 0, 2 * BUF_CAP };
+
+	if (s->tail_len == 0)
+		return 0;
+	if (buf_append(&b, s->tail, s->tail_len) == -1 ||
+	    buf_append(&b, s->up.buf.data + s->up.buf.off,
+	    s->up.buf.len) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	buf_free(&s->up.buf);
+	s->up.buf = b;
+	return 0;
+}
+
+static void	on_io(struct loop *, int, int, void *);
+
+/* The new connection is up, or retry gave up. */
+static void
+on_redialed(struct dial *d, const char *err, void *arg)
+{
+	struct send	*s = arg;
+
+	(void)d;
+	s->reconnecting = 0;
+	if (err != NULL) {
+		log_err("%s", err);
+		s->status = 1;
+		loop_stop(s->loop);
+		return;
+	}
+	s->net->is_sock = 1;
+	s->net->watched = 1;
+	if (loop_add(s->loop, s->net->fd, on_io, s) == -1)
+		fatal("event loop: %s", strerror(errno));
+	track(s);
+	s->reconnects++;
+	log_v(1, "connected again to %s", s->net->name);
+	update(s);
+}
+
+/* The connection ended with input left: count, keep, connect again. */
+static void
+reconnect(struct send *s)
+{
+	unsigned long long	q = unacked(s), lost;
+	char			name[SOCK_NAME_MAX];
+	int			eof = s->up.eof, why;
+
+	why = s->write_err != 0 ? s->write_err : s->up.err != 0 ? s->up.err :
+	    s->down.err;
+	s->write_err = 0;
+	/* The cut message goes again: it is not lost, unless too long. */
+	if (s->tail_over || resend_tail(s) == -1)
+		lost = q;
+	else
+		lost = q > s->tail_len ? q - s->tail_len : 0;
+	s->lost += lost;
+	log_v(1, "%s: %s; connecting again (%llu bytes may be lost, %zu "
+	    "sent again)", s->net->name, why != 0 && why != EPIPE ?
+	    strerror(why) : "the peer closed", lost, lost == q ? 0 :
+	    s->tail_len);
+	s->tx_before += s->net->tx - (lost == q ? 0 : s->tail_len);
+	s->tail_len = 0;
+	s->tail_over = 0;
+	strlcpy(name, s->net->name, sizeof(name));
+	loop_del(s->loop, s->net->fd);
+	conn_close(s->net);
+	conn_init(s->net, -1, name);
+	chan_renew(&s->up, s->in, s->net, s->tail != NULL ? &s->co.delim :
+	    NULL);
+	s->up.eof = eof;
+	chan_renew(&s->down, s->net, s->out, NULL);
+	s->reconnecting = 1;
+	loop_set(s->loop, 0, 0);
+	loop_set(s->loop, 1, conn_interest(s->out));
+	dial_start(&s->dial, s->loop, &s->rcfg, s->net, on_redialed, s);
+}
+
 static void
 count(void *arg, uint64_t *sent, uint64_t *recv, uint64_t *in)
 {
 	struct send	*s = arg;
 
-	*sent = s->net->tx;
+	*sent = s->tx_before + s->net->tx;
 	*recv = s->net->rx;
 	*in = s->in->rx;
 }
+
+static int	ended(struct send *, const char *);
 
 /* The session, on the connection the dial made (TLS is up already). */
 static int
 run(struct send *s)
 {
-	unsigned long long	 left;
-	socklen_t		 elen = sizeof(int);
-	const char		*name = s->net->name;
-	int			 e, more, fd = s->net->fd;
+	const char	*name = s->net->name;
+	int		 fd = s->net->fd;
 
 	s->in = conn_new(0, "stdin");
 	s->out = conn_new(1, "stdout");
@@ -401,11 +617,19 @@ run(struct send *s)
 		s->in->xp = &xport_crlf;
 	}
 	s->stdin_tty = isatty(0);
-	chan_init(&s->up, s->in, s->net, NULL);
+	/* --reconnect -d: whole messages, to send a cut one again whole. */
+	if (s->co.reconnect && s->co.delim_set &&
+	    (s->tail = malloc(BUF_CAP)) == NULL)
+		fatal("%s", strerror(errno));
+	chan_init(&s->up, s->in, s->net, s->tail != NULL ? &s->co.delim :
+	    NULL);
 	chan_init(&s->down, s->net, s->out, NULL);
+	track(s);
 	/* Pipes in or out: the bytes need not pass through us. */
-	chan_splice(&s->up);
-	chan_splice(&s->down);
+	if (!s->co.reconnect) {
+		chan_splice(&s->up);
+		chan_splice(&s->down);
+	}
 	if (s->nmsg > 0 && queue_messages(s) == -1)
 		usage_error(&cmd_send, "-m: messages too long (at most %d "
 		    "bytes in all)", BUF_CAP);
@@ -426,8 +650,22 @@ run(struct send *s)
 	progress_start(&s->prog, s->progress, s->loop, count, s);
 	if (loop_run(s->loop) == -1)
 		fatal("event loop: %s", strerror(errno));
-	drain(s);
+	if (s->reconnecting)
+		dial_cancel(&s->dial);
+	else
+		drain(s);
 	progress_end(&s->prog);
+	return ended(s, name);
+}
+
+/* The session is over: say how, and free it all; the exit status. */
+static int
+ended(struct send *s, const char *name)
+{
+	unsigned long long	 left;
+	socklen_t		 elen = sizeof(int);
+	int			 e, more, fd = s->net->fd;
+
 	if (conn_failure(s->net) != NULL) {
 		log_err("%s: %s", name, conn_failure(s->net));
 		s->status = 1;
@@ -457,8 +695,14 @@ run(struct send *s)
 			log_err("%s: %s", name, strerror(s->down.err));
 		s->status = 1;
 	}
+	if (s->lost > 0) {
+		log_err("%s: %llu bytes may have been lost over %d "
+		    "reconnects", name, s->lost, s->reconnects);
+		s->status = 1;
+	}
 	log_v(1, "%s closed: %llu bytes sent, %llu received", name,
-	    (unsigned long long)s->net->tx, (unsigned long long)s->net->rx);
+	    (unsigned long long)(s->tx_before + s->net->tx),
+	    (unsigned long long)s->net->rx);
 	/* Unread input would make close() reset, losing what is unsent. */
 	if (s->send_only && s->tls == NULL)
 		while (read(fd, conn_scratch, sizeof(conn_scratch)) > 0)
@@ -469,6 +713,7 @@ run(struct send *s)
 	conn_free(s->in);
 	conn_free(s->out);
 	conn_free(s->net);
+	free(s->tail);
 	return s->status;
 }
 
@@ -633,7 +878,7 @@ connect_run(struct send *s, const struct addr *a, struct target *t,
 			    s->co.wait_ms, s->co.retry, s->co.retry_max_ms,
 			    &s->co.keepalive };
 	char		 err[512];
-	int		 fd;
+	int		 fd, status;
 
 	/* Many inherited descriptors put ours past select(): then epoll. */
 	if ((s->loop = loop_new(loop_pick(8), err, sizeof(err))) == NULL ||
@@ -641,7 +886,11 @@ connect_run(struct send *s, const struct addr *a, struct target *t,
 		fatal("%s", s->loop == NULL ? err : strerror(errno));
 	if (dial_run(s->loop, &cfg, s->net, err, sizeof(err)) == -1)
 		fatal("%s", err);
-	sock_target_free(t);
+	/* Each reconnect retries as --retry says, or for ever. */
+	s->rcfg = cfg;
+	s->rcfg.retry = s->co.retry != 0 ? s->co.retry : -1;
+	if (!s->co.reconnect)
+		sock_target_free(t);
 	fd = s->net->fd;
 	s->net->is_sock = 1;
 	if (s->proxy != NULL)
@@ -658,7 +907,10 @@ connect_run(struct send *s, const struct addr *a, struct target *t,
 		conn_free(s->net);
 		return dgram_send_run(&s->co, &o, fd, name);
 	}
-	return run(s);
+	status = run(s);
+	if (s->co.reconnect)
+		sock_target_free(t);
+	return status;
 }
 
 static int
@@ -682,6 +934,9 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	/* UDP cannot be probed: nothing answers a connect. */
 	if (s.zero_io && (s.co.dgram || s.proxy != NULL))
 		usage_error(cmd, "-z is for streams, without --proxy");
+	if (s.co.reconnect && (s.zero_io || s.recv_only))
+		usage_error(cmd, "--reconnect: not with %s", s.zero_io ? "-z" :
+		    "--recv-only (no input to go on with)");
 	if (s.zero_io)
 		return zero_io(cmd, &s.co, argc - n, argv + n);
 	for (total = 0, i = 0; i < s.nmsg; i++)
@@ -696,6 +951,8 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 		usage_error(cmd, "%s", err);
 	if (s.proxy != NULL && a.dgram)
 		usage_error(cmd, "--proxy is for streams, not datagrams");
+	if (s.co.reconnect && a.dgram)
+		usage_error(cmd, "--reconnect is for streams, not datagrams");
 	if (opts_check_tls(&s.co, 0, a.tls, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	/* Certificates are read before anything connects. */

@@ -26,8 +26,7 @@
 #include "tls.h"
 #include "util.h"
 
-#define DELAY_FIRST	50		/* ms between probes, at first */
-#define DELAY_MAX	1000		/* ... growing to this */
+#define DELAY_MAX	1000		/* the longest pause between probes */
 #define PROBE_MS	1000		/* one probe at most, unless -w */
 
 struct wait;
@@ -42,7 +41,7 @@ struct probe {
 	struct conn	 c;
 	struct dial	 dial;
 	struct timer	 retry;
-	int64_t		 delay;
+	int		 tries;		/* the connector's backoff: 100 ms up */
 	int		 done;
 	char		 why[256];	/* the last failure */
 };
@@ -107,6 +106,8 @@ reached(struct wait *W, struct probe *p)
 static void
 outcome(struct wait *W, struct probe *p, int open)
 {
+	int64_t	pause;
+
 	sock_target_free(&p->t);
 	if (open != W->closed) {
 		reached(W, p);
@@ -114,8 +115,10 @@ outcome(struct wait *W, struct probe *p, int open)
 	}
 	if (open)
 		snprintf(p->why, sizeof(p->why), "still accepting");
-	timer_at(W->loop, &p->retry, now_ms() + p->delay);
-	p->delay = p->delay * 2 > DELAY_MAX ? DELAY_MAX : p->delay * 2;
+	pause = dial_backoff(p->tries++, DELAY_MAX);
+	log_v(2, "%s: %s; trying again in %lld ms", p->arg, p->why,
+	    (long long)pause);
+	timer_at(W->loop, &p->retry, now_ms() + pause);
 }
 
 /*
@@ -247,7 +250,6 @@ probe_init(const struct cmd *cmd, struct wait *W, int i, char *arg,
 
 	p->W = W;
 	p->arg = arg;
-	p->delay = DELAY_FIRST;
 	if (opts_address(&W->co, 0, 1, &arg, &p->a, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	p->cfg.proxy = W->proxy != NULL ? &p->px : NULL;

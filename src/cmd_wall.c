@@ -57,6 +57,7 @@ struct source {
 	enum src_state	 state;
 	int		 settled;	/* a first message, or a failure */
 	int		 said_down;	/* its failure is logged */
+	int		 downs;		/* failed tries in a row: the pause */
 	struct timer	 timer;		/* the next try */
 	int64_t		 active;	/* last bytes read */
 	char		 in[IN_CAP];	/* read, no delimiter yet */
@@ -459,21 +460,29 @@ src_close(struct wall *W, struct source *s)
 	s->has_val = 0;
 }
 
-/* Down: try again in -w, the others going on meanwhile. */
+/*
+ * Down: try again after the connector's backoff, up to -w, the others
+ * going on meanwhile.
+ */
 static void
 src_down(struct wall *W, struct source *s, const char *why)
 {
+	int64_t	pause;
 	int	was_up = s->state == S_UP;
 
 	src_close(W, s);
 	if (was_up)
 		log_v(1, "%s: %s", s->arg, why);
 	else if (!s->said_down)
-		log_v(1, "%s: %s; retrying every %lld ms", s->arg, why,
-		    (long long)W->co.wait_ms);
+		log_v(1, "%s: %s; retrying, pausing up to %lld ms", s->arg,
+		    why, (long long)W->co.wait_ms);
 	s->said_down = !was_up;
 	s->settled = 1;
-	timer_at(W->loop, &s->timer, now_ms() + W->co.wait_ms);
+	if (was_up)
+		s->downs = 0;
+	pause = dial_backoff(s->downs++, W->co.wait_ms);
+	log_v(2, "%s: trying again in %lld ms", s->arg, (long long)pause);
+	timer_at(W->loop, &s->timer, now_ms() + pause);
 	maybe_first(W);
 }
 

@@ -223,6 +223,8 @@ EOF
 		mkfifo "$2/ready"
 		"$1" listen --ready-fd 4 127.0.0.1:0 4>"$2/ready" >/dev/null \
 		    2>/dev/null </dev/null &
+		lpid=$!
+		trap "kill $lpid" EXIT
 		read -r addr <"$2/ready"
 		mkfifo "$2/in"
 		exec 5<>"$2/in"
@@ -242,4 +244,130 @@ EOF
 	assert_line "status 1"
 	assert_line --regexp "^sockit: send: 127\.0\.0\.1:[0-9]+: Connection timed out"
 	refute_output --partial stdout
+}
+
+# relisten NAME ADDR: sockit listen again on ADDR, a port a server before
+# it had (the earlier one is gone).
+relisten() {
+	start_server "$1" listen "$2" 5>&-
+}
+
+@test "send --reconnect: three server restarts, line by line, nothing duplicated" {
+	start_server s0 listen 127.0.0.1:0 5>&-
+	addr=$ADDR
+	mkfifo "$T/in"
+	exec 5<>"$T/in"
+	"$SOCKIT" send --reconnect -d '\n' -v "$addr" <"$T/in" \
+	    >"$T/send.out" 2>"$T/send.err" 3>&- 5>&- &
+	spid=$!
+	echo "$spid" >>"$T/pids"
+	for i in 0 1 2 3; do
+		echo "line $i" >&5
+		wait_for "grep -qx 'line $i' '$T/s$i.out'"
+		[ "$i" -lt 3 ] || break
+		kill "$PID"
+		wait_for "[ \$(grep -c 'connecting again' '$T/send.err') -gt $i ]"
+		relisten "s$((i + 1))" "$addr"
+		wait_for "[ \$(grep -c 'connected again' '$T/send.err') -gt $i ]"
+	done
+	exec 5>&-
+	wait_exit "$spid" 30
+	cat "$T/send.err" >&2
+	[ "$STATUS" -eq 0 ]
+	run cat "$T/s0.out" "$T/s1.out" "$T/s2.out" "$T/s3.out"
+	assert_output "$(printf 'line %d\n' 0 1 2 3)"
+	run grep -c "the peer closed; connecting again (0 bytes may be lost" "$T/send.err"
+	assert_output 3
+}
+
+@test "send --reconnect -d: a reset with bytes unacknowledged counts them lost, exit 1, the cut message sent whole" {
+	# Lines of 1 KiB, numbered; far more than the peer's small window.
+	awk 'BEGIN { x = sprintf("%1017s", ""); gsub(/ /, "x", x)
+	    for (i = 0; i < 3000; i++) printf "%06d %s\n", i, x }' >"$T/lines"
+	start_py rst reset_when_full.py
+	addr=$ADDR
+	rpid=$PID
+	"$SOCKIT" send --reconnect -d '\n' -v "$addr" <"$T/lines" \
+	    >/dev/null 2>"$T/send.err" 3>&- &
+	spid=$!
+	echo "$spid" >>"$T/pids"
+	wait_for 'grep -q "connecting again" "$T/send.err"'
+	wait_exit "$rpid"
+	relisten s1 "$addr"
+	wait_exit "$spid" 60
+	cat "$T/send.err" >&2
+	[ "$STATUS" -eq 1 ]
+	run grep -E "^sockit: send: $addr: Connection reset by peer; connecting again \([1-9][0-9]* bytes may be lost" "$T/send.err"
+	assert_success
+	run grep -E "^sockit: send: $addr: [1-9][0-9]* bytes may have been lost over 1 reconnects$" "$T/send.err"
+	assert_success
+	# What the new server got: whole lines only, in order, none twice,
+	# up to the last.
+	run awk -v want="$(head -c 1017 /dev/zero | tr '\0' x)" '
+	    $2 != want || length($0) != 1024 || ($1 + 0) <= prev { bad = NR }
+	    { prev = $1 + 0; last = $1 }
+	    END { if (bad) print "bad line " bad; else print last }' "$T/s1.out"
+	assert_output 002999
+}
+
+@test "--reconnect is refused with -z, --recv-only and datagrams" {
+	run -2 "$SOCKIT" send --reconnect -z 127.0.0.1:1
+	assert_line --index 0 "sockit: send: --reconnect: not with -z"
+	run -2 "$SOCKIT" send --reconnect --recv-only 127.0.0.1:1
+	assert_line --index 0 "sockit: send: --reconnect: not with --recv-only (no input to go on with)"
+	run -2 "$SOCKIT" send --reconnect udp:127.0.0.1:1
+	assert_line --index 0 "sockit: send: --reconnect is for streams, not datagrams"
+	run -2 "$SOCKIT" send --reconnect -u 127.0.0.1:1
+	assert_line --index 0 "sockit: send: --reconnect is for streams, not datagrams"
+}
+
+@test "send --reconnect --retry=1: a server that does not come back ends it with exit 1" {
+	start_server s0 listen 127.0.0.1:0 5>&-
+	addr=$ADDR
+	mkfifo "$T/in"
+	exec 5<>"$T/in"
+	"$SOCKIT" send --reconnect --retry=1 -v "$addr" <"$T/in" \
+	    >/dev/null 2>"$T/send.err" 3>&- 5>&- &
+	spid=$!
+	echo "$spid" >>"$T/pids"
+	echo hello >&5
+	wait_for 'grep -qx hello "$T/s0.out"'
+	kill "$PID"
+	wait_exit "$spid" 30
+	exec 5>&-
+	[ "$STATUS" -eq 1 ]
+	run cat "$T/send.err"
+	assert_line --regexp "^sockit: send: connect $addr: Connection refused \(2 tries\)$"
+}
+
+# check_pauses LOG MAX: the pauses LOG has are 100 ms doubling up to MAX,
+# each within 20 % of jitter.
+check_pauses() {
+	local base=100 ms n=0
+	for ms in $(pauses "$1"); do
+		[ "$ms" -ge $((base * 80 / 100)) ] && [ "$ms" -le $((base * 120 / 100)) ] ||
+		    { echo "pause $ms not within 20 % of $base" >&2; return 1; }
+		base=$((base * 2 > $2 ? $2 : base * 2))
+		n=$((n + 1))
+	done
+	[ "$n" -ge 4 ]
+}
+
+@test "wait probes again with the same backoff, up to 1 s" {
+	port=$(free_port)
+	"$SOCKIT" wait -vv "127.0.0.1:$port" 2>"$T/wait.err" 3>&- &
+	echo $! >>"$T/pids"
+	wait_for '[ "$(pauses "$T/wait.err" | wc -l)" -ge 6 ]'
+	check_pauses "$T/wait.err" 1000
+}
+
+@test "wall tries a source again with the same backoff, up to -w" {
+	port=$(free_port)
+	"$SOCKIT" wall -vv -w 400ms "a=127.0.0.1:$port" >/dev/null \
+	    2>"$T/wall.err" 3>&- &
+	echo $! >>"$T/pids"
+	wait_for '[ "$(pauses "$T/wall.err" | wc -l)" -ge 5 ]'
+	check_pauses "$T/wall.err" 400
+	run grep -c "retrying, pausing up to 400 ms" "$T/wall.err"
+	assert_output 1
 }
