@@ -285,6 +285,7 @@ static void
 try_connect(struct dial *d)
 {
 	struct dial_try	*tr;
+	char		 why[512];
 	int		 fd, pending;
 
 	if ((tr = free_try(d)) == NULL)
@@ -304,6 +305,9 @@ try_connect(struct dial *d)
 	tr->fd = fd;
 	tr->cand = d->cand++;
 	d->ntries++;
+	sock_connect_error(d->cfg->target, tr->cand, EINPROGRESS, why,
+	    sizeof(why));
+	log_v(2, "%s", why);
 	if (loop_add(d->loop, fd, on_try, tr) == -1) {
 		snprintf(d->err, sizeof(d->err), "%s: %s", d->c->name,
 		    strerror(errno));

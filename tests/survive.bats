@@ -371,3 +371,75 @@ check_pauses() {
 	run grep -c "retrying, pausing up to 400 ms" "$T/wall.err"
 	assert_output 1
 }
+
+# in_netns SCRIPT: run SCRIPT in a network and mount namespace of its
+# own, where surv.test is ::1 and 127.0.0.1 (a private /etc/hosts), lo
+# is up, and nft drops what "$NFT_DROP" matches ("meta nfproto ipv6").
+# The script gets sockit as $1 and $T as $2, and a function serve that
+# starts sockit listen on its argument and sets addr.
+in_netns() {
+	unshare -rmn true 2>/dev/null || skip "no user namespaces here"
+	command -v nft >/dev/null || skip "nft is not installed"
+	printf '::1 surv.test\n127.0.0.1 surv.test\n' >"$T/hosts"
+	run timeout 60 unshare -rmn bash -c '
+		set -e
+		exec 3>&-
+		mount --bind "$2/hosts" /etc/hosts
+		ip link set lo up
+		nft add table inet t
+		nft add chain inet t c "{ type filter hook input priority 0; }"
+		nft add rule inet t c $3 drop
+		serve() {
+			mkfifo "$T/ready"
+			"$S" listen --ready-fd 4 "$1" 4>"$T/ready" \
+			    >"$T/srv.out" 2>/dev/null </dev/null &
+			trap "kill $!" EXIT
+			read -r addr <"$T/ready"
+		}
+		S=$1 T=$2
+		'"$1" bash "$SOCKIT" "$T" "$NFT_DROP"
+}
+
+@test "happy eyeballs: ::1 never answers, 127.0.0.1 is connected 250 ms on" {
+	NFT_DROP="meta nfproto ipv6" in_netns '
+		getent ahosts surv.test | head -1
+		serve 127.0.0.1:0
+		"$S" send -vv -m hello "surv.test:${addr##*:}"
+		echo "status $?"
+		cat "$T/srv.out"
+	'
+	assert_success
+	# The resolver puts ::1 first; its SYNs are dropped, not refused.
+	assert_line --index 0 --regexp '^::1 +STREAM surv.test$'
+	# Both tried, ::1 first; the second without the first failing.
+	assert_line --index 1 --regexp '^sockit: send: connect \[::1\]:[0-9]+: Operation now in progress$'
+	assert_line --index 2 --regexp '^sockit: send: connect 127\.0\.0\.1:[0-9]+: Operation now in progress$'
+	assert_line --index 3 --regexp '^sockit: send: connected to surv\.test:[0-9]+$'
+	refute_output --partial "Connection timed out"
+	assert_line "status 0"
+	assert_line hello
+}
+
+@test "happy eyeballs: -6 keeps to IPv6, and -w bounds the connect" {
+	NFT_DROP="meta nfproto ipv6" in_netns '
+		serve 127.0.0.1:0
+		"$S" send -6 -w 700ms -m hello "surv.test:${addr##*:}" || echo "status $?"
+		"$S" send -4 -m hello "surv.test:${addr##*:}" && echo "status4 $?"
+	'
+	assert_success
+	assert_line --regexp '^sockit: send: connect \[::1\]:[0-9]+: Connection timed out$'
+	assert_line "status 1"
+	assert_line "status4 0"
+}
+
+@test "happy eyeballs: 127.0.0.1 silent, ::1 listening, connects over IPv6" {
+	NFT_DROP="meta nfproto ipv4" in_netns '
+		serve "[::1]:0"
+		"$S" send -v -m hello "surv.test:${addr##*:}"
+		echo "status $?"
+		cat "$T/srv.out"
+	'
+	assert_success
+	assert_line "status 0"
+	assert_line hello
+}
