@@ -599,6 +599,25 @@ count(void *arg, uint64_t *sent, uint64_t *recv, uint64_t *in)
 
 static int	ended(struct send *, const char *);
 
+/* stdin -> net -> stdout. */
+static void
+chans(struct send *s)
+{
+	/* --reconnect -d: whole messages, to send a cut one again whole. */
+	if (s->co.reconnect && s->co.delim_set &&
+	    (s->tail = malloc(BUF_CAP)) == NULL)
+		fatal("%s", strerror(errno));
+	chan_init(&s->up, s->in, s->net, s->tail != NULL ? &s->co.delim :
+	    NULL);
+	chan_init(&s->down, s->net, s->out, NULL);
+	track(s);
+	/* Pipes in or out: the bytes need not pass through us. */
+	if (!s->co.reconnect) {
+		chan_splice(&s->up);
+		chan_splice(&s->down);
+	}
+}
+
 /* The session, on the connection the dial made (TLS is up already). */
 static int
 run(struct send *s)
@@ -617,19 +636,7 @@ run(struct send *s)
 		s->in->xp = &xport_crlf;
 	}
 	s->stdin_tty = isatty(0);
-	/* --reconnect -d: whole messages, to send a cut one again whole. */
-	if (s->co.reconnect && s->co.delim_set &&
-	    (s->tail = malloc(BUF_CAP)) == NULL)
-		fatal("%s", strerror(errno));
-	chan_init(&s->up, s->in, s->net, s->tail != NULL ? &s->co.delim :
-	    NULL);
-	chan_init(&s->down, s->net, s->out, NULL);
-	track(s);
-	/* Pipes in or out: the bytes need not pass through us. */
-	if (!s->co.reconnect) {
-		chan_splice(&s->up);
-		chan_splice(&s->down);
-	}
+	chans(s);
 	if (s->nmsg > 0 && queue_messages(s) == -1)
 		usage_error(&cmd_send, "-m: messages too long (at most %d "
 		    "bytes in all)", BUF_CAP);
@@ -656,6 +663,17 @@ run(struct send *s)
 		drain(s);
 	progress_end(&s->prog);
 	return ended(s, name);
+}
+
+/* --reconnect: what may not have arrived makes the exit status 1. */
+static void
+lost(struct send *s, const char *name)
+{
+	if (s->lost == 0)
+		return;
+	log_err("%s: %llu bytes may have been lost over %d reconnects",
+	    name, s->lost, s->reconnects);
+	s->status = 1;
 }
 
 /* The session is over: say how, and free it all; the exit status. */
@@ -695,11 +713,7 @@ ended(struct send *s, const char *name)
 			log_err("%s: %s", name, strerror(s->down.err));
 		s->status = 1;
 	}
-	if (s->lost > 0) {
-		log_err("%s: %llu bytes may have been lost over %d "
-		    "reconnects", name, s->lost, s->reconnects);
-		s->status = 1;
-	}
+	lost(s, name);
 	log_v(1, "%s closed: %llu bytes sent, %llu received", name,
 	    (unsigned long long)(s->tx_before + s->net->tx),
 	    (unsigned long long)s->net->rx);
@@ -913,6 +927,20 @@ connect_run(struct send *s, const struct addr *a, struct target *t,
 	return status;
 }
 
+/* Options that exclude each other: exit 2. */
+static void
+exclusions(const struct cmd *cmd, const struct send *s)
+{
+	if (s->send_only && s->recv_only)
+		usage_error(cmd, "--send-only and --recv-only exclude each "
+		    "other");
+	if (s->nmsg > 0 && s->recv_only)
+		usage_error(cmd, "-m and --recv-only exclude each other");
+	if (s->co.reconnect && (s->zero_io || s->recv_only))
+		usage_error(cmd, "--reconnect: not with %s", s->zero_io ?
+		    "-z" : "--recv-only (no input to go on with)");
+}
+
 static int
 send_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -926,17 +954,10 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	s.quit_ms = -1;
 	n = cmd_parse(cmd, argc, argv, send_opt, &s, &s.co);
-	if (s.send_only && s.recv_only)
-		usage_error(cmd, "--send-only and --recv-only exclude each "
-		    "other");
-	if (s.nmsg > 0 && s.recv_only)
-		usage_error(cmd, "-m and --recv-only exclude each other");
+	exclusions(cmd, &s);
 	/* UDP cannot be probed: nothing answers a connect. */
 	if (s.zero_io && (s.co.dgram || s.proxy != NULL))
 		usage_error(cmd, "-z is for streams, without --proxy");
-	if (s.co.reconnect && (s.zero_io || s.recv_only))
-		usage_error(cmd, "--reconnect: not with %s", s.zero_io ? "-z" :
-		    "--recv-only (no input to go on with)");
 	if (s.zero_io)
 		return zero_io(cmd, &s.co, argc - n, argv + n);
 	for (total = 0, i = 0; i < s.nmsg; i++)

@@ -443,3 +443,42 @@ in_netns() {
 	assert_line "status 0"
 	assert_line hello
 }
+
+@test "relay --keepalive: peers gone silent are found dead, the pair closed and logged" {
+	NFT_DROP="meta mark 0x5ca1ab1e" in_netns '
+		mkfifo "$T/r1" "$T/r2"
+		"$S" echo --ready-fd 4 127.0.0.1:0 4>"$T/r1" </dev/null \
+		    >/dev/null 2>&1 &
+		epid=$!
+		read -r eaddr <"$T/r1"
+		"$S" relay -v --keepalive=1,1,2 --ready-fd 4 127.0.0.1:0 "$eaddr" \
+		    4>"$T/r2" </dev/null >/dev/null 2>"$T/relay.err" &
+		rpid=$!
+		trap "kill $epid $rpid" EXIT
+		read -r raddr <"$T/r2"
+		python3 -c "
+import socket, sys, time
+h, p = sys.argv[1].rsplit(\":\", 1)
+s = socket.create_connection((h, int(p)))
+s.sendall(b\"x\n\")
+s.recv(10)
+open(sys.argv[2], \"w\").close()
+time.sleep(120)
+" "$raddr" "$T/echoed" &
+		cpid=$!
+		trap "kill $epid $rpid $cpid" EXIT
+		until [ -e "$T/echoed" ]; do sleep 0.05; done
+		nft add rule inet t c drop
+		i=0
+		until grep -q "resetting the other side" "$T/relay.err"; do
+			[ $i -lt 800 ] || break
+			sleep 0.05
+			i=$((i + 1))
+		done
+		cat "$T/relay.err"
+		kill -0 $rpid && echo "relay still serving"
+	'
+	assert_success
+	assert_line --regexp "^sockit: relay: 127\.0\.0\.1:[0-9]+: Connection timed out: resetting the other side$"
+	assert_line "relay still serving"
+}
