@@ -765,8 +765,8 @@ probe(const struct cmd *cmd, const struct common *co, struct loop *l,
     struct addr *a, const char *name)
 {
 	struct target	 t;
-	struct dial_cfg	 cfg = { &t, NULL, NULL, NULL, co->wait_ms, 0, 0,
-			    NULL };
+	struct dial_cfg	 cfg = { &t, NULL, NULL, NULL, co->wait_ms, co->retry,
+			    co->retry_max_ms, NULL };
 	struct conn	 c;
 	char		 err[512];
 	int		 status = 0;

@@ -482,3 +482,31 @@ time.sleep(120)
 	assert_line --regexp "^sockit: relay: 127\.0\.0\.1:[0-9]+: Connection timed out: resetting the other side$"
 	assert_line "relay still serving"
 }
+
+@test "send -z --retry probes until the port opens, then exits 0" {
+	port=$(free_port)
+	"$SOCKIT" send -z --retry -w 60s -v "127.0.0.1:$port" \
+	    2>"$T/probe.err" 3>&- &
+	ppid_=$!
+	echo "$ppid_" >>"$T/pids"
+	wait_for 'grep -q "trying again" "$T/probe.err"'
+	start_server srv listen "127.0.0.1:$port"
+	wait_exit "$ppid_" 30
+	[ "$STATUS" -eq 0 ]
+	run tail -1 "$T/probe.err"
+	assert_output "sockit: send: 127.0.0.1:$port: open"
+}
+
+@test "listen --keepalive: the accepted socket has the keepalive timer" {
+	start_server srv listen --keepalive=20 127.0.0.1:0
+	py "$ADDR" "$T/held" 3>&- <<'PYEOF' &
+s = connect(sys.argv[1])
+s.sendall(b"x\n")
+open(sys.argv[2], "w").close()
+signal.pause()
+PYEOF
+	echo $! >>"$T/pids"
+	wait_for '[ -e "$T/held" ] && grep -q x "$T/srv.out"'
+	run keepalive_timer "( sport = :$PORT )"
+	assert_output --regexp "timer:\(keepalive,"
+}
