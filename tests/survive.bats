@@ -510,3 +510,32 @@ PYEOF
 	run keepalive_timer "( sport = :$PORT )"
 	assert_output --regexp "timer:\(keepalive,"
 }
+
+@test "happy eyeballs: the addresses of a name take turns by family, each started 250 ms on" {
+	unshare -rmn true 2>/dev/null || skip "no user namespaces here"
+	printf '::1 surv.test\n::2 surv.test\n127.0.0.2 surv.test\n127.0.0.3 surv.test\n' \
+	    >"$T/hosts4"
+	# Nothing answers (all dropped): every try starts, none fails first.
+	run timeout 60 unshare -rmn bash -c '
+		set -e
+		mount --bind "$2/hosts4" /etc/hosts
+		ip link set lo up
+		ip addr add ::2/128 dev lo
+		nft add table inet t
+		nft add chain inet t c "{ type filter hook input priority 0; }"
+		nft add rule inet t c drop
+		getent ahosts surv.test | awk "\$2 == \"STREAM\" { print \$1 }"
+		"$1" send -vv -w 1500ms -m x surv.test:9 || echo "status $?"
+	' bash "$SOCKIT" "$T"
+	assert_success
+	# The resolver's order: IPv6 first.
+	assert_line --index 0 "::1"
+	assert_line --index 1 "::2"
+	assert_line "sockit: send: connect [::1]:9: Connection timed out"
+	assert_line "status 1"
+	run grep "Operation now in progress" <<<"$output"
+	assert_line --index 0 "sockit: send: connect [::1]:9: Operation now in progress"
+	assert_line --index 1 --regexp '^sockit: send: connect 127\.0\.0\.[23]:9: Operation now in progress$'
+	assert_line --index 2 "sockit: send: connect [::2]:9: Operation now in progress"
+	assert_line --index 3 --regexp '^sockit: send: connect 127\.0\.0\.[23]:9: Operation now in progress$'
+}
