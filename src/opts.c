@@ -130,7 +130,7 @@ static const struct opt_spec tls_wait_opts[] = {
 };
 
 #define LONG_MAX_OPTS	56
-#define TABLES_MAX	16
+#define TABLES_MAX	24	/* relay alone takes 14 */
 #define HELP_COLUMN	28	/* where the help text of a line starts */
 
 static int
