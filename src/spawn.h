@@ -1,0 +1,34 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
+/*
+ * Start a program without waiting for its exec: the caller goes back
+ * to its loop at once, and the child reports an exec that failed
+ * itself (the fail hook), then exits 127.  The child starts as from a
+ * shell: every signal at its default, none blocked, descriptors 0 and
+ * 1 the given ones, 2 the caller's, nothing else open.
+ */
+#ifndef SOCKIT_SPAWN_H
+#define SOCKIT_SPAWN_H
+
+#include <sys/types.h>
+
+struct spawn {
+	const char	 *path;		/* the program, found already */
+	char *const	 *argv;
+	char *const	 *envp;
+	int		  in, out;	/* become 0 and 1 */
+	/*
+	 * In the child, once 0 and 1 are in place and before the other
+	 * descriptors close and the exec: what a mode adds (a session
+	 * and a controlling terminal for a pty, say).  -1 with errno
+	 * fails the child as an exec failure does.  May be NULL.
+	 */
+	int		(*setup)(void *arg);
+	/* In the child: setup or exec failed with err.  May be NULL. */
+	void		(*fail)(int err, void *arg);
+	void		 *arg;		/* to setup and fail */
+};
+
+/* The child's pid, or -1 with errno if it could not be made. */
+pid_t	spawn_start(const struct spawn *);
+
+#endif
