@@ -1,0 +1,125 @@
+/* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
+/*
+ * `send < FILE` and `listen > FILE` moved every byte through a read
+ * and a write; splice(2) alone needs a pipe on one side, so a regular
+ * file on either end went the slow way.  From a file to a socket
+ * sendfile(2) does it; from a socket to a file, two splices through a
+ * pipe of ours.  Writes to a regular file never wait, so that pipe is
+ * always empty again when kmove returns: one for the whole process.
+ */
+#include "config.h"
+
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "kmove.h"
+
+#define PIPE_SIZE	(1024 * 1024)
+
+static int	kpipe[2] = { -1, -1 };
+
+/* 'p' pipe, 's' socket, 'f' regular file, 0 anything else. */
+static int
+kind(int fd, int dst)
+{
+	struct stat	st;
+	int		fl;
+
+	if (fstat(fd, &st) == -1)
+		return 0;
+	if (S_ISFIFO(st.st_mode))
+		return 'p';
+	if (S_ISSOCK(st.st_mode))
+		return 's';
+	/* splice(2) refuses a file opened to append (>>). */
+	if (S_ISREG(st.st_mode) && (!dst ||
+	    ((fl = fcntl(fd, F_GETFL)) != -1 && !(fl & O_APPEND))))
+		return 'f';
+	return 0;
+}
+
+int
+kmove_how(int from, int to)
+{
+	int	a = kind(from, 0), b = kind(to, 1);
+
+	if (a == 0 || b == 0)
+		return 0;
+	if (a == 'p' || b == 'p')
+		return KMOVE_SPLICE;
+	if (a == 'f' && b == 's')
+		return KMOVE_SENDFILE;
+	if (a == 's' && b == 'f')
+		return KMOVE_VIAPIPE;
+	return 0;
+}
+
+static void
+kpipe_drop(void)
+{
+	close(kpipe[0]);
+	close(kpipe[1]);
+	kpipe[0] = kpipe[1] = -1;
+}
+
+/* All of the m bytes in our pipe out to the file to. */
+static int
+kpipe_flush(int to, size_t m)
+{
+	ssize_t	w;
+
+	while (m > 0) {
+		if ((w = splice(kpipe[0], NULL, to, NULL, m, SPLICE_F_MOVE)) <= 0) {
+			/* What is in the pipe is lost: the stream is cut. */
+			if (w == 0 || errno == EINVAL)
+				errno = EIO;
+			kpipe_drop();
+			return -1;
+		}
+		m -= w;
+	}
+	return 0;
+}
+
+static ssize_t
+via_pipe(int from, int to, size_t n)
+{
+	ssize_t	m;
+
+	if (kpipe[0] == -1) {
+		if (pipe2(kpipe, O_CLOEXEC | O_NONBLOCK) == -1)
+			return -1;
+		/* Larger moves, fewer calls; the default 64 KiB will do. */
+		(void)fcntl(kpipe[1], F_SETPIPE_SZ, PIPE_SIZE);
+	}
+	m = splice(from, NULL, kpipe[1], NULL, n,
+	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (m > 0 && kpipe_flush(to, m) == -1)
+		return -1;
+	return m;
+}
+
+ssize_t
+kmove(int from, int to, size_t n)
+{
+	ssize_t	m;
+
+	/*
+	 * A pipe on one side is the common case (send and listen in a
+	 * pipeline): try it first, without looking at what they are.
+	 */
+	m = splice(from, NULL, to, NULL, n, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (m != -1 || errno != EINVAL)
+		return m;
+	switch (kmove_how(from, to)) {
+	case KMOVE_SENDFILE:
+		return sendfile(to, from, NULL, n);
+	case KMOVE_VIAPIPE:
+		return via_pipe(from, to, n);
+	}
+	errno = EINVAL;
+	return -1;
+}
