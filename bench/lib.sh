@@ -36,7 +36,7 @@ MSG=64			# echo message size, bytes
 STATUS=0
 # The scenarios in the order of the table; files in bench/scenarios/
 # not named here run after them, in the order of their names.
-ORDER="bulk relay echo scale memory oneshot udp-echo exec tls-relay tls-handshake ftp"
+ORDER="bulk bulk-file relay echo scale memory oneshot udp-echo exec tls-relay tls-handshake ftp"
 ALL=$ORDER
 
 # pick QUICK FULL: the value for this mode, e.g. N=$(pick 100 2000).

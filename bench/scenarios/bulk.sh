@@ -7,42 +7,6 @@
 
 BULK=$(pick $((64 << 20)) $((2 << 30)))
 
-# bulk_listen FAM TOOL PIPE: start TOOL's one-client listener writing
-# to PIPE; sets LPID, SENDER (the command that sends to it), or fails.
-bulk_listen() {
-	local fam=$1 tool=$2 pipe=$3 port path=$tmp/bulk.sock laddr bin
-	port=$(free_port)
-	case $tool.$fam in
-	sockit.* | base.*)
-		bin=$(skbin "$tool")
-		[ "$fam" = tcp ] && laddr=127.0.0.1:0 || laddr=unix:$path
-		spawn -o "$pipe" -r "$tmp/ready" -- "$bin" listen --once \
-		    --ready-fd 3 "$laddr"
-		LPID=$SPAWNED
-		read_ready "$tmp/ready" "$LPID" || return 1
-		SENDER=("$bin" send "$READY_ADDR")
-		return 0 ;;
-	nc.tcp) spawn -o "$pipe" -- nc -l 127.0.0.1 "$port"
-		SENDER=(nc -N 127.0.0.1 "$port") ;;
-	nc.unix) spawn -o "$pipe" -- nc -lU "$path"
-		SENDER=(nc -NU "$path") ;;
-	socat.tcp) spawn -o "$pipe" -- socat -u TCP-LISTEN:"$port",bind=127.0.0.1 STDOUT
-		SENDER=(socat -u STDIN TCP:127.0.0.1:"$port") ;;
-	socat.unix) spawn -o "$pipe" -- socat -u UNIX-LISTEN:"$path" STDOUT
-		SENDER=(socat -u STDIN UNIX-CONNECT:"$path") ;;
-	ncat.tcp) spawn -o "$pipe" -- ncat -l --recv-only 127.0.0.1 "$port"
-		SENDER=(ncat --send-only 127.0.0.1 "$port") ;;
-	ncat.unix) spawn -o "$pipe" -- ncat -lU --recv-only "$path"
-		SENDER=(ncat -U --send-only "$path") ;;
-	esac
-	LPID=$SPAWNED
-	if [ "$fam" = tcp ]; then
-		wait_listen "$LPID" tcp "$port"
-	else
-		wait_listen "$LPID" unix "$path"
-	fi
-}
-
 # bulk_run FAM TOOL: one transfer; checks the sink's count and every
 # exit status (gen, sender, listener, sink), adds Gbit/s.
 bulk_run() {

@@ -9,8 +9,9 @@ EXEC_N=$(pick 100 2000)
 
 exec_server() {
 	local port
-	if [ "$1" = sockit ]; then
-		spawn -r "$tmp/ready" -- "$SOCKIT" exec --ready-fd 3 \
+	if [ "$1" = sockit ] || [ "$1" = base ]; then
+		# --ready-fd before the "--": after it, it would be cat's.
+		spawn -r "$tmp/ready" -- "$(skbin "$1")" exec --ready-fd 3 \
 		    127.0.0.1:0 -- cat
 		SRV=$SPAWNED
 		SRV_ERR=$SPAWN_ERR
@@ -64,13 +65,14 @@ exec_run() {
 scenario_exec() {
 	local tool
 	sizes "exec $EXEC_N connections x $MSG B, 8 at a time"
-	row exec sockit conn/s ""
-	row exec tcpserver conn/s "r>=1.0"
+	skrows exec conn/s
+	row exec tcpserver conn/s "r>=1.2"
 	row exec socat conn/s "r>=2.0"
 	row exec ncat conn/s ""
-	for tool in sockit tcpserver socat ncat; do
+	skrows exec-p99 us
+	for tool in tcpserver socat ncat; do
 		row exec-p99 "$tool" us ""
 	done
-	contenders sockit tcpserver socat ncat
+	contenders "${SKS[@]}" tcpserver socat ncat
 	alternate exec exec_run
 }

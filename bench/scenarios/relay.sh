@@ -51,7 +51,7 @@ scenario_relay() {
 		skrows "relay-$fam" Gbit/s
 		row "relay-$fam" direct Gbit/s ""
 		row "relay-$fam" socat Gbit/s "r>=2.0"
-		row "relay-$fam" haproxy Gbit/s "r>=1.3"
+		row "relay-$fam" haproxy Gbit/s "r>=1.5"
 		row "relay-$fam" ncat Gbit/s ""
 	done
 	if ! have iperf3; then

@@ -9,7 +9,7 @@
 scenario_tls-relay() {
 	sizes "tls-relay iperf3 ${IPERF[*]}"
 	row tls-relay sockit Gbit/s ""
-	row tls-relay stunnel4 Gbit/s "r>=1.2"
+	row tls-relay stunnel4 Gbit/s "r>=1.3"
 	row tls-relay socat Gbit/s "r>=2.0"
 	if ! have iperf3; then
 		missing sockit tls-relay
