@@ -255,7 +255,8 @@ chan_move(struct chan *ch)
 	int	e;
 
 	ch->stuck = 0;
-	n = conn_splice(ch->src, ch->dst, SPLICE_MAX);
+	n = ch->viapipe ? kmove_chan(ch) : conn_splice(ch->src, ch->dst,
+	    SPLICE_MAX);
 	if (n > 0)
 		return n;
 	if (n == 0) {
@@ -406,13 +407,14 @@ chan_abort(struct chan *ch, int err)
 		ch->err = err;
 	ch->eof = ch->done = 1;
 	chan_drop(ch, ch->buf.len);
+	ch->piped = 0;		/* what is in the pipe goes with it */
 }
 
 /* Pass EOF on once everything before it is out. */
 static void
 chan_settle(struct chan *ch)
 {
-	if (!ch->eof || ch->done || ch->buf.len > 0)
+	if (!ch->eof || ch->done || ch->buf.len > 0 || ch->piped > 0)
 		return;
 	conn_shutdown(ch->dst);
 	ch->done = 1;
@@ -470,7 +472,9 @@ chan_read(struct chan *ch)
 
 	if (ch->splice && b->len == 0) {
 		n = chan_move(ch);
-		if (n == -1 && errno == EAGAIN && ch->splice && !ch->done)
+		/* (Through a pipe, kmove_chan knows which end it was.) */
+		if (n == -1 && errno == EAGAIN && ch->splice && !ch->done &&
+		    !ch->viapipe)
 			ch->stuck = 1;
 		if (n != -1 || ch->splice || ch->done)
 			return n;

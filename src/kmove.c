@@ -13,9 +13,14 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "conn.h"
+#include "dump.h"
 #include "kmove.h"
+#include "log.h"
+#include "util.h"
 
 #define PIPE_SIZE	(1024 * 1024)
 
@@ -122,4 +127,97 @@ kmove(int from, int to, size_t n)
 	}
 	errno = EINVAL;
 	return -1;
+}
+
+/*
+ * Between two sockets, as haproxy relays: through a pipe, so the bytes
+ * never enter user space.  Unlike a file, dst may take part of them;
+ * the rest stays in the chan's pipe (piped) and goes out first, and
+ * the chan is stuck (waits for dst) meanwhile.
+ */
+int
+chan_splice_pipe(struct chan *ch, int fdmax)
+{
+	const struct conn	*a = ch->src, *b = ch->dst;
+
+	if (ch->frame != NULL || a->xp->splice == NULL || a->xp != b->xp ||
+	    dump_sink != NULL || kind(a->fd, 0) != 's' || kind(b->fd, 1) != 's')
+		return 0;
+	if (pipe2(ch->pipe, O_CLOEXEC | O_NONBLOCK) == -1)
+		return 0;
+	if (ch->pipe[1] >= fdmax / 2) {
+		close(ch->pipe[0]);
+		close(ch->pipe[1]);
+		return 0;
+	}
+	(void)fcntl(ch->pipe[1], F_SETPIPE_SZ, PIPE_SIZE);
+	ch->piped = 0;
+	ch->viapipe = ch->splice = 1;
+	return 1;
+}
+
+void
+chan_release(struct chan *ch)
+{
+	buf_free(&ch->buf);
+	if (ch->viapipe) {
+		close(ch->pipe[0]);
+		close(ch->pipe[1]);
+		ch->viapipe = ch->splice = 0;
+	}
+}
+
+/* The pipe to dst, as far as it takes it: -1 if dst failed. */
+static int
+pipe_flush(struct chan *ch)
+{
+	ssize_t	w;
+	int	e;
+
+	while (ch->piped > 0) {
+		w = splice(ch->pipe[0], NULL, ch->dst->fd, NULL, ch->piped,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (w > 0) {
+			ch->piped -= w;
+			ch->dst->tx += w;
+			continue;
+		}
+		if (w == -1 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		e = w == 0 ? EPIPE : errno;
+		log_v(2, "%s: %s", ch->dst->name, strerror(e));
+		chan_abort(ch, e);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+ssize_t
+kmove_chan(struct chan *ch)
+{
+	ssize_t	n;
+
+	if (pipe_flush(ch) == -1)
+		return -1;
+	if (ch->piped > 0) {
+		ch->stuck = 1;
+		errno = EAGAIN;
+		return -1;
+	}
+	if (ch->eof)
+		return 0;
+	n = splice(ch->src->fd, NULL, ch->pipe[1], NULL, PIPE_SIZE,
+	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n <= 0)
+		return n;
+	ch->src->rx += n;
+	ch->src->active = ch->dst->active = now_ms();
+	ch->piped = n;
+	log_v(2, "%s: %zd bytes spliced to %s", ch->src->name, n,
+	    ch->dst->name);
+	if (pipe_flush(ch) == -1)
+		return -1;
+	ch->stuck = ch->piped > 0;
+	return n;
 }
