@@ -10,6 +10,9 @@
 #include "config.h"
 
 #include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +47,30 @@ kind(int fd, int dst)
 	    ((fl = fcntl(fd, F_GETFL)) != -1 && !(fl & O_APPEND))))
 		return 'f';
 	return 0;
+}
+
+/*
+ * -1, with errno made what write(2) would have said.  To a TCP socket
+ * the peer reset, splice and sendfile say EPIPE: the reset is left
+ * pending (SO_ERROR has it), or was taken by a call that still moved
+ * some bytes and so returned their count.  Then the connection is
+ * closed without our having closed it: a reset.
+ */
+static ssize_t
+why(int to)
+{
+	struct tcp_info	ti;
+	socklen_t	len = sizeof(int);
+	int		e = errno, err = 0;
+
+	if (e == EPIPE && getsockopt(to, SOL_SOCKET, SO_ERROR, &err,
+	    &len) == 0 && err != 0)
+		e = err;
+	else if (e == EPIPE && (len = sizeof(ti), getsockopt(to, IPPROTO_TCP,
+	    TCP_INFO, &ti, &len)) == 0 && ti.tcpi_state == TCP_CLOSE)
+		e = ECONNRESET;
+	errno = e;
+	return -1;
 }
 
 int
@@ -118,10 +145,10 @@ kmove(int from, int to, size_t n)
 	 */
 	m = splice(from, NULL, to, NULL, n, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	if (m != -1 || errno != EINVAL)
-		return m;
+		return m == -1 ? why(to) : m;
 	switch (kmove_how(from, to)) {
 	case KMOVE_SENDFILE:
-		return sendfile(to, from, NULL, n);
+		return (m = sendfile(to, from, NULL, n)) == -1 ? why(to) : m;
 	case KMOVE_VIAPIPE:
 		return via_pipe(from, to, n);
 	}
@@ -184,7 +211,7 @@ pipe_flush(struct chan *ch)
 		}
 		if (w == -1 && (errno == EAGAIN || errno == EINTR))
 			return 0;
-		e = w == 0 ? EPIPE : errno;
+		e = w == 0 ? EPIPE : (why(ch->dst->fd), errno);
 		log_v(2, "%s: %s", ch->dst->name, strerror(e));
 		chan_abort(ch, e);
 		errno = e;
