@@ -34,7 +34,7 @@
 #include "opts.h"
 #include "server.h"
 #include "sock.h"
-#include "spawn.h"
+#include "spawner.h"
 #include "util.h"
 
 extern char	**environ;

@@ -246,7 +246,7 @@ EOF
 }
 
 @test "exec: signals ignored or blocked when sockit started do not reach the program" {
-	# sockit no longer uses posix_spawn: its child resets them by hand.
+	# Inherited ones are what an exec keeps, if the spawn does not reset them.
 	mkfifo "$T/x.ready"
 	python3 -c 'import os, signal, sys
 for s in (signal.SIGINT, signal.SIGUSR1, signal.SIGRTMIN + 5):
@@ -271,7 +271,7 @@ EOF
 	grep -Eqx 'SigIgn:[[:space:]]+0+' "$T/out"
 }
 
-@test "exec: a program that cannot be run: the reason logged, exit 127, that client closed, the server goes on" {
+@test "exec: a program that cannot be run: the reason logged, that client closed, the server goes on" {
 	printf '#!/bin/sh\necho hello\n' >"$T/prog"
 	chmod +x "$T/prog"
 	start_server x exec -v 127.0.0.1:0 -- "$T/prog"
@@ -281,7 +281,6 @@ import sys
 connect_closed(sys.argv[1], "client of a program that cannot run")
 EOF
 	wait_for 'grep -q "prog: Permission denied" "$T/x.err"'
-	wait_for 'grep -q "exited 127" "$T/x.err"'
 	chmod +x "$T/prog"
 	[ "$(timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null)" = hello ]
 	kill -0 "$PID"

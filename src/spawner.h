@@ -1,13 +1,14 @@
 /* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 /*
- * Start a program without waiting for its exec: the caller goes back
- * to its loop at once, and the child reports an exec that failed
- * itself (the fail hook), then exits 127.  The child starts as from a
- * shell: every signal at its default, none blocked, descriptors 0 and
- * 1 the given ones, 2 the caller's, nothing else open.
+ * Start a program as from a shell: every signal at its default, none
+ * blocked, descriptors 0 and 1 the given ones, 2 the caller's, nothing
+ * else open.  Without a setup step, with posix_spawn(3) (the caller
+ * waits for the exec, an exec failure is spawn_start's error); with
+ * one, with fork: the caller goes on at once, and the child reports a
+ * failed setup or exec itself (fail), then exits 127.
  */
-#ifndef SOCKIT_SPAWN_H
-#define SOCKIT_SPAWN_H
+#ifndef SOCKIT_SPAWNER_H
+#define SOCKIT_SPAWNER_H
 
 #include <sys/types.h>
 
@@ -23,7 +24,7 @@ struct spawn {
 	 * fails the child as an exec failure does.  May be NULL.
 	 */
 	int		(*setup)(void *arg);
-	/* In the child: setup or exec failed with err.  May be NULL. */
+	/* In a forked child: setup or exec failed with err.  May be NULL. */
 	void		(*fail)(int err, void *arg);
 	void		 *arg;		/* to setup and fail */
 };
