@@ -161,7 +161,11 @@ env_client(struct exec *X, int fd)
 	e[i] = NULL;
 }
 
-/* In the child, the exec failed: say why, and reset the client. */
+/*
+ * In a forked child (one with a set-up step: spawner.h), the set-up or
+ * the exec failed: say why, and reset the client.  Without a step the
+ * failure is spawn()'s error, reported by the caller.
+ */
 static void
 spawn_failed(int err, void *arg)
 {
