@@ -23,7 +23,6 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,8 @@
 #include "log.h"
 #include "opts.h"
 #include "server.h"
+#include "sock.h"
+#include "spawner.h"
 #include "util.h"
 
 extern char	**environ;
@@ -49,7 +50,7 @@ struct exec {
 	char			**env;		/* environ less ours, + ENV_OWN */
 	int			 nenv;		/* inherited entries */
 	char			 own[ENV_OWN][ENV_LEN];
-	posix_spawnattr_t	 attr;
+	const char		*name;		/* the client being spawned */
 };
 
 struct child {
@@ -161,63 +162,40 @@ env_client(struct exec *X, int fd)
 }
 
 /*
- * The child starts as if from a shell: every signal at its default
- * (sockit ignores SIGPIPE and catches the stop signals) and none
- * blocked.  Every bit of the set, not sigfillset(): that leaves out the
- * C library's own signals (32 and 33 in glibc), and glibc's posix_spawn
- * ignores whatever is not in the set, which exec would keep.
+ * In a forked child (one with a set-up step: spawner.h), the set-up or
+ * the exec failed: say why, and reset the client.  Without a step the
+ * failure is spawn()'s error, reported by the caller.
  */
-static int
-attr_setup(posix_spawnattr_t *attr)
+static void
+spawn_failed(int err, void *arg)
 {
-	sigset_t	all, none;
+	struct exec	*X = arg;
 
-	memset(&all, 0xff, sizeof(all));
-	sigemptyset(&none);
-	if (posix_spawnattr_init(attr) != 0 ||
-	    posix_spawnattr_setsigdefault(attr, &all) != 0 ||
-	    posix_spawnattr_setsigmask(attr, &none) != 0 ||
-	    posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGDEF |
-	    POSIX_SPAWN_SETSIGMASK) != 0)
-		return -1;
-	return 0;
+	log_err("%s: %s: %s", X->name, X->prog[0], strerror(err));
+	sock_reset_on_close(0);
 }
 
-/* Start PROGRAM on socket fd; the pid, or -1 with errno. */
 /* Run PROGRAM on io; the environment describes client socket cfd. */
 static pid_t
-spawn(struct exec *X, int cfd, int fd)
+spawn(struct exec *X, int cfd, int io, const char *name)
 {
-	posix_spawn_file_actions_t	 fa;
-	pid_t				 pid;
-	int				 fl, r;
+	struct spawn	sp;
+	int		fl;
 
 	/* Ours is non-blocking; the program expects an ordinary socket. */
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == -1)
+	if ((fl = fcntl(io, F_GETFL)) == -1 ||
+	    fcntl(io, F_SETFL, fl & ~O_NONBLOCK) == -1)
 		return -1;
 	env_client(X, cfd);
-	if ((r = posix_spawn_file_actions_init(&fa)) != 0) {
-		errno = r;
-		return -1;
-	}
-	r = posix_spawn_file_actions_adddup2(&fa, fd, 0);
-	if (r == 0)
-		r = posix_spawn_file_actions_adddup2(&fa, fd, 1);
-#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
-	/* Ours are close-on-exec; this also drops what sockit inherited. */
-	if (r == 0)
-		r = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-#endif
-	if (r == 0)
-		r = posix_spawn(&pid, X->path, &fa, &X->attr, X->prog,
-		    X->env);
-	posix_spawn_file_actions_destroy(&fa);
-	if (r != 0) {
-		errno = r;
-		return -1;
-	}
-	return pid;
+	X->name = name;
+	memset(&sp, 0, sizeof(sp));
+	sp.path = X->path;
+	sp.argv = X->prog;
+	sp.envp = X->env;
+	sp.in = sp.out = io;
+	sp.fail = spawn_failed;
+	sp.arg = X;
+	return spawn_start(&sp);
 }
 
 /* Never called: a ticket is in the loop with no interest. */
@@ -322,7 +300,7 @@ accept_tls(struct exec *X, int fd, const char *name)
 	if (server_attach(s, &ch->c, &tls_client_ops) == -1)
 		goto fail;
 	if (loop_add(s->loop, sp[0], on_program, &ch->prog) == -1 ||
-	    (ch->pid = spawn(X, fd, sp[1])) == -1) {
+	    (ch->pid = spawn(X, fd, sp[1], name)) == -1) {
 		e = errno;
 		log_err("%s: %s: %s", name, X->prog[0], strerror(e));
 		loop_del(s->loop, sp[0]);
@@ -371,7 +349,7 @@ on_accept(struct server *s, int fd, const char *name)
 		free(ch);
 		return -1;
 	}
-	if ((ch->pid = spawn(X, fd, fd)) == -1) {
+	if ((ch->pid = spawn(X, fd, fd, name)) == -1) {
 		e = errno;
 		log_err("%s: %s: %s", name, X->prog[0], strerror(e));
 		server_detach(s, &ch->c);
@@ -550,7 +528,7 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 		fatal("%s: %s", X.prog[0], errno == ENOENT &&
 		    strchr(X.prog[0], '/') == NULL ?
 		    "command not found" : strerror(errno));
-	if (env_setup(&X) == -1 || attr_setup(&X.attr) == -1)
+	if (env_setup(&X) == -1)
 		fatal("%s", strerror(errno));
 	X.srv.co = &X.co;
 	X.srv.on_accept = on_accept;
@@ -561,7 +539,6 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 	if (loop_children(X.srv.loop, on_child, &X.srv) == -1)
 		fatal("event loop: %s", strerror(errno));
 	cmd_serve(&X.srv, kill_rest);
-	posix_spawnattr_destroy(&X.attr);
 	free(X.env);
 	return 0;
 }

@@ -640,6 +640,7 @@ client_splice(struct listen *L, struct client *cl)
 
 	L->stuck = 0;
 	if ((n = conn_splice(&cl->c, L->out, SPLICE_MAX)) >= 0) {
+		L->rx_bytes += n;
 		if (n == 0)
 			cl->eof = 1;
 		return 0;
@@ -655,6 +656,11 @@ client_splice(struct listen *L, struct client *cl)
 		L->splicer = NULL;
 		return -1;
 	case EPIPE:
+	/* A regular file on stdout that cannot take them. */
+	case ENOSPC:
+	case EDQUOT:
+	case EFBIG:
+	case EIO:
 		sink_fail(L, errno);
 		return 0;
 	}

@@ -66,8 +66,8 @@ pair_close(struct pair *p, const char *why)
 		loop_del(s->loop, p->tgt.fd);
 		conn_close(&p->tgt);
 	}
-	buf_free(&p->up.buf);
-	buf_free(&p->down.buf);
+	chan_release(&p->up);
+	chan_release(&p->down);
 	server_detach(s, &p->cli);
 	free(p);
 }
@@ -126,6 +126,7 @@ on_dialed(struct dial *d, const char *err, void *arg)
 {
 	struct pair	*p = arg;
 	char		 why[512];
+	int		 fdmax;
 
 	(void)d;
 	if (err != NULL) {
@@ -139,6 +140,10 @@ on_dialed(struct dial *d, const char *err, void *arg)
 		return;
 	}
 	log_v(2, "%s: connected to %s", p->cli.name, p->tgt.name);
+	/* Plain both ways: the bytes go through pipes, never copied. */
+	fdmax = loop_fd_limit(p->cli.srv->loop->backend);
+	chan_splice_pipe(&p->up, fdmax);
+	chan_splice_pipe(&p->down, fdmax);
 	settle(p);
 }
 

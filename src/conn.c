@@ -12,6 +12,7 @@
 
 #include "conn.h"
 #include "dump.h"
+#include "kmove.h"
 #include "log.h"
 #include "util.h"
 
@@ -96,8 +97,7 @@ plain_write(struct conn *c, const void *p, size_t n)
 static ssize_t
 plain_splice(struct conn *src, struct conn *dst, size_t n)
 {
-	return splice(src->fd, NULL, dst->fd, NULL, n,
-	    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	return kmove(src->fd, dst->fd, n);
 }
 
 static void
@@ -211,29 +211,13 @@ conn_read(struct conn *c, struct buf *b, char **p)
 	return n;
 }
 
-/* Pipe, socket, or neither (0). */
-static int
-fd_kind(int fd)
-{
-	struct stat	st;
-
-	if (fstat(fd, &st) == -1)
-		return 0;
-	return S_ISFIFO(st.st_mode) ? 'p' : S_ISSOCK(st.st_mode) ? 's' : 0;
-}
-
 int
 conn_can_splice(const struct conn *src, const struct conn *dst)
 {
-	int	a, b;
-
 	/* --hexdump must see every byte: no splice then. */
 	if (src->xp->splice == NULL || src->xp != dst->xp || dump_sink != NULL)
 		return 0;
-	a = fd_kind(src->fd);
-	b = fd_kind(dst->fd);
-	/* splice(2) needs a pipe on one side. */
-	return a != 0 && b != 0 && (a == 'p' || b == 'p');
+	return kmove_how(src->fd, dst->fd) != 0;
 }
 
 ssize_t
@@ -271,7 +255,8 @@ chan_move(struct chan *ch)
 	int	e;
 
 	ch->stuck = 0;
-	n = conn_splice(ch->src, ch->dst, SPLICE_MAX);
+	n = ch->viapipe ? kmove_chan(ch) : conn_splice(ch->src, ch->dst,
+	    SPLICE_MAX);
 	if (n > 0)
 		return n;
 	if (n == 0) {
@@ -422,13 +407,14 @@ chan_abort(struct chan *ch, int err)
 		ch->err = err;
 	ch->eof = ch->done = 1;
 	chan_drop(ch, ch->buf.len);
+	ch->piped = 0;		/* what is in the pipe goes with it */
 }
 
 /* Pass EOF on once everything before it is out. */
 static void
 chan_settle(struct chan *ch)
 {
-	if (!ch->eof || ch->done || ch->buf.len > 0)
+	if (!ch->eof || ch->done || ch->buf.len > 0 || ch->piped > 0)
 		return;
 	conn_shutdown(ch->dst);
 	ch->done = 1;
@@ -486,7 +472,9 @@ chan_read(struct chan *ch)
 
 	if (ch->splice && b->len == 0) {
 		n = chan_move(ch);
-		if (n == -1 && errno == EAGAIN && ch->splice && !ch->done)
+		/* (Through a pipe, kmove_chan knows which end it was.) */
+		if (n == -1 && errno == EAGAIN && ch->splice && !ch->done &&
+		    !ch->viapipe)
 			ch->stuck = 1;
 		if (n != -1 || ch->splice || ch->done)
 			return n;

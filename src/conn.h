@@ -86,6 +86,10 @@ struct chan {
 	int			 err;	/* errno of a failure, 0 if none */
 	int			 splice; /* bytes go src -> dst in the kernel */
 	int			 stuck;	/* splice: dst full, wait to write */
+	/* Socket to socket: through a pipe of the chan's own (kmove.c). */
+	int			 viapipe;
+	int			 pipe[2];
+	size_t			 piped;	/* bytes in it, not yet at dst */
 };
 
 /* The one large buffer every read lands in first. */
@@ -154,8 +158,17 @@ void	chan_eof(struct chan *);
  */
 int	chan_splice(struct chan *);
 /*
+ * The same between two sockets, through a pipe of the chan's own
+ * (taken only if its descriptors stay below fdmax / 2, so that the
+ * clients keep most of what the server may hold).  Returns 1 if so.
+ */
+int	chan_splice_pipe(struct chan *, int fdmax);
+/* Free what the chan holds: its buffer, and its pipe. */
+void	chan_release(struct chan *);
+/*
  * Whether src and dst can splice: both transports can, and one is a
- * pipe, the other a pipe or a socket.
+ * pipe, the other a pipe or a socket; or a regular file to a socket,
+ * or a socket to a regular file not opened to append.
  */
 int	conn_can_splice(const struct conn *src, const struct conn *dst);
 /* splice(2) from src to dst, counted as conn_read and conn_write do. */

@@ -244,3 +244,44 @@ connect_closed(sys.argv[1], "client of another uid")
 EOF
 	grep -q 'not allowed' "$T/z.err"
 }
+
+@test "exec: signals ignored or blocked when sockit started do not reach the program" {
+	# Inherited ones are what an exec keeps, if the spawn does not reset them.
+	mkfifo "$T/x.ready"
+	python3 -c 'import os, signal, sys
+for s in (signal.SIGINT, signal.SIGUSR1, signal.SIGRTMIN + 5):
+    signal.signal(s, signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR2, signal.SIGRTMIN + 6})
+os.execv(sys.argv[1], sys.argv[1:])' "$SOCKIT" exec --ready-fd 4 127.0.0.1:0 \
+	    -- grep -E '^Sig(Ign|Blk)' /proc/self/status \
+	    4>"$T/x.ready" </dev/null >"$T/x.out" 2>"$T/x.err" 3>&- &
+	await_ready x $!
+	# sockit itself has them: SIGUSR1 (bit 10) ignored, SIGUSR2 blocked.
+	python3 - "$PID" <<'EOF'
+import sys
+st = dict(l.split(":\t") for l in open("/proc/%s/status" % sys.argv[1]))
+if not int(st["SigIgn"], 16) & (1 << 9):
+    sys.exit("sockit does not ignore SIGUSR1: %s" % st["SigIgn"])
+if not int(st["SigBlk"], 16) & (1 << 11):
+    sys.exit("sockit does not block SIGUSR2: %s" % st["SigBlk"])
+EOF
+	timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null >"$T/out"
+	cat "$T/out"
+	grep -Eqx 'SigBlk:[[:space:]]+0+' "$T/out"
+	grep -Eqx 'SigIgn:[[:space:]]+0+' "$T/out"
+}
+
+@test "exec: a program that cannot be run: the reason logged, that client closed, the server goes on" {
+	printf '#!/bin/sh\necho hello\n' >"$T/prog"
+	chmod +x "$T/prog"
+	start_server x exec -v 127.0.0.1:0 -- "$T/prog"
+	chmod -x "$T/prog"
+	py "$ADDR" <<'EOF'
+import sys
+connect_closed(sys.argv[1], "client of a program that cannot run")
+EOF
+	wait_for 'grep -q "prog: Permission denied" "$T/x.err"'
+	chmod +x "$T/prog"
+	[ "$(timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null)" = hello ]
+	kill -0 "$PID"
+}
