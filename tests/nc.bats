@@ -33,10 +33,10 @@ nc_run() {
 
 # both MODE ARGS...: for each nc, a fresh nc_peer.py MODE (none: no
 # peer; a MODE ending in .sock: a unix one at $T/p.sock), then nc ARGS
-# with @P@ the peer's port and @S@ its socket path; then the results are
-# compared.
+# with @P@ the peer's port, @S@ its socket path and @Q@ a free port (SRC
+# in what the peer got); then the results are compared.
 both() {
-	local mode=$1 impl a
+	local mode=$1 impl a src
 	local -a args
 	shift
 	for impl in ref sut; do
@@ -47,15 +47,19 @@ both() {
 		*.sock) start_py peer nc_peer.py "${mode%.sock}" "$T/p.sock" ;;
 		*) start_py peer nc_peer.py "$mode" ;;
 		esac
+		# A source port of its own for each run: the other's may be
+		# in TIME_WAIT still, and the two set different SO_REUSE*.
+		src=$(free_port)
 		args=()
 		for a in "$@"; do
 			a=${a//@P@/$PORT}
+			a=${a//@Q@/$src}
 			args+=("${a//@S@/$T/p.sock}")
 		done
 		nc_run "$impl" "${args[@]}"
 		if [ "$mode" != none ]; then
 			wait_exit "$PID" 30
-			cp "$T/peer.out" "$T/$impl.peer"
+			sed "s/\\b$src\\b/SRC/g" "$T/peer.out" >"$T/$impl.peer"
 		else
 			: >"$T/$impl.peer"
 		fi
@@ -162,10 +166,8 @@ ref() {
 }
 
 @test "nc -p: the source port" {
-	local src
-	src=$(free_port)
-	both fromport -d -p "$src" 127.0.0.1 @P@
-	ref peer "127.0.0.1 $src"
+	both fromport -d -p @Q@ 127.0.0.1 @P@
+	ref peer "127.0.0.1 SRC"
 }
 
 @test "nc to a closed port: exit 1, silent" {
