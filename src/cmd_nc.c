@@ -264,7 +264,7 @@ nc_check(int nargs)
 	if (nc.interval_ms > 0 && !nc.zflag)
 		nc_die("-i: a delay between lines is not supported by "
 		    "sockit nc (only between ports, with -z)");
-	if (nargs == 0 && !(nc.lflag && nc.parg != NULL))
+	if (nargs == 0 && !nc.lflag)
 		nc_usage();
 }
 
@@ -619,7 +619,9 @@ nc_listen_address(int argc, char **argv)
 		push(argv[0]);
 		return;
 	}
-	if (argc > (port != NULL ? 1 : 2) || (argc == 0 && port == NULL))
+	if (argc == 0 && port == NULL)
+		nc_die("missing port number");
+	if (argc > (port != NULL ? 1 : 2))
 		nc_usage();
 	if (argc == 2 || (argc == 1 && port != NULL))
 		host = argv[0];

@@ -305,7 +305,7 @@ ref() {
 @test "nc: netcat's errors for bad values, word for word, exit 1" {
 	local a
 	for a in "-w abc h 1" "-q x h 1" "-i x h 1" "-l -z 1" "-k h 1" \
-	    "h" "h x" "h 70000" "-z 127.0.0.1 1-x" "-z 127.0.0.1 0" \
+	    "h" "-l" "h x" "h 70000" "-z 127.0.0.1 1-x" "-z 127.0.0.1 0" \
 	    "-X 7 -x 127.0.0.1 h 1"; do
 		# shellcheck disable=SC2086
 		both none $a
