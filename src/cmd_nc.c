@@ -330,19 +330,37 @@ nc_said_connected(int fd)
 	    se != NULL ? se->s_name : "*");
 }
 
-/* err ends with the system's reason: "...: Connection refused". */
+/*
+ * err ends with the system's reason: "...: Connection refused".  netcat
+ * says it of each address of the host, "HOST (ADDR)" for a name.
+ */
 static void
 nc_said_failed(const char *err)
 {
-	const char	*why = strrchr(err, ':');
+	struct addrinfo	 hints, *res = NULL, *ai;
+	const char	*why = strrchr(err, ':'), *proto;
+	int		 said = 0;
 
 	why = why != NULL ? why + 2 : err;
-	if (nc.Uflag)
+	proto = nc.uflag ? "udp" : "tcp";
+	if (nc.Uflag) {
 		fprintf(stderr, "%s: %s: %s\n", nc_prog(), nc.host, why);
-	else
+		return;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = nc.family;
+	hints.ai_socktype = nc.uflag ? SOCK_DGRAM : SOCK_STREAM;
+	if (getaddrinfo(nc.host, nc.port, &hints, &res) != 0)
+		res = NULL;
+	for (ai = res; ai != NULL; ai = ai->ai_next, said = 1)
 		fprintf(stderr, "%s: connect to %s port %s (%s) failed: %s\n",
-		    nc_prog(), nc.host, nc.port, nc.uflag ? "udp" : "tcp",
-		    why);
+		    nc_prog(), nc_said_host(ai->ai_addr, ai->ai_addrlen,
+		    nc.bufs[0], sizeof(nc.bufs[0])), nc.port, proto, why);
+	if (!said)
+		fprintf(stderr, "%s: connect to %s port %s (%s) failed: %s\n",
+		    nc_prog(), nc.host, nc.port, proto, why);
+	if (res != NULL)
+		freeaddrinfo(res);
 }
 
 /* "Listening on HOST PORT", "Connection received on HOST PORT". */

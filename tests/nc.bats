@@ -186,6 +186,14 @@ ref() {
 	ref err "nc: connect to 127.0.0.1 port $p (tcp) failed: Connection refused"
 }
 
+@test "nc -v to a closed port of a name: HOST (ADDRESS) in the failure" {
+	local p
+	p=$(free_port)
+	both none -v localhost "$p"
+	ref status 1
+	grep -qF "nc: connect to localhost (" "$T/ref.err"
+}
+
 @test "nc -U: a unix socket" {
 	echo unix >"$T/in"
 	both upper.sock -U -N @S@
