@@ -716,7 +716,7 @@ nc_exec(const struct cmd *cmd, int argc, char **argv)
 
 const struct cmd cmd_nc = {
 	.name = "nc",
-	.args = "[-46CdhklNnruvz] [-c CMD] [-e PROG] [-i SECS] [-p PORT] "
+	.args = "[-46CdhklNnrUuvz] [-c CMD] [-e PROG] [-i SECS] [-p PORT] "
 	    "[-q SECS] [-s ADDR] [-w SECS] [-X 5|connect] [-x HOST[:PORT]] "
 	    "[HOST] [PORT...]",
 	.summary = "netcat-openbsd's command line, run by send, listen, exec",
