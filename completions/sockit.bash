@@ -10,7 +10,7 @@
 # command and shell.  What is known here is how to complete an argument
 # by its name (FILE, DIR, UID...) and the forms of an address.
 
-_sockit_commands='listen send echo clock relay wall exec wait ftp help'
+_sockit_commands='listen send echo clock relay wall exec wait ftp nc help'
 
 declare -gA _sockit_optcache 2>/dev/null
 
@@ -34,7 +34,7 @@ _sockit_options()
 		for w in "${ws[@]}"; do
 			case $w in
 			--*\[=*)	echo "${w%%\[*}"; echo "${w%%\[*}=" ;;
-			-*)	echo "$w" ;;
+			-*)	printf "%s\n" "$w" ;;
 			esac
 		done
 	done < <(_sockit_optlines "$1" "$2")
@@ -270,6 +270,10 @@ _sockit()
 		[[ $cur != *=* ]] && _sockit_address "$cur" "$unix" "$opts" ;;
 	wait)
 		_sockit_address "$cur" "$unix" "$opts" ;;
+	nc)	# HOST PORT..., or a path with -U
+		if ((nargs == 0)); then
+			COMPREPLY=($(compgen -A hostname -- "$cur"))
+		fi ;;
 	listen|send|echo|clock|exec|ftp)
 		if ((nargs == 0)); then
 			_sockit_address "$cur" "$unix" "$opts"

@@ -228,7 +228,7 @@ function __sockit_address
     end
 end
 
-set -l __sockit_commands listen send echo clock relay wall exec wait ftp help
+set -l __sockit_commands listen send echo clock relay wall exec wait ftp nc help
 
 complete -c sockit -f
 
@@ -242,6 +242,7 @@ complete -c sockit -n 'not __sockit_command' -a wall -d 'Table of the latest mes
 complete -c sockit -n 'not __sockit_command' -a exec -d 'Run PROGRAM for each client, on its socket'
 complete -c sockit -n 'not __sockit_command' -a wait -d 'Wait until every ADDRESS accepts a connection'
 complete -c sockit -n 'not __sockit_command' -a ftp -d 'FTP server for a directory tree'
+complete -c sockit -n 'not __sockit_command' -a nc -d 'netcat-openbsd command line'
 complete -c sockit -n 'not __sockit_command' -a help -d 'Print help for sockit or a command'
 complete -c sockit -n 'not __sockit_command' -s h -l help -d 'Print help and exit'
 complete -c sockit -n 'not __sockit_command' -s V -l version -d 'Print the version and exit'

@@ -50,6 +50,11 @@ kinds_help(const char *what, int kinds)
 static void
 address_help(const struct cmd *c)
 {
+	if (c->flags & CMD_OWN_OPTS) {
+		printf("HOST PORT: netcat's; PORT 80, http, or 20-30 with -z;"
+		    " with -U, a PATH.\nSECS: whole seconds.\n");
+		return;
+	}
 	if (c->flags & CMD_PAIRS) {
 		kinds_help("LISTEN, one argument:", c->serves);
 		kinds_help("TARGET, one argument:", c->dials);

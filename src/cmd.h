@@ -28,7 +28,8 @@ struct cmd {
 };
 
 extern const struct cmd	cmd_listen, cmd_send, cmd_echo, cmd_clock,
-			cmd_relay, cmd_wall, cmd_exec, cmd_wait, cmd_ftp;
+			cmd_relay, cmd_wall, cmd_exec, cmd_wait, cmd_ftp,
+			cmd_nc;
 
 /* Print the command's help to stdout. */
 void	cmd_help(const struct cmd *);

@@ -898,8 +898,12 @@ connect_run(struct send *s, const struct addr *a, struct target *t,
 	if ((s->loop = loop_new(loop_pick(8), err, sizeof(err))) == NULL ||
 	    (s->net = conn_new(-1, name)) == NULL)
 		fatal("%s", s->loop == NULL ? err : strerror(errno));
-	if (dial_run(s->loop, &cfg, s->net, err, sizeof(err)) == -1)
-		fatal("%s", err);
+	if (dial_run(s->loop, &cfg, s->net, err, sizeof(err)) == -1) {
+		if (log_nc == NULL)
+			fatal("%s", err);
+		log_nc(LOG_NC_FAILED, -1, err);
+		exit(1);
+	}
 	/* Each reconnect retries as --retry says, or for ever. */
 	s->rcfg = cfg;
 	s->rcfg.retry = s->co.retry != 0 ? s->co.retry : -1;
@@ -911,6 +915,8 @@ connect_run(struct send *s, const struct addr *a, struct target *t,
 		log_v(1, "proxy %s: connected to %s", s->px.name,
 		    s->px.target);
 	log_v(1, "connected to %s", name);
+	if (log_nc != NULL)
+		log_nc(LOG_NC_CONNECTED, fd, NULL);
 	if (a->dgram) {
 		/* Datagrams: no peer closes, so -q defaults to 0. */
 		struct dsend_opts	o = { s->msg, s->nmsg, s->send_only,

@@ -10,6 +10,7 @@
 
 static const char	*log_cmd;
 static int		 log_verbosity;
+void			(*log_nc)(int, int, const char *);
 
 void
 log_init(const char *cmd, int verbosity)

@@ -24,7 +24,7 @@
 
 static const struct cmd	*cmds[] = {
 	&cmd_listen, &cmd_send, &cmd_echo, &cmd_clock, &cmd_relay,
-	&cmd_wall, &cmd_exec, &cmd_wait, &cmd_ftp,
+	&cmd_wall, &cmd_exec, &cmd_wait, &cmd_ftp, &cmd_nc,
 };
 #define STDIO_PIPE_SIZE	(1024 * 1024)	/* the default pipe-max-size */
 
@@ -211,12 +211,32 @@ help_options(int argc, char **argv)
 	return 0;
 }
 
+/* Called as nc, netcat or nc.sockit (a link): sockit nc. */
+static int
+called_nc(const char *argv0)
+{
+	const char	*base = strrchr(argv0, '/');
+
+	base = base != NULL ? base + 1 : argv0;
+	return strcmp(base, "nc") == 0 || strcmp(base, "netcat") == 0 ||
+	    strcmp(base, "nc.sockit") == 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	const char	*name;
 	int		 status, i;
 
+	if (argc > 0 && called_nc(argv[0])) {
+		current = &cmd_nc;
+		stdio_setup();
+		atexit(sock_unlink_owned);
+		status = cmd_nc.exec(&cmd_nc, argc, argv);
+		if (loop_last_signal() == SIGINT)
+			die_by_sigint();
+		return status;
+	}
 	if (argc < 2)
 		usage_error(NULL, "missing COMMAND (listen, send, echo, "
 		    "clock, relay, wall, exec, wait, ftp)");

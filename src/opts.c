@@ -150,6 +150,8 @@ tables(const struct cmd *cmd, const struct opt_spec **t)
 
 	if (cmd->opts != NULL)
 		t[n++] = cmd->opts;
+	if (cmd->flags & CMD_OWN_OPTS)
+		return n;
 	if (kinds & KIND_DGRAM)
 		t[n++] = dgram_opts;
 	if (cmd->flags & GROUP_DELIM)

@@ -31,6 +31,7 @@ struct cmd;
 #define CMD_PAIRS	0x200	/* LISTEN TARGET; a client takes two fds */
 #define CMD_MANY	0x400	/* several ADDRESS arguments, one each */
 #define CMD_NAMED	0x800	/* NAME=ADDRESS (wall) */
+#define CMD_OWN_OPTS	0x1000	/* its table is all it takes (nc) */
 
 /* Kinds of address, for what a command serves and dials. */
 #define KIND_TCP	0x1	/* PORT, HOST:PORT, tcp:... */

@@ -164,6 +164,8 @@ on_listener(struct loop *l, int lfd, int events, void *arg)
 			continue;
 		log_v(1, "connection from %s", name);
 		(void)sock_keepalive(fd, &s->co->keepalive);
+		if (log_nc != NULL)
+			log_nc(LOG_NC_ACCEPTED, fd, NULL);
 		if (s->on_accept(s, fd, name) == -1) {
 			log_v(1, "%s: refused: %s", name, strerror(errno));
 			sock_close_reset(fd);
@@ -381,6 +383,8 @@ server_ready(struct server *s, char *err, size_t errlen)
 	loop_set(s->loop, s->lis.fd, LOOP_READ);
 	name_self(s, name, sizeof(name));
 	log_v(1, "listening on %s", name);
+	if (log_nc != NULL)
+		log_nc(LOG_NC_LISTENING, s->lis.fd, NULL);
 	if (s->co->ready_fd == -1)
 		return 0;
 	n = snprintf(line, sizeof(line), "%s\n", name);

@@ -178,3 +178,19 @@ dials() {
 	run -2 "$SOCKIT" clock -u 127.0.0.1:0
 	run -2 "$SOCKIT" wall --cert x 127.0.0.1:9
 }
+
+# nc takes netcat's HOST PORT with its flags for the kind (-U, -u), and
+# never one of sockit's address forms, which netcat would not resolve.
+@test "nc: TCP, unix with -U, and no sockit address form" {
+	local form tcp
+	start_server e echo 127.0.0.1:0
+	tcp=$PORT
+	run -0 "$SOCKIT" nc -z 127.0.0.1 "$tcp"
+	start_server u echo "unix:$T/k.sock"
+	run -0 "$SOCKIT" nc -zU "$T/k.sock"
+	PORT=$tcp
+	for form in "tls:127.0.0.1" "udp:127.0.0.1" "unix:$T/k.sock"; do
+		run -1 "$SOCKIT" nc -z "$form" "$PORT"
+		assert_output "nc: getaddrinfo for host \"$form\" port $PORT: Name or service not known"
+	done
+}
