@@ -24,6 +24,7 @@
 #include "opts.h"
 #include "progress.h"
 #include "proxy.h"
+#include "serial.h"
 #include "server.h"
 #include "tls.h"
 #include "util.h"
@@ -512,6 +513,9 @@ probe(const struct cmd *cmd, const struct common *co, struct loop *l,
 	if (a->dgram)
 		usage_error(cmd, "%s: -z is for streams: a datagram "
 		    "address cannot be probed", name);
+	if (a->kind == ADDR_SERIAL)
+		usage_error(cmd, "%s: -z is for sockets: a serial device "
+		    "cannot be probed", name);
 	target(cmd, co, a, &t);
 	conn_init(&c, -1, name);
 	if (dial_run(l, &cfg, &c, err, sizeof(err)) == -1) {
@@ -657,6 +661,30 @@ connect_run(struct send *s, const struct addr *a, struct target *t,
 	return run(s);
 }
 
+/* serial:DEVICE: nothing to dial; the device is opened, ours alone. */
+static int
+serial_run(const struct cmd *cmd, struct send *s, const struct addr *a,
+    const char *name)
+{
+	char	err[512];
+	int	usage;
+
+	if (s->proxy != NULL || s->co.source != NULL)
+		usage_error(cmd, "%s: %s is for sockets", name,
+		    s->proxy != NULL ? "--proxy" : "-s");
+	if ((s->loop = loop_new(loop_pick(8), err, sizeof(err))) == NULL ||
+	    (s->net = conn_new(-1, name)) == NULL)
+		fatal("%s", s->loop == NULL ? err : strerror(errno));
+	if (serial_open(a->path, &a->serial, s->net, &usage, err,
+	    sizeof(err)) == -1) {
+		if (usage)
+			usage_error(cmd, "%s", err);
+		fatal("%s", err);
+	}
+	log_v(1, "%s: opened", a->path);
+	return run(s);
+}
+
 static int
 send_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -690,6 +718,8 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	if (opts_address(&s.co, 0, argc - n, argv + n, &a, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
+	if (a.kind == ADDR_SERIAL)
+		return serial_run(cmd, &s, &a, argv[n]);
 	if (s.proxy != NULL && a.dgram)
 		usage_error(cmd, "--proxy is for streams, not datagrams");
 	if (opts_check_tls(&s.co, 0, a.tls, err, sizeof(err)) == -1)
@@ -717,6 +747,6 @@ const struct cmd cmd_send = {
 	.note = NULL,
 	.flags = GROUP_DELIM | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_STDIO,
 	.serves = 0,
-	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS,
+	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS | KIND_SERIAL,
 	.exec = send_exec
 };

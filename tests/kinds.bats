@@ -178,3 +178,19 @@ dials() {
 	run -2 "$SOCKIT" clock -u 127.0.0.1:0
 	run -2 "$SOCKIT" wall --cert x 127.0.0.1:9
 }
+
+@test "serial: send and relay's TARGET take it; every other role refuses it" {
+	refused listen serial:/dev/ttyS0
+	refused echo serial:/dev/ttyS0
+	refused clock serial:/dev/ttyS0
+	refused exec serial:/dev/ttyS0 -- cat
+	refused ftp -r "$T" serial:/dev/ttyS0
+	refused wait serial:/dev/ttyS0
+	refused wall -c 1 serial:/dev/ttyS0
+	refused relay serial:/dev/ttyS0 127.0.0.1:9
+	# taken: opened for real against a pty pair in tests/serial.bats
+	run -2 "$SOCKIT" send "serial:$T/none"
+	assert_output --partial "$T/none: No such file or directory"
+	run -2 "$SOCKIT" relay 127.0.0.1:0 "serial:$T/none"
+	assert_output --partial "$T/none: No such file or directory"
+}
