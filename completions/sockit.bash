@@ -111,7 +111,8 @@ _sockit_ltrim_colon()
 # command takes --cert (TLS), udp: and unixgram: where it takes --udp.
 # $1 is the word, $2 is non-empty when -U was given (the word is a path,
 # nothing else), $3 the command's option words, $4 "serial" where a
-# serial device may go (serial: completes the /dev/tty* devices).
+# serial device may go (serial: completes the /dev/tty* devices), "pty"
+# where a pty: link may (relay's LISTEN).
 _sockit_address()
 {
 	local cur=$1 unix=$2 opts=" $3 " tls= prefix= path f
@@ -124,6 +125,13 @@ _sockit_address()
 			return
 		fi
 		prefixes+=(serial:)
+	fi
+	if [[ -z $unix && $4 == pty ]]; then
+		if [[ $cur == pty:* ]]; then
+			COMPREPLY=($(compgen -P pty: -f -- "${cur#pty:}"))
+			return
+		fi
+		prefixes+=(pty:)
 	fi
 
 	if [[ -z $unix && $cur == tls:* && $opts == *" --cert "* ]]; then
@@ -275,7 +283,7 @@ _sockit()
 
 	case $cmd in
 	relay)
-		((nargs == 0)) && _sockit_address "$cur" "$unix" "$opts"
+		((nargs == 0)) && _sockit_address "$cur" "$unix" "$opts" pty
 		((nargs == 1)) && _sockit_address "$cur" "$unix" "$opts" serial
 		;;
 	wall)	# [NAME=]ADDRESS, as many as wanted

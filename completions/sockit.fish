@@ -223,6 +223,14 @@ function __sockit_address
             return
         end
     end
+    set -l pty 0
+    if test $unix -eq 0; and __sockit_using relay; and test (__sockit_operands) -eq 0
+        set pty 1
+        if string match -q -- 'pty:*' $tok
+            __fish_complete_path (string sub -s 5 -- $tok) | string replace -r '^' pty:
+            return
+        end
+    end
     set -l path $tok
     if test $unix -eq 0; and string match -q -- 'unix:*' $tok
         set prefix unix:
@@ -236,6 +244,9 @@ function __sockit_address
         end
         if test -z "$tls"; and test $serial -eq 1
             printf '%s\t%s\n' serial: 'serial device'
+        end
+        if test -z "$tls"; and test $pty -eq 1
+            printf '%s\t%s\n' pty: 'link to a pty made here'
         end
         if test -z "$tls"; and contains -- --udp $opts
             printf '%s\t%s\n' udp: 'UDP address' \

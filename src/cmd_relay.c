@@ -21,6 +21,7 @@
 #include "log.h"
 #include "opts.h"
 #include "proxy.h"
+#include "relay_pty.h"
 #include "serial.h"
 #include "server.h"
 #include "tls.h"
@@ -365,6 +366,9 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	if (ta.tls && relay_tls(R, &ta, la.tls, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
+	if (ta.kind == ADDR_SERIAL && la.kind == ADDR_PTY)
+		usage_error(cmd, "%s to %s: a pty to a serial device is not "
+		    "carried", argv[n], argv[n + 1]);
 	if (ta.kind == ADDR_SERIAL)
 		return serial_relay(cmd, R, &la, &ta);
 	/* The proxy stands in for TARGET: it is what each client dials. */
@@ -388,6 +392,8 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	R->dial.tls = R->ttls;
 	R->dial.tls_host = R->thost;
 	R->dial.wait_ms = R->co.wait_ms;
+	if (la.kind == ADDR_PTY)
+		return relay_pty_run(&R->co, la.path, &R->dial, R->tname);
 	R->srv.co = &R->co;
 	R->srv.on_accept = on_accept;
 	R->srv.on_stop = on_stop;
@@ -408,7 +414,7 @@ const struct cmd cmd_relay = {
 	.flags = GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_PAIRS,
 	.per_client = 2,	/* the client and its TARGET */
 	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
-	    KIND_SYSTEMD,
+	    KIND_SYSTEMD | KIND_PTY,
 	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS | KIND_SERIAL,
 	.exec = relay_exec
 };

@@ -742,3 +742,25 @@ PY
 		assert_line "$dev"
 	fi
 }
+
+@test "every shell offers pty: for relay's LISTEN only" {
+	run bash_complete "sockit relay p"
+	assert_line pty:
+	run bash_complete "sockit relay :0 p"
+	refute_output --partial pty:
+	run bash_complete "sockit listen p"
+	refute_output --partial pty:
+	if command -v fish >/dev/null; then
+		run fish_complete "sockit relay p"
+		assert_line pty:
+		run fish_complete "sockit send p"
+		refute_output --partial pty:
+	fi
+	if command -v zsh >/dev/null; then
+		run zsh_complete "sockit relay p"
+		assert_line pty:
+		refute_line --partial ERR
+		run zsh_complete "sockit echo p"
+		refute_output --partial pty:
+	fi
+}

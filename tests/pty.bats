@@ -82,22 +82,18 @@ PY
 	assert_output --partial $'42\r'
 }
 
-@test "exec --pty: 0x03 interrupts the foreground job and runs the shell's trap" {
-	start_server x exec 127.0.0.1:0 --pty -- sh -i
+@test "exec --pty: 0x03 interrupts the foreground job and runs the program's trap" {
+	start_server x exec 127.0.0.1:0 --pty -- sh -c \
+		'trap "echo caught-\$((40+2)); exit 0" INT
+		echo armed-$((1+1)); while :; do sleep 600; done'
 	run drive "$ADDR" <<'PY'
-send(b"PS1='P$((1))> '\n")
-send(b"trap 'echo caught-$((40+2))' INT\n")
-send(b"echo armed-$((1+1)); sleep 600\n")
 expect(rb"armed-2\r\n")
 send(b"\x03")
-# the shell has its prompt back: the sleep is gone, the trap ran
-expect(rb"caught-42\r\nP1> ")
-send(b"echo alive-$((2+3))\n")
-expect(rb"alive-5")
-send(b"exit\n")
+expect(rb"caught-42\r\n")
 eof()
 PY
 	assert_success
+	assert_output --partial '^C'	# the terminal echoes it
 }
 
 @test "exec --pty: the client's EOF is the terminal's end of file" {
@@ -154,4 +150,105 @@ PY
 	run --separate-stderr "$SOCKIT" exec --pty-size 80x24 127.0.0.1:0 -- true
 	assert_failure 2
 	assert_equal "${stderr%%$'\n'*}" "sockit: exec: --pty-size needs --pty"
+}
+
+# A python3 program that opens the pty at $1 $2 times, each time writes
+# a line and prints the line that comes back.
+pty_user() {
+	py "$1" "$2" <<'PY'
+import os
+for i in range(int(sys.argv[2])):
+    fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+    os.write(fd, b"line %d\n" % i)
+    got = b""
+    while not got.endswith(b"\n"):
+        got += os.read(fd, 100)
+    print(got.decode().rstrip("\n"))
+    os.close(fd)
+PY
+}
+
+@test "relay pty:PATH: a link to a raw pty; a program opens it many times, talking to TARGET" {
+	start_server e echo 127.0.0.1:0
+	start_server r relay "pty:$T/ttyV0" "$ADDR"
+	assert_equal "$ADDR" "$T/ttyV0"
+	[[ $(readlink "$T/ttyV0") == /dev/pts/* ]]
+	run pty_user "$T/ttyV0" 20
+	assert_success
+	assert_line --index 0 'line 0'
+	assert_line --index 19 'line 19'
+	[ "${#lines[@]}" -eq 20 ]
+	# raw: no echo, no line discipline
+	run stty -F "$T/ttyV0" -a
+	assert_output --partial '-icanon'
+	assert_output --partial '-echo '
+}
+
+@test "relay pty: the connection to TARGET is made again after it drops" {
+	start_py t one_line_each.py
+	start_server r relay -v "pty:$T/ttyV0" "$ADDR"
+	run pty_user "$T/ttyV0" 3
+	assert_success
+	assert_output $'conn 1: line 0\nconn 2: line 1\nconn 3: line 2'
+}
+
+@test "relay pty: the link is removed on SIGTERM, and is never removed when it is not ours" {
+	start_server e echo 127.0.0.1:0
+	start_server r relay "pty:$T/ttyV0" "$ADDR"
+	kill -TERM "$PID"
+	wait_exit "$PID"
+	assert_equal "$STATUS" 0
+	assert [ ! -L "$T/ttyV0" ]
+	# replaced by someone else while we run: left alone
+	start_server r relay "pty:$T/ttyV0" 127.0.0.1:9
+	rm "$T/ttyV0"
+	ln -s /dev/null "$T/ttyV0"
+	kill -TERM "$PID"
+	wait_exit "$PID"
+	assert_equal "$(readlink "$T/ttyV0")" /dev/null
+}
+
+@test "relay pty: PATH that exists is refused unless it is a stale pty link" {
+	echo precious >"$T/file"
+	run --separate-stderr "$SOCKIT" relay "pty:$T/file" 127.0.0.1:9
+	assert_failure 1
+	assert_equal "$stderr" \
+		"sockit: relay: $T/file: exists and is not a stale pty link: left alone"
+	assert_equal "$(cat "$T/file")" precious
+	ln -s /etc/hostname "$T/other"
+	run --separate-stderr "$SOCKIT" relay "pty:$T/other" 127.0.0.1:9
+	assert_failure 1
+	assert_equal "$(readlink "$T/other")" /etc/hostname
+	# a live pty's link may be another sockit's
+	ln -s "$(tty 2>/dev/null | grep /dev/pts/ || echo /dev/ptmx)" "$T/live"
+	run --separate-stderr "$SOCKIT" relay "pty:$T/live" 127.0.0.1:9
+	assert_failure 1
+	# the link of a pty that is gone is stale: taken over
+	ln -s /dev/pts/999999 "$T/stale"
+	start_server e echo 127.0.0.1:0
+	start_server r relay -v "pty:$T/stale" "$ADDR"
+	[[ $(readlink "$T/stale") == /dev/pts/* ]]
+	[[ $(readlink "$T/stale") != /dev/pts/999999 ]]
+	grep -q "stale link to /dev/pts/999999 replaced" "$T/r.err"
+	run pty_user "$T/stale" 1
+	assert_output 'line 0'
+}
+
+@test "pty: is relay's LISTEN only; other uses are usage errors" {
+	local c
+	for c in listen echo clock; do
+		run -2 "$SOCKIT" "$c" "pty:$T/p"
+		assert_line --index 0 "sockit: $c: pty:$T/p: $c does not take a pty: link"
+	done
+	run -2 "$SOCKIT" send "pty:$T/p"
+	assert_line --index 0 "sockit: send: pty:$T/p: send does not take a pty: link"
+	run -2 "$SOCKIT" relay 127.0.0.1:0 "pty:$T/p"
+	assert_line --index 0 "sockit: relay: pty:$T/p: relay does not take a pty: link as TARGET"
+	run -2 "$SOCKIT" relay pty: 127.0.0.1:9
+	assert_line --index 0 "sockit: relay: pty:: pty: needs a PATH for its link (pty:/tmp/ttyV0)"
+	run -2 "$SOCKIT" relay "tls:pty:$T/p" 127.0.0.1:9
+	assert_line --index 0 "sockit: relay: tls:pty:$T/p: TLS is for sockets, not terminals"
+	run -2 "$SOCKIT" relay "pty:$T/p" "serial:/dev/null"
+	assert_line --index 0 "sockit: relay: pty:$T/p to serial:/dev/null: a pty to a serial device is not carried"
+	assert [ ! -e "$T/p" ]
 }
