@@ -24,6 +24,7 @@
 #include "opts.h"
 #include "progress.h"
 #include "proxy.h"
+#include "pty.h"
 #include "serial.h"
 #include "server.h"
 #include "tls.h"
@@ -39,6 +40,7 @@ struct send {
 	struct progress	 prog;
 	int		 zero_io;	/* -z */
 	int		 crlf;		/* -C */
+	int		 raw_tty;	/* --raw-tty */
 	int64_t		 quit_ms;	/* -q; -1 = wait for the peer */
 	struct timer	 quit;
 	int		 quit_started;
@@ -54,6 +56,10 @@ struct send {
 	int		 stdin_tty;
 	int		 status;
 };
+
+/* --raw-tty: see raw_tty(). */
+static struct termios	tty_saved;
+static int		tty_is_raw, at_bol = 1, held, escaped;
 
 static const struct opt_spec send_opts[] = {
 	{ "message", 'm', required_argument, "TEXT",
@@ -72,6 +78,8 @@ static const struct opt_spec send_opts[] = {
 	{ "quit-after", 'q', required_argument, "DUR",
 	    "after the end of stdin, read replies for DUR" },
 	{ "crlf", 'C', no_argument, NULL, "send each \\n as \\r\\n" },
+	{ "raw-tty", OPT_RAW_TTY, no_argument, NULL,
+	    "a terminal on stdin: raw, every key sent (~. leaves)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -108,6 +116,9 @@ send_opt(int ch, const char *arg, void *ctx, const char **why)
 		return parse_duration(arg, &s->quit_ms, why);
 	case 'C':
 		s->crlf = 1;
+		return 0;
+	case OPT_RAW_TTY:
+		s->raw_tty = 1;
 		return 0;
 	}
 	return 1;
@@ -169,6 +180,10 @@ update(struct send *s)
 	}
 	if (s->send_only && s->up.done)
 		finish(s);
+	if (escaped) {
+		log_v(1, "~.: leaving");
+		finish(s);
+	}
 }
 
 static void
@@ -280,6 +295,73 @@ crlf_read(struct conn *c, void *p, size_t n)
 }
 
 static struct xport	xport_crlf;
+
+/*
+ * --raw-tty: the terminal's modes before, put back however we end, and
+ * the escape: "~." at the start of a line leaves (as in ssh), "~~"
+ * sends one "~"; any other "~" goes as it is.
+ */
+static struct xport	xport_escape;
+
+static void
+tty_restore(void)
+{
+	if (tty_is_raw && tcsetattr(0, TCSADRAIN, &tty_saved) == 0)
+		tty_is_raw = 0;
+}
+
+/* Reads one byte short of n: a "~" held from before may need it. */
+static ssize_t
+escape_read(struct conn *c, void *p, size_t n)
+{
+	char	*buf = p, ch;
+	ssize_t	 r, i, k;
+
+	if (n < 2)
+		return read(c->fd, p, n);
+	if ((r = read(c->fd, buf + 1, n - 1)) <= 0)
+		return r;
+	for (i = 1, k = 0; i <= r && !escaped; i++) {
+		ch = buf[i];
+		if (held) {
+			held = 0;
+			if (ch == '.') {
+				escaped = 1;
+				break;
+			}
+			if (ch != '~')
+				buf[k++] = '~';
+		} else if (at_bol && ch == '~') {
+			held = 1;
+			at_bol = 0;
+			continue;
+		}
+		buf[k++] = ch;
+		at_bol = ch == '\r' || ch == '\n';
+	}
+	if (k == 0 && !escaped) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return k;
+}
+
+/* Raw mode on the terminal that stdin is, with the escape. */
+static void
+raw_tty(struct send *s)
+{
+	if (!s->stdin_tty) {
+		log_v(1, "stdin is not a terminal: --raw-tty does nothing");
+		return;
+	}
+	if (tty_raw(0, &tty_saved) == -1)
+		fatal("stdin: %s", strerror(errno));
+	tty_is_raw = 1;
+	tty_cleanup_add(tty_restore);
+	xport_escape = *s->in->xp;
+	xport_escape.read = escape_read;
+	s->in->xp = &xport_escape;
+}
 
 /* Last flush after the loop: bounded by the grace period. */
 static void
@@ -402,6 +484,8 @@ run(struct send *s)
 		s->in->xp = &xport_crlf;
 	}
 	s->stdin_tty = isatty(0);
+	if (s->raw_tty)
+		raw_tty(s);
 	chan_init(&s->up, s->in, s->net, NULL);
 	chan_init(&s->down, s->net, s->out, NULL);
 	/* Pipes in or out: the bytes need not pass through us. */
@@ -427,6 +511,7 @@ run(struct send *s)
 	progress_start(&s->prog, s->progress, s->loop, count, s);
 	if (loop_run(s->loop) == -1)
 		fatal("event loop: %s", strerror(errno));
+	tty_restore();
 	drain(s);
 	progress_end(&s->prog);
 	if (conn_failure(s->net) != NULL) {
@@ -698,6 +783,11 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	s.quit_ms = -1;
 	n = cmd_parse(cmd, argc, argv, send_opt, &s, &s.co);
+	if (s.raw_tty && s.crlf)
+		usage_error(cmd, "--raw-tty sends the keys as typed: -C does "
+		    "not apply");
+	if (s.raw_tty && s.nmsg > 0)
+		usage_error(cmd, "--raw-tty is for stdin: -m does not apply");
 	if (s.send_only && s.recv_only)
 		usage_error(cmd, "--send-only and --recv-only exclude each "
 		    "other");

@@ -119,6 +119,28 @@ pty_spawn(const char *path, char *const argv[], char *const env[],
 	return pid;
 }
 
+#define CLEANUP_MAX	4
+static void	(*cleanups[CLEANUP_MAX])(void);
+static int	ncleanups;
+
+void
+tty_cleanup(void)
+{
+	int	i;
+
+	for (i = ncleanups - 1; i >= 0; i--)
+		cleanups[i]();
+}
+
+void
+tty_cleanup_add(void (*fn)(void))
+{
+	if (ncleanups == 0)
+		atexit(tty_cleanup);
+	if (ncleanups < CLEANUP_MAX)
+		cleanups[ncleanups++] = fn;
+}
+
 int
 tty_raw(int fd, struct termios *saved)
 {

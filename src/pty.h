@@ -38,6 +38,15 @@ pid_t	pty_spawn(const char *path, char *const argv[], char *const env[],
 int	tty_raw(int fd, struct termios *saved);
 
 /*
+ * What must be undone however sockit ends (a terminal's modes, a lock
+ * file, a link): fn runs at exit(), and from tty_cleanup(), which the
+ * death by SIGINT calls as it runs no atexit handler.  Each fn must be
+ * safe to run twice.
+ */
+void	tty_cleanup_add(void (*fn)(void));
+void	tty_cleanup(void);
+
+/*
  * A pty master as a conn: the slave's last close (EIO) reads as EOF,
  * and EOF sent to it is the terminal's end-of-file character.
  */

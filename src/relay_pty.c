@@ -245,7 +245,7 @@ relay_pty_run(const struct common *co, const char *path,
 	if (pty_make(R, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	the = R;
-	atexit(link_remove);
+	tty_cleanup_add(link_remove);
 	if (link_make(R, path, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	strlcpy(R->pty.name, path, sizeof(R->pty.name));

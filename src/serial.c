@@ -16,6 +16,7 @@
 
 #include "conn.h"
 #include "log.h"
+#include "pty.h"
 #include "serial.h"
 #include "util.h"
 
@@ -288,7 +289,7 @@ slot(void)
 	if (!atexit_set) {
 		for (i = 0; i < SERIAL_OPEN_MAX; i++)
 			open_devs[i].fd = -1;
-		atexit(release_all);
+		tty_cleanup_add(release_all);
 		atexit_set = 1;
 	}
 	for (i = 0; i < SERIAL_OPEN_MAX; i++)

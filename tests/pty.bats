@@ -252,3 +252,90 @@ PY
 	assert_line --index 0 "sockit: relay: pty:$T/p to serial:/dev/null: a pty to a serial device is not carried"
 	assert [ ! -e "$T/p" ]
 }
+
+# send --raw-tty $ADDR in a tmux pane of its own; $T/status gets its
+# exit status, $SEND its pid, $PTS the pane's terminal.
+tmux_send() {
+	cat >"$T/run.sh" <<SH
+"$SOCKIT" send --raw-tty "\$@" 2>"$T/send.err"
+echo \$? >"$T/status"
+exec sleep 600
+SH
+	tmux -S "$T/tmux" new-session -d -x 80 -y 24 sh "$T/run.sh" "$@"
+	tmux -S "$T/tmux" display -p '#{pid}' >>"$T/pids"
+	PTS=$(tmux -S "$T/tmux" display -p '#{pane_tty}')
+	local sh
+	sh=$(tmux -S "$T/tmux" display -p '#{pane_pid}')
+	wait_for "SEND=\$(pgrep -P $sh -x sockit)"
+	wait_for "stty -F '$PTS' -a | grep -q -- -icanon"
+}
+
+@test "send --raw-tty: a key arrives without Enter, ^C goes to the peer, ~. leaves and puts the terminal back" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	start_server l listen 127.0.0.1:0
+	tmux_send "$ADDR"
+	# raw and no echo while it runs
+	run stty -F "$PTS" -a
+	assert_output --partial '-icanon'
+	assert_output --partial '-echo '
+	tmux -S "$T/tmux" send-keys a
+	wait_for "grep -q a '$T/l.out'"
+	tmux -S "$T/tmux" send-keys C-c
+	wait_for "grep -q $'\x03' '$T/l.out'"
+	kill -0 "$SEND"		# ^C went to the peer, not to us
+	tmux -S "$T/tmux" send-keys '~.' Enter '~~x~y' Enter '~z' Enter '~.'
+	wait_for "[ -s '$T/status' ]"
+	assert_equal "$(cat "$T/status")" 0
+	# after a line's start only: ~~ sent one ~, ~z went as it is, ~.
+	# left; a ~. elsewhere is bytes
+	assert_equal "$(od -An -c "$T/l.out" | tr -s ' \n' ' ')" \
+		' a 003 ~ . \r ~ x ~ y \r ~ z \r '
+	run stty -F "$PTS" -a
+	assert_output --regexp '(^| )icanon'
+	assert_output --regexp '(^| )echo '
+}
+
+@test "send --raw-tty: SIGTERM, SIGINT, SIGHUP and the peer's close put the terminal back" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	local sig want
+	start_server l listen -k 127.0.0.1:0
+	for sig in TERM INT HUP; do
+		tmux_send "$ADDR"
+		kill -"$sig" "$SEND"
+		wait_for "[ -s '$T/status' ]"
+		want=0
+		[ "$sig" = INT ] && want=130
+		assert_equal "$(cat "$T/status")" "$want"
+		run stty -F "$PTS" -a
+		assert_output --regexp '(^| )icanon'
+		assert_output --regexp '(^| )echo '
+		tmux -S "$T/tmux" kill-server
+		rm -f "$T/status"
+	done
+	# the peer closes: exec --pty's program ends
+	start_server x exec 127.0.0.1:0 --pty -- sh -c 'read a; echo "got $a"'
+	tmux_send "$ADDR"
+	tmux -S "$T/tmux" send-keys hi Enter
+	wait_for "[ -s '$T/status' ]"
+	assert_equal "$(cat "$T/status")" 0
+	run stty -F "$PTS" -a
+	assert_output --regexp '(^| )icanon'
+	run tmux -S "$T/tmux" capture-pane -p
+	assert_output --partial 'got hi'
+}
+
+@test "send --raw-tty: without a terminal it does nothing; with -C or -m it is a usage error" {
+	start_server e echo 127.0.0.1:0
+	run --separate-stderr "$SOCKIT" send -v --raw-tty "$ADDR" <<<'~.x'
+	assert_success
+	assert_output '~.x'
+	[[ $stderr == *"stdin is not a terminal: --raw-tty does nothing"* ]]
+	run --separate-stderr "$SOCKIT" send --raw-tty -C "$ADDR" </dev/null
+	assert_failure 2
+	assert_equal "${stderr%%$'\n'*}" \
+		"sockit: send: --raw-tty sends the keys as typed: -C does not apply"
+	run --separate-stderr "$SOCKIT" send --raw-tty -m x "$ADDR" </dev/null
+	assert_failure 2
+	assert_equal "${stderr%%$'\n'*}" \
+		"sockit: send: --raw-tty is for stdin: -m does not apply"
+}
