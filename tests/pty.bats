@@ -82,10 +82,10 @@ PY
 	assert_output --partial $'42\r'
 }
 
-@test "exec --pty: 0x03 interrupts the foreground job and runs the program's trap" {
+@test "exec --pty: 0x03 is SIGINT to the program: its trap runs" {
 	start_server x exec 127.0.0.1:0 --pty -- sh -c \
 		'trap "echo caught-\$((40+2)); exit 0" INT
-		echo armed-$((1+1)); while :; do sleep 600; done'
+		echo armed-$((1+1)); while :; do read x; done'
 	run drive "$ADDR" <<'PY'
 expect(rb"armed-2\r\n")
 send(b"\x03")
@@ -94,6 +94,17 @@ eof()
 PY
 	assert_success
 	assert_output --partial '^C'	# the terminal echoes it
+}
+
+@test "exec --pty: 0x03 kills a program that does not catch SIGINT; the connection ends" {
+	start_server x exec -v 127.0.0.1:0 --pty -- sh -c 'echo ready; exec sleep 600'
+	run drive "$ADDR" <<'PY'
+expect(rb"ready\r\n")
+send(b"\x03")
+eof()
+PY
+	assert_success
+	wait_for "grep -q 'killed by signal 2 ' '$T/x.err'"
 }
 
 @test "exec --pty: the client's EOF is the terminal's end of file" {
