@@ -285,7 +285,7 @@ SH
 	PTS=$(tmux -S "$T/tmux" display -p '#{pane_tty}')
 	local sh
 	sh=$(tmux -S "$T/tmux" display -p '#{pane_pid}')
-	wait_for "SEND=\$(pgrep -P $sh -x sockit)"
+	wait_for "SEND=\$(pgrep -P $sh)"
 	wait_for "stty -F '$PTS' -a | grep -q -- -icanon"
 }
 
