@@ -146,6 +146,14 @@ PY
 	assert_failure
 }
 
+@test "exec --pty: --hexdump shows the bytes sockit carries; -i is taken" {
+	start_server x exec --hexdump -i 1h 127.0.0.1:0 --pty -- sh -c 'echo hexme'
+	run drive "$ADDR" <<<'eof()'
+	assert_success
+	assert_output $'hexme\r'
+	wait_for "grep -q 'hexme' '$T/x.err'"
+}
+
 @test "exec --pty-size: bad values are usage errors" {
 	local v
 	for v in 80 x24 80x 0x24 80x0 80x65536 abcx24 80x24x1 ''; do
