@@ -110,11 +110,29 @@ _sockit_ltrim_colon()
 # the unix: prefix, and the address prefixes themselves: tls: where the
 # command takes --cert (TLS), udp: and unixgram: where it takes --udp.
 # $1 is the word, $2 is non-empty when -U was given (the word is a path,
-# nothing else), $3 the command's option words.
+# nothing else), $3 the command's option words, $4 "serial" where a
+# serial device may go (serial: completes the /dev/tty* devices), "pty"
+# where a pty: link may (relay's LISTEN).
 _sockit_address()
 {
 	local cur=$1 unix=$2 opts=" $3 " tls= prefix= path f
 	local -a cands prefixes=(unix: tcp: tcp4: tcp6: @)
+
+	if [[ -z $unix && $4 == serial ]]; then
+		if [[ $cur == serial:* ]]; then
+			COMPREPLY=($(compgen -P serial: -W \
+			    "$(compgen -G '/dev/tty*')" -- "${cur#serial:}"))
+			return
+		fi
+		prefixes+=(serial:)
+	fi
+	if [[ -z $unix && $4 == pty ]]; then
+		if [[ $cur == pty:* ]]; then
+			COMPREPLY=($(compgen -P pty: -f -- "${cur#pty:}"))
+			return
+		fi
+		prefixes+=(pty:)
+	fi
 
 	if [[ -z $unix && $cur == tls:* && $opts == *" --cert "* ]]; then
 		tls=tls:
@@ -265,7 +283,9 @@ _sockit()
 
 	case $cmd in
 	relay)
-		((nargs < 2)) && _sockit_address "$cur" "$unix" "$opts" ;;
+		((nargs == 0)) && _sockit_address "$cur" "$unix" "$opts" pty
+		((nargs == 1)) && _sockit_address "$cur" "$unix" "$opts" serial
+		;;
 	wall)	# [NAME=]ADDRESS, as many as wanted
 		[[ $cur != *=* ]] && _sockit_address "$cur" "$unix" "$opts" ;;
 	wait)
@@ -276,7 +296,8 @@ _sockit()
 		fi ;;
 	listen|send|echo|clock|exec|ftp)
 		if ((nargs == 0)); then
-			_sockit_address "$cur" "$unix" "$opts"
+			_sockit_address "$cur" "$unix" "$opts" \
+			    "$([[ $cmd == send ]] && echo serial)"
 		elif ((nargs == 1)) && [[ -z $unix && $first != *[:/]* &&
 		    $first != @* && $first == *[!0-9]* ]]; then
 			# HOST PORT: the port, as a number or a service name.

@@ -185,6 +185,18 @@ function __sockit_ports
     awk '/^[a-z]/ && $2 ~ /\/tcp$/ { print $1 "\t" $2 }' /etc/services 2>/dev/null
 end
 
+# Is the address being completed one where a serial device may go?
+function __sockit_wants_serial
+    set -l n (__sockit_operands)
+    if __sockit_using send
+        test $n -eq 0
+    else if __sockit_using relay
+        test $n -eq 1
+    else
+        return 1
+    end
+end
+
 # Complete an address: unix socket files and directories, with or without
 # the unix: prefix, and the address prefixes: tls: where the command
 # takes --cert (TLS), udp: and unixgram: where it takes --udp.  With -U, paths
@@ -200,6 +212,25 @@ function __sockit_address
         set tls tls:
         set tok (string sub -s 5 -- $tok)
     end
+    # serial: where a serial device may go: send, relay's TARGET
+    set -l serial 0
+    if test $unix -eq 0; and __sockit_wants_serial
+        set serial 1
+        if string match -q -- 'serial:*' $tok
+            for f in /dev/tty*
+                printf 'serial:%s\tserial device\n' $f
+            end
+            return
+        end
+    end
+    set -l pty 0
+    if test $unix -eq 0; and __sockit_using relay; and test (__sockit_operands) -eq 0
+        set pty 1
+        if string match -q -- 'pty:*' $tok
+            __fish_complete_path (string sub -s 5 -- $tok) | string replace -r '^' pty:
+            return
+        end
+    end
     set -l path $tok
     if test $unix -eq 0; and string match -q -- 'unix:*' $tok
         set prefix unix:
@@ -210,6 +241,12 @@ function __sockit_address
             @ 'abstract unix socket'
         if test -z "$tls"; and contains -- --cert $opts
             printf '%s\t%s\n' tls: 'TLS over a stream address'
+        end
+        if test -z "$tls"; and test $serial -eq 1
+            printf '%s\t%s\n' serial: 'serial device'
+        end
+        if test -z "$tls"; and test $pty -eq 1
+            printf '%s\t%s\n' pty: 'link to a pty made here'
         end
         if test -z "$tls"; and contains -- --udp $opts
             printf '%s\t%s\n' udp: 'UDP address' \

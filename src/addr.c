@@ -217,6 +217,30 @@ socat_form(const char *s, char *err, size_t errlen)
 	return 0;
 }
 
+/* serial:DEVICE[,SETTINGS] and pty:PATH: a path, not a socket's. */
+static int
+parse_tty(const char *s, struct addr *a, char *err, size_t errlen)
+{
+	int	ser = tolower((unsigned char)*s) == 's';
+	size_t	n;
+
+	memset(a, 0, sizeof(*a));
+	a->kind = ser ? ADDR_SERIAL : ADDR_PTY;
+	s += ser ? 7 : 4;
+	n = ser ? strcspn(s, ",") : strlen(s);
+	if (n == 0)
+		return bad(err, errlen, "%s", ser ? "serial: needs a DEVICE "
+		    "(serial:/dev/ttyUSB0,115200)" : "pty: needs a PATH for "
+		    "its link (pty:/tmp/ttyV0)");
+	if (n > ADDR_PATH_MAX)
+		return bad(err, errlen, "%s", "path too long");
+	memcpy(a->path, s, n);
+	a->path[n] = '\0';
+	if (!ser)
+		return 0;
+	return serial_parse(s + n + (s[n] == ','), &a->serial, err, errlen);
+}
+
 static int
 parse_any(const char *s, int flags, int family, struct addr *a, char *err,
     size_t errlen)
@@ -243,6 +267,8 @@ parse_any(const char *s, int flags, int family, struct addr *a, char *err,
 			return bad(err, errlen, "%s: name too long", s);
 		return 0;
 	}
+	if (strncasecmp(s, "serial:", 7) == 0 || strncasecmp(s, "pty:", 4) == 0)
+		return parse_tty(s, a, err, errlen);
 	/* TLS is a layer over any stream address. */
 	if (strncasecmp(s, "tls:", 4) == 0) {
 		if (strncasecmp(s + 4, "tls:", 4) == 0)

@@ -7,12 +7,16 @@
 #include <sys/un.h>
 #include <stddef.h>
 
+#include "serial.h"
+
 enum addr_kind {
 	ADDR_TCP,
 	ADDR_UNIX,		/* a path in the file system */
 	ADDR_ABSTRACT,		/* Linux abstract name, no file */
-	ADDR_SYSTEMD		/* servers: a socket systemd passed; path
+	ADDR_SYSTEMD,		/* servers: a socket systemd passed; path
 				   holds its name, "" for the only one */
+	ADDR_SERIAL,		/* serial:DEVICE,...: path and serial */
+	ADDR_PTY		/* pty:PATH, a link to a pty made here */
 };
 
 #define ADDR_HOST_MAX	256
@@ -28,6 +32,7 @@ struct addr {
 	char		path[ADDR_PATH_MAX + 1];	/* unix path, abstract name */
 	int		tls;		/* tls: before it */
 	int		dgram;		/* datagrams: UDP, unix SOCK_DGRAM */
+	struct serial_cfg serial;	/* serial: its settings */
 };
 
 /* How an argument is read. */

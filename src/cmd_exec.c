@@ -32,6 +32,7 @@
 #include "conn.h"
 #include "log.h"
 #include "opts.h"
+#include "pty.h"
 #include "server.h"
 #include "sock.h"
 #include "spawner.h"
@@ -51,13 +52,17 @@ struct exec {
 	int			 nenv;		/* inherited entries */
 	char			 own[ENV_OWN][ENV_LEN];
 	const char		*name;		/* the client being spawned */
+	int			 pty;		/* --pty */
+	char			 slave[64];	/* the latest pty's */
+	struct winsize		 ws;		/* --pty-size */
+	int			 pty_size;	/* given */
 };
 
 struct child {
 	struct conn	c;		/* the ticket; with TLS, the client */
 	pid_t		pid;		/* -1 once reaped */
-	int		tls;
-	struct conn	prog;		/* TLS: our end of the program's pair */
+	int		tls;		/* TLS or a pty: sockit carries */
+	struct conn	prog;		/* then: our end of the program's */
 	struct chan	up, down;	/* client -> program, program -> client */
 };
 
@@ -257,6 +262,12 @@ on_program(struct loop *l, int fd, int events, void *arg)
 	(void)l;
 	(void)fd;
 	conn_io(&ch->prog, events);
+	/*
+	 * The slave's last holder is gone: the program's output is all
+	 * read, and nobody is left to read what the client sends.
+	 */
+	if (ch->prog.xp == &xport_pty && ch->down.eof && !ch->up.done)
+		chan_abort(&ch->up, 0);
 	tls_settle(ch);
 }
 
@@ -275,7 +286,47 @@ tls_idle(struct server *s, struct conn *c)
 	tls_settle(ch);
 }
 
-/* A TLS client: the program gets a socketpair's end, we carry bytes. */
+/*
+ * Where the program's bytes go when sockit carries them: a socketpair
+ * (sp[1] the program's end), or with --pty a pty master (sp[1] -1: the
+ * child opens the slave, X->slave).
+ */
+static int
+prog_end(struct exec *X, int sp[2])
+{
+	char	err[256];
+	int	e;
+
+	sp[1] = -1;
+	if (!X->pty)
+		return socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
+		    SOCK_CLOEXEC, 0, sp);
+	if ((sp[0] = pty_open(&X->ws, X->slave, sizeof(X->slave), err,
+	    sizeof(err))) == -1) {
+		e = errno;
+		log_err("%s", err);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* PROGRAM on the pty made by prog_end; the environment of client cfd. */
+static pid_t
+spawn_pty(struct exec *X, int cfd)
+{
+	struct spawn	sp;
+
+	env_client(X, cfd);
+	memset(&sp, 0, sizeof(sp));
+	sp.path = X->path;
+	sp.argv = X->prog;
+	sp.envp = X->env;
+	sp.tty = X->slave;
+	return spawn_start(&sp);
+}
+
+/* A TLS or --pty client: the program gets its end, we carry bytes. */
 static int
 accept_tls(struct exec *X, int fd, const char *name)
 {
@@ -285,8 +336,7 @@ accept_tls(struct exec *X, int fd, const char *name)
 
 	if ((ch = calloc(1, sizeof(*ch))) == NULL)
 		return -1;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0, sp) == -1) {
+	if (prog_end(X, sp) == -1) {
 		free(ch);
 		return -1;
 	}
@@ -295,30 +345,39 @@ accept_tls(struct exec *X, int fd, const char *name)
 	conn_init(&ch->c, fd, name);
 	conn_init(&ch->prog, sp[0], X->prog[0]);
 	ch->prog.watched = 0;	/* --hexdump shows the client's side */
+	if (X->pty) {
+		ch->prog.xp = &xport_pty;
+		ch->prog.is_sock = 0;
+	}
 	chan_init(&ch->up, &ch->c, &ch->prog, NULL);
 	chan_init(&ch->down, &ch->prog, &ch->c, NULL);
 	if (server_attach(s, &ch->c, &tls_client_ops) == -1)
 		goto fail;
 	if (loop_add(s->loop, sp[0], on_program, &ch->prog) == -1 ||
-	    (ch->pid = spawn(X, fd, sp[1], name)) == -1) {
+	    (ch->pid = X->pty ? spawn_pty(X, fd) : spawn(X, fd, sp[1],
+	    name)) == -1) {
 		e = errno;
 		log_err("%s: %s: %s", name, X->prog[0], strerror(e));
 		loop_del(s->loop, sp[0]);
 		close(sp[0]);
-		close(sp[1]);
+		if (sp[1] != -1)
+			close(sp[1]);
 		sock_reset_on_close(fd);
 		server_detach(s, &ch->c);
 		free(ch);
 		return 0;	/* closed here */
 	}
-	close(sp[1]);		/* the child's end */
-	log_v(1, "%s: pid %ld started (TLS)", name, (long)ch->pid);
+	if (sp[1] != -1)
+		close(sp[1]);	/* the child's end */
+	log_v(1, "%s: pid %ld started (%s)", name, (long)ch->pid,
+	    X->pty ? "pty" : "TLS");
 	tls_settle(ch);
 	return 0;
 fail:
 	e = errno;
 	close(sp[0]);
-	close(sp[1]);
+	if (sp[1] != -1)
+		close(sp[1]);
 	free(ch);
 	errno = e;
 	return -1;
@@ -331,7 +390,7 @@ on_accept(struct server *s, int fd, const char *name)
 	struct child	*ch;
 	int		 t, e;
 
-	if (s->tls != NULL)
+	if (s->tls != NULL || X->pty)
 		return accept_tls(X, fd, name);
 	if ((ch = malloc(sizeof(*ch))) == NULL)
 		return -1;
@@ -502,6 +561,30 @@ split(int argc, char **argv)
 	return -1;
 }
 
+static const struct opt_spec exec_opts[] = {
+	{ "pty", OPT_PTY, no_argument, NULL,
+	    "run PROGRAM on a pseudo-terminal of its own" },
+	{ "pty-size", OPT_PTY_SIZE, required_argument, "COLSxROWS",
+	    "its window size (80x24)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
+static int
+exec_opt(int ch, const char *arg, void *ctx, const char **why)
+{
+	struct exec	*X = ctx;
+
+	switch (ch) {
+	case OPT_PTY:
+		X->pty = 1;
+		return 0;
+	case OPT_PTY_SIZE:
+		X->pty_size = 1;
+		return pty_parse_size(arg, &X->ws, why) == -1 ? -1 : 0;
+	}
+	return 1;
+}
+
 static int
 exec_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -512,17 +595,21 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 	memset(&X, 0, sizeof(X));
 	if ((dd = split(argc, argv)) == -1)
 		dd = argc;
-	n = cmd_parse(cmd, dd, argv, NULL, NULL, &X.co);
+	X.ws.ws_col = PTY_COLS;
+	X.ws.ws_row = PTY_ROWS;
+	n = cmd_parse(cmd, dd, argv, exec_opt, &X, &X.co);
 	if (dd == argc || dd + 1 == argc)
 		usage_error(cmd, "missing -- PROGRAM [ARG...]");
 	cmd_server_address(cmd, &X.co, dd - n, argv + n, &a);
 	/* Without TLS sockit carries no byte: nothing to time or show. */
-	if (X.co.idle_ms > 0 && !a.tls)
+	if (X.co.idle_ms > 0 && !a.tls && !X.pty)
 		usage_error(cmd, "-i does not apply: the program owns its "
-		    "socket (with TLS it does)");
-	if (X.co.hexdump && !a.tls)
-		usage_error(cmd, "--hexdump needs TLS: otherwise the program "
-		    "owns the socket and sockit sees no byte");
+		    "socket (with TLS or --pty it does)");
+	if (X.co.hexdump && !a.tls && !X.pty)
+		usage_error(cmd, "--hexdump needs TLS or --pty: otherwise the "
+		    "program owns the socket and sockit sees no byte");
+	if (X.pty_size && !X.pty)
+		usage_error(cmd, "--pty-size needs --pty");
 	X.prog = argv + dd + 1;
 	if (find_program(X.prog[0], X.path, sizeof(X.path)) == -1)
 		fatal("%s: %s", X.prog[0], errno == ENOENT &&
@@ -533,7 +620,7 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 	X.srv.co = &X.co;
 	X.srv.on_accept = on_accept;
 	X.srv.on_stop = on_stop;
-	if (a.tls)
+	if (a.tls || X.pty)
 		X.srv.on_idle = tls_idle;	/* -i, and the handshake's -w */
 	cmd_serve_open(cmd, &X.srv, &a);
 	if (loop_children(X.srv.loop, on_child, &X.srv) == -1)
@@ -547,9 +634,10 @@ const struct cmd cmd_exec = {
 	.name = "exec",
 	.args = "[options] ADDRESS -- PROGRAM [ARG...]",
 	.summary = "run PROGRAM for each client, on its socket",
-	.opts = NULL,
+	.opts = exec_opts,
 	.note = "(the client's socket is PROGRAM's stdin and stdout;\n"
-	    "  with TLS, a socketpair that sockit carries the bytes over)",
+	    "  with TLS, a socketpair that sockit carries the bytes over;\n"
+	    "  with --pty, a terminal, its output carried the same way)",
 	.flags = GROUP_SERVER | GROUP_WATCH | GROUP_IDLE,
 	.serves = KIND_STREAM | KIND_TLS | KIND_SYSTEMD,
 	.dials = 0,

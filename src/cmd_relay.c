@@ -21,6 +21,8 @@
 #include "log.h"
 #include "opts.h"
 #include "proxy.h"
+#include "relay_pty.h"
+#include "serial.h"
 #include "server.h"
 #include "tls.h"
 #include "util.h"
@@ -35,6 +37,8 @@ struct relay {
 	const char	*proxy_url;	/* --proxy */
 	struct proxy	 proxy;
 	struct dial_cfg	 dial;		/* how each pair reaches TARGET */
+	const struct addr *serial;	/* TARGET is serial:, or NULL */
+	struct pair	*owner;		/* the client that has it */
 };
 
 struct pair {
@@ -66,6 +70,8 @@ pair_close(struct pair *p, const char *why)
 		loop_del(s->loop, p->tgt.fd);
 		conn_close(&p->tgt);
 	}
+	if (R->owner == p)
+		R->owner = NULL;
 	chan_release(&p->up);
 	chan_release(&p->down);
 	server_detach(s, &p->cli);
@@ -91,6 +97,12 @@ pair_done(const struct conn *c)
 static void
 settle(struct pair *p)
 {
+	/*
+	 * A line has no half-close: the client's end is the end of its
+	 * session, and the device is free for the next one.
+	 */
+	if (RELAY(p->cli.srv)->serial != NULL && p->up.done && !p->down.eof)
+		chan_eof(&p->down);
 	/* The target is ours; the client, the server's (it may close). */
 	if (!pair_done(&p->cli))
 		loop_set(p->cli.srv->loop, p->tgt.fd, conn_interest(&p->tgt));
@@ -198,6 +210,32 @@ on_tgt(struct loop *l, int fd, int events, void *arg)
 	after_io(p);
 }
 
+/*
+ * serial:DEVICE as TARGET (ser2net): one client has the device at a
+ * time, opened for it and closed after it; the others are refused.
+ */
+static int
+serial_take(struct relay *R, struct pair *p)
+{
+	char	err[512];
+	int	usage;
+
+	if (R->owner != NULL) {
+		snprintf(err, sizeof(err), "refused: %s is in use by %s",
+		    R->serial->path, R->owner->cli.name);
+		pair_close(p, err);
+		return 0;
+	}
+	if (serial_open(R->serial->path, &R->serial->serial, &p->tgt, &usage,
+	    err, sizeof(err)) == -1) {
+		pair_close(p, err);
+		return 0;
+	}
+	R->owner = p;
+	on_dialed(&p->dial, NULL, p);
+	return 0;
+}
+
 static int
 on_accept(struct server *s, int fd, const char *name)
 {
@@ -214,6 +252,8 @@ on_accept(struct server *s, int fd, const char *name)
 		free(p);
 		return -1;
 	}
+	if (R->serial != NULL)
+		return serial_take(R, p);
 	dial_start(&p->dial, s->loop, &R->dial, &p->tgt, on_dialed, p);
 	return 0;
 }
@@ -277,6 +317,27 @@ relay_opt(int ch, const char *arg, void *ctx, const char **why)
 }
 
 static int
+serial_relay(const struct cmd *cmd, struct relay *R, const struct addr *la,
+    const struct addr *ta)
+{
+	char	err[512];
+
+	if (R->proxy_url != NULL || R->co.source != NULL)
+		usage_error(cmd, "%s: %s is for sockets", R->tname,
+		    R->proxy_url != NULL ? "--proxy" : "-s");
+	if (serial_check(ta->path, err, sizeof(err)) == -1)
+		usage_error(cmd, "%s", err);
+	R->serial = ta;
+	R->srv.co = &R->co;
+	R->srv.on_accept = on_accept;
+	R->srv.on_stop = on_stop;
+	R->srv.on_idle = cli_close;
+	cmd_serve_open(cmd, &R->srv, la);
+	cmd_serve(&R->srv, cli_close);
+	return 0;
+}
+
+static int
 relay_exec(const struct cmd *cmd, int argc, char **argv)
 {
 	/* Lives as long as the process: static, never freed. */
@@ -310,6 +371,11 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	if (ta.tls && relay_tls(R, &ta, la.tls, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
+	if (ta.kind == ADDR_SERIAL && la.kind == ADDR_PTY)
+		usage_error(cmd, "%s to %s: a pty to a serial device is not "
+		    "carried", argv[n], argv[n + 1]);
+	if (ta.kind == ADDR_SERIAL)
+		return serial_relay(cmd, R, &la, &ta);
 	/* The proxy stands in for TARGET: it is what each client dials. */
 	if (R->proxy_url != NULL ? dial_proxy(R->proxy_url, &ta, R->co.family,
 	    R->co.source, &R->proxy, &R->target, &usage, err,
@@ -334,6 +400,8 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	R->dial.retry = R->co.retry;
 	R->dial.retry_max_ms = R->co.retry_max_ms;
 	R->dial.keepalive = &R->co.keepalive;
+	if (la.kind == ADDR_PTY)
+		return relay_pty_run(&R->co, la.path, &R->dial, R->tname);
 	R->srv.co = &R->co;
 	R->srv.on_accept = on_accept;
 	R->srv.on_stop = on_stop;
@@ -354,7 +422,7 @@ const struct cmd cmd_relay = {
 	.flags = GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_PAIRS,
 	.per_client = 2,	/* the client and its TARGET */
 	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
-	    KIND_SYSTEMD,
-	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS,
+	    KIND_SYSTEMD | KIND_PTY,
+	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS | KIND_SERIAL,
 	.exec = relay_exec
 };

@@ -25,6 +25,8 @@
 #include "opts.h"
 #include "progress.h"
 #include "proxy.h"
+#include "pty.h"
+#include "serial.h"
 #include "server.h"
 #include "tls.h"
 #include "util.h"
@@ -39,6 +41,7 @@ struct send {
 	struct progress	 prog;
 	int		 zero_io;	/* -z */
 	int		 crlf;		/* -C */
+	int		 raw_tty;	/* --raw-tty */
 	int64_t		 quit_ms;	/* -q; -1 = wait for the peer */
 	struct timer	 quit;
 	int		 quit_started;
@@ -67,6 +70,10 @@ struct send {
 	int		 write_err;	/* the connection's, kept from the chan */
 };
 
+/* --raw-tty: see raw_tty(). */
+static struct termios	tty_saved;
+static int		tty_is_raw, at_bol = 1, held, escaped;
+
 static const struct opt_spec send_opts[] = {
 	{ "message", 'm', required_argument, "TEXT",
 	    "send TEXT and the delimiter (repeatable), not stdin" },
@@ -84,6 +91,8 @@ static const struct opt_spec send_opts[] = {
 	{ "quit-after", 'q', required_argument, "DUR",
 	    "after the end of stdin, read replies for DUR" },
 	{ "crlf", 'C', no_argument, NULL, "send each \\n as \\r\\n" },
+	{ "raw-tty", OPT_RAW_TTY, no_argument, NULL,
+	    "a terminal on stdin: raw, every key sent (~. leaves)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -120,6 +129,9 @@ send_opt(int ch, const char *arg, void *ctx, const char **why)
 		return parse_duration(arg, &s->quit_ms, why);
 	case 'C':
 		s->crlf = 1;
+		return 0;
+	case OPT_RAW_TTY:
+		s->raw_tty = 1;
 		return 0;
 	}
 	return 1;
@@ -205,6 +217,10 @@ update(struct send *s)
 	}
 	if (s->send_only && s->up.done)
 		finish(s);
+	if (escaped) {
+		log_v(1, "~.: leaving");
+		finish(s);
+	}
 }
 
 static void
@@ -316,6 +332,73 @@ crlf_read(struct conn *c, void *p, size_t n)
 }
 
 static struct xport	xport_crlf;
+
+/*
+ * --raw-tty: the terminal's modes before, put back however we end, and
+ * the escape: "~." at the start of a line leaves (as in ssh), "~~"
+ * sends one "~"; any other "~" goes as it is.
+ */
+static struct xport	xport_escape;
+
+static void
+tty_restore(void)
+{
+	if (tty_is_raw && tcsetattr(0, TCSADRAIN, &tty_saved) == 0)
+		tty_is_raw = 0;
+}
+
+/* Reads one byte short of n: a "~" held from before may need it. */
+static ssize_t
+escape_read(struct conn *c, void *p, size_t n)
+{
+	char	*buf = p, ch;
+	ssize_t	 r, i, k;
+
+	if (n < 2)
+		return read(c->fd, p, n);
+	if ((r = read(c->fd, buf + 1, n - 1)) <= 0)
+		return r;
+	for (i = 1, k = 0; i <= r && !escaped; i++) {
+		ch = buf[i];
+		if (held) {
+			held = 0;
+			if (ch == '.') {
+				escaped = 1;
+				break;
+			}
+			if (ch != '~')
+				buf[k++] = '~';
+		} else if (at_bol && ch == '~') {
+			held = 1;
+			at_bol = 0;
+			continue;
+		}
+		buf[k++] = ch;
+		at_bol = ch == '\r' || ch == '\n';
+	}
+	if (k == 0 && !escaped) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return k;
+}
+
+/* Raw mode on the terminal that stdin is, with the escape. */
+static void
+raw_tty(struct send *s)
+{
+	if (!s->stdin_tty) {
+		log_v(1, "stdin is not a terminal: --raw-tty does nothing");
+		return;
+	}
+	if (tty_raw(0, &tty_saved) == -1)
+		fatal("stdin: %s", strerror(errno));
+	tty_is_raw = 1;
+	tty_cleanup_add(tty_restore);
+	xport_escape = *s->in->xp;
+	xport_escape.read = escape_read;
+	s->in->xp = &xport_escape;
+}
 
 /* Last flush after the loop: bounded by the grace period. */
 static void
@@ -636,6 +719,8 @@ run(struct send *s)
 		s->in->xp = &xport_crlf;
 	}
 	s->stdin_tty = isatty(0);
+	if (s->raw_tty)
+		raw_tty(s);
 	chans(s);
 	if (s->nmsg > 0 && queue_messages(s) == -1)
 		usage_error(&cmd_send, "-m: messages too long (at most %d "
@@ -657,6 +742,7 @@ run(struct send *s)
 	progress_start(&s->prog, s->progress, s->loop, count, s);
 	if (loop_run(s->loop) == -1)
 		fatal("event loop: %s", strerror(errno));
+	tty_restore();
 	if (s->reconnecting)
 		dial_cancel(&s->dial);
 	else
@@ -774,6 +860,9 @@ probe(const struct cmd *cmd, const struct common *co, struct loop *l,
 	if (a->dgram)
 		usage_error(cmd, "%s: -z is for streams: a datagram "
 		    "address cannot be probed", name);
+	if (a->kind == ADDR_SERIAL)
+		usage_error(cmd, "%s: -z is for sockets: a serial device "
+		    "cannot be probed", name);
 	target(cmd, co, a, &t);
 	conn_init(&c, -1, name);
 	if (dial_run(l, &cfg, &c, err, sizeof(err)) == -1) {
@@ -945,6 +1034,35 @@ exclusions(const struct cmd *cmd, const struct send *s)
 	if (s->co.reconnect && (s->zero_io || s->recv_only))
 		usage_error(cmd, "--reconnect: not with %s", s->zero_io ?
 		    "-z" : "--recv-only (no input to go on with)");
+	if (s->raw_tty && s->crlf)
+		usage_error(cmd, "--raw-tty sends the keys as typed: -C does "
+		    "not apply");
+	if (s->raw_tty && s->nmsg > 0)
+		usage_error(cmd, "--raw-tty is for stdin: -m does not apply");
+}
+
+/* serial:DEVICE: nothing to dial; the device is opened, ours alone. */
+static int
+serial_run(const struct cmd *cmd, struct send *s, const struct addr *a,
+    const char *name)
+{
+	char	err[512];
+	int	usage;
+
+	if (s->proxy != NULL || s->co.source != NULL)
+		usage_error(cmd, "%s: %s is for sockets", name,
+		    s->proxy != NULL ? "--proxy" : "-s");
+	if ((s->loop = loop_new(loop_pick(8), err, sizeof(err))) == NULL ||
+	    (s->net = conn_new(-1, name)) == NULL)
+		fatal("%s", s->loop == NULL ? err : strerror(errno));
+	if (serial_open(a->path, &a->serial, s->net, &usage, err,
+	    sizeof(err)) == -1) {
+		if (usage)
+			usage_error(cmd, "%s", err);
+		fatal("%s", err);
+	}
+	log_v(1, "%s: opened", a->path);
+	return run(s);
 }
 
 static int
@@ -976,6 +1094,8 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	if (opts_address(&s.co, 0, argc - n, argv + n, &a, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
+	if (a.kind == ADDR_SERIAL)
+		return serial_run(cmd, &s, &a, argv[n]);
 	if (s.proxy != NULL && a.dgram)
 		usage_error(cmd, "--proxy is for streams, not datagrams");
 	if (s.co.reconnect && a.dgram)
@@ -1005,6 +1125,6 @@ const struct cmd cmd_send = {
 	.note = NULL,
 	.flags = GROUP_DELIM | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_STDIO,
 	.serves = 0,
-	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS,
+	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS | KIND_SERIAL,
 	.exec = send_exec
 };

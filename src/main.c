@@ -19,6 +19,7 @@
 #include "log.h"
 #include "loop.h"
 #include "opts.h"
+#include "pty.h"
 #include "sock.h"
 #include "util.h"
 
@@ -187,6 +188,7 @@ die_by_sigint(void)
 
 	fflush(NULL);
 	sock_unlink_owned();
+	tty_cleanup();
 	stdio_restore();
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);

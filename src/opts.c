@@ -906,6 +906,8 @@ kind_of(const struct addr *a)
 {
 	if (a->kind == ADDR_SYSTEMD)
 		return KIND_SYSTEMD;
+	if (a->kind == ADDR_SERIAL || a->kind == ADDR_PTY)
+		return a->kind == ADDR_SERIAL ? KIND_SERIAL : KIND_PTY;
 	if (a->dgram)
 		return a->kind == ADDR_TCP ? KIND_UDP : KIND_UNIXGRAM;
 	return a->kind == ADDR_TCP ? KIND_TCP : KIND_UNIX;
@@ -925,6 +927,8 @@ opts_check_kind(const struct common *co, int server, const char *arg,
 		{ KIND_UNIXGRAM, "a unix datagram address" },
 		{ KIND_SYSTEMD, "a systemd socket" },
 		{ KIND_TLS, "TLS" },
+		{ KIND_SERIAL, "a serial device" },
+		{ KIND_PTY, "a pty: link" },
 	};
 	const struct cmd	*cmd = co->cmd;
 	const char		*role;
@@ -935,6 +939,11 @@ opts_check_kind(const struct common *co, int server, const char *arg,
 		return 0;
 	takes = server ? cmd->serves : cmd->dials;
 	k = kind_of(a);
+	if ((k & (KIND_SERIAL | KIND_PTY)) && (a->tls || a->dgram)) {
+		snprintf(err, errlen, "%s: %s is for sockets, not terminals",
+		    arg, a->tls ? "TLS" : "-u (datagrams)");
+		return -1;
+	}
 	miss = !(takes & k) ? k : a->tls && !(takes & KIND_TLS) ? KIND_TLS : 0;
 	if (miss == 0)
 		return 0;

@@ -66,11 +66,17 @@ place(int fd, int to)
 static void __attribute__((noreturn))
 child(const struct spawn *sp)
 {
-	int	e;
+	int	e, fd;
 
 	signals_default();
-	if (place(sp->in, 0) == -1 || place(sp->out, 1) == -1 ||
-	    (sp->setup != NULL && sp->setup(sp->arg) == -1))
+	if (sp->tty != NULL) {
+		if (setsid() == -1 || (fd = open(sp->tty, O_RDWR)) == -1 ||
+		    place(fd, 0) == -1 || place(0, 1) == -1 ||
+		    place(0, 2) == -1)
+			goto fail;
+	} else if (place(sp->in, 0) == -1 || place(sp->out, 1) == -1)
+		goto fail;
+	if (sp->setup != NULL && sp->setup(sp->arg) == -1)
 		goto fail;
 	closefrom(3);
 	execve(sp->path, sp->argv, sp->envp);
@@ -87,24 +93,49 @@ fail:
  * ignores whatever is not in the set, which exec would keep.
  */
 static posix_spawnattr_t *
-attr(void)
+attr(int session)
 {
-	static posix_spawnattr_t	a;
-	static int			made;
+	static posix_spawnattr_t	a[2];
+	static int			made[2];
 	sigset_t			all, none;
 
-	if (made)
-		return &a;
+	if (made[session])
+		return &a[session];
 	memset(&all, 0xff, sizeof(all));
 	sigemptyset(&none);
-	if (posix_spawnattr_init(&a) != 0 ||
-	    posix_spawnattr_setsigdefault(&a, &all) != 0 ||
-	    posix_spawnattr_setsigmask(&a, &none) != 0 ||
-	    posix_spawnattr_setflags(&a, POSIX_SPAWN_SETSIGDEF |
-	    POSIX_SPAWN_SETSIGMASK) != 0)
+	if (posix_spawnattr_init(&a[session]) != 0 ||
+	    posix_spawnattr_setsigdefault(&a[session], &all) != 0 ||
+	    posix_spawnattr_setsigmask(&a[session], &none) != 0 ||
+	    posix_spawnattr_setflags(&a[session], POSIX_SPAWN_SETSIGDEF |
+	    POSIX_SPAWN_SETSIGMASK | (session ? POSIX_SPAWN_SETSID : 0)) != 0)
 		return NULL;
-	made = 1;
-	return &a;
+	made[session] = 1;
+	return &a[session];
+}
+
+/* 0, 1 and 2 from sp->tty, or 0 and 1 from sp->in and sp->out. */
+static int
+actions(posix_spawn_file_actions_t *fa, const struct spawn *sp)
+{
+	int	r;
+
+	if (sp->tty != NULL) {
+		r = posix_spawn_file_actions_addopen(fa, 0, sp->tty, O_RDWR,
+		    0);
+		if (r == 0)
+			r = posix_spawn_file_actions_adddup2(fa, 0, 1);
+		if (r == 0)
+			r = posix_spawn_file_actions_adddup2(fa, 0, 2);
+	} else {
+		r = posix_spawn_file_actions_adddup2(fa, sp->in, 0);
+		if (r == 0)
+			r = posix_spawn_file_actions_adddup2(fa, sp->out, 1);
+	}
+#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
+	if (r == 0)
+		r = posix_spawn_file_actions_addclosefrom_np(fa, 3);
+#endif
+	return r;
 }
 
 /* posix_spawn: an exec that fails is an error here, not in a child. */
@@ -116,20 +147,13 @@ spawn_wait(const struct spawn *sp)
 	pid_t				 pid;
 	int				 r;
 
-	if ((a = attr()) == NULL)
+	if ((a = attr(sp->tty != NULL)) == NULL)
 		return -1;
 	if ((r = posix_spawn_file_actions_init(&fa)) != 0) {
 		errno = r;
 		return -1;
 	}
-	r = posix_spawn_file_actions_adddup2(&fa, sp->in, 0);
-	if (r == 0)
-		r = posix_spawn_file_actions_adddup2(&fa, sp->out, 1);
-#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
-	if (r == 0)
-		r = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-#endif
-	if (r == 0)
+	if ((r = actions(&fa, sp)) == 0)
 		r = posix_spawn(&pid, sp->path, &fa, a, sp->argv, sp->envp);
 	posix_spawn_file_actions_destroy(&fa);
 	if (r != 0) {

@@ -18,6 +18,13 @@ struct spawn {
 	char *const	 *envp;
 	int		  in, out;	/* become 0 and 1 */
 	/*
+	 * Or a terminal (exec --pty's slave), opened as 0, 1 and 2 in a
+	 * session of the child's own: being the first terminal that
+	 * session opens, it becomes the controlling one (Linux), so ^C
+	 * and a hangup reach the program.  in and out are unused then.
+	 */
+	const char	 *tty;
+	/*
 	 * In the child, once 0 and 1 are in place and before the other
 	 * descriptors close and the exec: what a mode adds (a session
 	 * and a controlling terminal for a pty, say).  -1 with errno

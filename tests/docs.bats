@@ -713,3 +713,58 @@ PY
 	    h != "" && o == "" && /^\.It Fl / { o = "-" $3 }
 	    END { if (h != "") print h "|" l "|" o }' "$SRC/man/sockit.1")
 }
+
+@test "every shell offers serial: for send and relay's TARGET only, and completes /dev/tty*" {
+	local dev
+	dev=$(compgen -G '/dev/tty*' | head -1)
+	[ -n "$dev" ]
+	run bash_complete "sockit send s"
+	assert_line serial:
+	run bash_complete "sockit relay 127.0.0.1:0 s"
+	assert_line serial:
+	run bash_complete "sockit relay s"
+	refute_output --partial serial:
+	run bash_complete "sockit listen s"
+	refute_output --partial serial:
+	run bash_complete "sockit send serial:/dev/tt"
+	assert_line "$dev"	# readline shows past the last colon
+	if command -v fish >/dev/null; then
+		run fish_complete "sockit send s"
+		assert_line serial:
+		run fish_complete "sockit echo s"
+		refute_output --partial serial:
+		run fish_complete "sockit relay :0 serial:/dev/tt"
+		assert_line "serial:$dev"
+	fi
+	if command -v zsh >/dev/null; then
+		run zsh_complete "sockit send s"
+		assert_line serial:
+		refute_line --partial ERR
+		run zsh_complete "sockit wait s"
+		refute_output --partial serial:
+		run zsh_complete "sockit send serial:/dev/tt"
+		assert_line "$dev"
+	fi
+}
+
+@test "every shell offers pty: for relay's LISTEN only" {
+	run bash_complete "sockit relay p"
+	assert_line pty:
+	run bash_complete "sockit relay :0 p"
+	refute_output --partial pty:
+	run bash_complete "sockit listen p"
+	refute_output --partial pty:
+	if command -v fish >/dev/null; then
+		run fish_complete "sockit relay p"
+		assert_line pty:
+		run fish_complete "sockit send p"
+		refute_output --partial pty:
+	fi
+	if command -v zsh >/dev/null; then
+		run zsh_complete "sockit relay p"
+		assert_line pty:
+		refute_line --partial ERR
+		run zsh_complete "sockit echo p"
+		refute_output --partial pty:
+	fi
+}

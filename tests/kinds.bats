@@ -194,3 +194,35 @@ dials() {
 		assert_output "nc: getaddrinfo for host \"$form\" port $PORT: Name or service not known"
 	done
 }
+
+@test "serial: send and relay's TARGET take it; every other role refuses it" {
+	refused listen serial:/dev/ttyS0
+	refused echo serial:/dev/ttyS0
+	refused clock serial:/dev/ttyS0
+	refused exec serial:/dev/ttyS0 -- cat
+	refused ftp -r "$T" serial:/dev/ttyS0
+	refused wait serial:/dev/ttyS0
+	refused wall -c 1 serial:/dev/ttyS0
+	refused relay serial:/dev/ttyS0 127.0.0.1:9
+	# taken: opened for real against a pty pair in tests/serial.bats
+	run -2 "$SOCKIT" send "serial:$T/none"
+	assert_output --partial "$T/none: No such file or directory"
+	run -2 "$SOCKIT" relay 127.0.0.1:0 "serial:$T/none"
+	assert_output --partial "$T/none: No such file or directory"
+}
+
+@test "pty: relay's LISTEN takes it; every other role refuses it" {
+	refused listen "pty:$T/p"
+	refused echo "pty:$T/p"
+	refused clock "pty:$T/p"
+	refused exec "pty:$T/p" -- cat
+	refused ftp -r "$T" "pty:$T/p"
+	refused send "pty:$T/p"
+	refused wait "pty:$T/p"
+	refused wall -c 1 "pty:$T/p"
+	refused relay 127.0.0.1:0 "pty:$T/p"
+	assert [ ! -e "$T/p" ]
+	# taken: a program talks through it for real in tests/pty.bats
+	start_server r relay "pty:$T/p" 127.0.0.1:9
+	[[ $(readlink "$T/p") == /dev/pts/* ]]
+}
