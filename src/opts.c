@@ -47,6 +47,16 @@ static const struct opt_spec server_opts[] = {
 	    "octal mode of the unix socket file" },
 	{ "allow-uid", OPT_ALLOW_UID, required_argument, "UID",
 	    "unix: serve only these peer uids (repeatable)" },
+	{ "allow", OPT_ALLOW, required_argument, "CIDR",
+	    "serve only clients in CIDR (repeatable)" },
+	{ "deny", OPT_DENY, required_argument, "CIDR",
+	    "refuse clients in CIDR (repeatable)" },
+	{ "allow-file", OPT_ALLOW_FILE, required_argument, "FILE",
+	    "--allow each CIDR of FILE (one a line, #)" },
+	{ "deny-file", OPT_DENY_FILE, required_argument, "FILE",
+	    "--deny each CIDR of FILE (one a line, #)" },
+	{ "max-per-ip", OPT_MAX_PER_IP, required_argument, "N",
+	    "at most N clients from one address (IPv6: /64)" },
 	{ "backend", OPT_BACKEND, required_argument, "select|epoll",
 	    "the event loop (default: $SOCKIT_BACKEND)" },
 	{ "ready-fd", OPT_READY_FD, required_argument, "FD",
@@ -108,7 +118,7 @@ static const struct opt_spec tls_wait_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-#define LONG_MAX_OPTS	56
+#define LONG_MAX_OPTS	80
 #define TABLES_MAX	16
 #define HELP_COLUMN	28	/* where the help text of a line starts */
 
@@ -369,6 +379,31 @@ tls_opt(struct tls_opts *o, int ch, const char *arg)
 	return 0;
 }
 
+/* --allow, --deny, their files, --max-per-ip. */
+static int
+ip_opt(struct common *co, int ch, const char *arg, const char **why)
+{
+	static char	 msg[512];
+	struct acl	*acl = ch == OPT_ALLOW || ch == OPT_ALLOW_FILE ?
+			    &co->allow : &co->deny;
+	long long	 v;
+
+	if (ch == OPT_MAX_PER_IP) {
+		if (parse_number(arg, 1, 1000000, &v, why) == -1)
+			return -1;
+		co->max_per_ip = (long)v;
+		return 0;
+	}
+	if (ch == OPT_ALLOW || ch == OPT_DENY)
+		return acl_add(acl, arg, why);
+	/* A file that cannot be read is an error now, not at the first client. */
+	if (acl_add_file(acl, arg, msg, sizeof(msg)) == -1) {
+		*why = msg;
+		return -1;
+	}
+	return 0;
+}
+
 /* One shared option; 1 if it was not one of ours. */
 static int
 common_opt(struct common *co, int ch, const char *arg, const char **why)
@@ -413,6 +448,12 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 			return -1;
 		}
 		return parse_uid(arg, &co->allow_uid[co->nallow_uid++], why);
+	case OPT_ALLOW:
+	case OPT_DENY:
+	case OPT_ALLOW_FILE:
+	case OPT_DENY_FILE:
+	case OPT_MAX_PER_IP:
+		return ip_opt(co, ch, arg, why);
 	case OPT_BACKEND:
 		if (strcmp(arg, "select") == 0)
 			co->backend = LOOP_SELECT;
@@ -733,6 +774,8 @@ opts_parse(const struct cmd *cmd, int argc, char **argv, opt_fn *fn,
 	}
 	if (opts_final(cmd, co, err, errlen) == -1)
 		return -1;
+	acl_finish(&co->allow);
+	acl_finish(&co->deny);
 	return optind;
 }
 
@@ -898,6 +941,14 @@ opts_check_server(const struct common *co, const struct addr *a, char *err,
 	}
 	if (co->nallow_uid > 0 && a->kind == ADDR_TCP) {
 		snprintf(err, errlen, "--allow-uid applies to unix sockets");
+		return -1;
+	}
+	if ((co->allow.n > 0 || co->deny.n > 0 || co->max_per_ip > 0) &&
+	    (a->dgram || a->kind != ADDR_TCP)) {
+		snprintf(err, errlen, "%s applies to TCP servers (%s)",
+		    co->allow.n > 0 ? "--allow" : co->deny.n > 0 ? "--deny" :
+		    "--max-per-ip", a->dgram ? "a datagram has no connection" :
+		    "a unix client has no IP address");
 		return -1;
 	}
 	/* Like server.c: 16 descriptors are kept for other uses. */

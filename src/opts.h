@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "acl.h"
 #include "addr.h"
 #include "frame.h"
 #include "loop.h"
@@ -110,6 +111,8 @@ struct common {
 	/* WebSocket (--text, --ws-*) */
 	/* terminals (--pty, --raw-tty) */
 	/* servers in production (--allow, --workers, --log-format...) */
+	struct acl	 allow, deny;	/* --allow, --deny, and their files */
+	long		 max_per_ip;	/* --max-per-ip; 0 = no limit */
 };
 
 /* A command's own option: handled by its callback with the option's value. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -113,11 +114,52 @@ pause_accept(struct server *s)
 	timer_at(s->loop, &s->backoff, now_ms() + 100);
 }
 
+/* --allow, --deny, --max-per-ip: may a client from sa come in? */
+static int
+ip_allowed(struct server *s, const struct sockaddr *sa, const char *name)
+{
+	const struct common	*co = s->co;
+	struct ipkey		 k;
+
+	if (ipkey_from_sa(sa, &k) == -1)
+		return 1;	/* not an IP client: opts refused the lists */
+	if (co->deny.n > 0 && acl_match(&co->deny, &k)) {
+		log_v(1, "%s: refused: in --deny", name);
+		return 0;
+	}
+	if (co->allow.n > 0 && !acl_match(&co->allow, &k)) {
+		log_v(1, "%s: refused: not in --allow", name);
+		return 0;
+	}
+	if (co->max_per_ip > 0 && ipcount_take(&s->perip, &k, co->max_per_ip,
+	    &s->admitted) == -1) {
+		log_v(1, "%s: refused: %s", name, errno == EBUSY ?
+		    "as many clients from its address as --max-per-ip" :
+		    strerror(errno));
+		return 0;
+	}
+	return 1;
+}
+
+/* The client's address, for the checks by address; 0 if none. */
+static int
+peer_sa(int fd, struct sockaddr_storage *ss)
+{
+	socklen_t	len = sizeof(*ss);
+
+	ss->ss_family = AF_UNSPEC;
+	if (getpeername(fd, (struct sockaddr *)ss, &len) == -1)
+		return 0;
+	return ss->ss_family == AF_INET || ss->ss_family == AF_INET6;
+}
+
 /* May this client be served?  A refused one is reset, not closed: its
  * peer must not take the refusal for a clean, complete exchange. */
 static int
 admit(struct server *s, int fd, const char *name)
 {
+	struct sockaddr_storage	ss;
+
 	if (s->clients >= s->max && (s->on_full == NULL ||
 	    s->on_full(s) == -1 || s->clients >= s->max)) {
 		log_v(1, "%s: refused: %lld client%s already (--max-conns)",
@@ -125,11 +167,21 @@ admit(struct server *s, int fd, const char *name)
 		sock_close_reset(fd);
 		return 0;
 	}
-	if (!allowed(s, fd, name)) {
+	if (!allowed(s, fd, name) || (peer_sa(fd, &ss) &&
+	    !ip_allowed(s, (struct sockaddr *)&ss, name))) {
 		sock_close_reset(fd);
 		return 0;
 	}
 	return 1;
+}
+
+/* The count of a client that was never attached. */
+static void
+unadmit(struct server *s)
+{
+	if (s->admitted != NULL)
+		ipcount_give(&s->perip, s->admitted);
+	s->admitted = NULL;
 }
 
 static void
@@ -167,6 +219,7 @@ on_listener(struct loop *l, int lfd, int events, void *arg)
 			log_v(1, "%s: refused: %s", name, strerror(errno));
 			sock_close_reset(fd);
 		}
+		unadmit(s);
 	}
 }
 
@@ -255,6 +308,8 @@ server_attach(struct server *s, struct conn *c, const struct client_ops *ops)
 		goto fail;
 	}
 	c->srv = s;
+	c->perip = s->admitted;
+	s->admitted = NULL;
 	timer_init(&c->idle, on_idle);
 	if (due(s, c) != 0 && s->on_idle != NULL &&
 	    timer_at(s->loop, &c->idle, due(s, c)) == -1) {
@@ -265,6 +320,9 @@ server_attach(struct server *s, struct conn *c, const struct client_ops *ops)
 	s->clients++;
 	return 0;
 fail:
+	if (c->perip != NULL)
+		s->admitted = c->perip;	/* unadmit() gives it back */
+	c->perip = NULL;
 	tls_free(c);	/* the caller closes the descriptor */
 	return -1;
 }
@@ -276,6 +334,9 @@ server_detach(struct server *s, struct conn *c)
 	conntab_del(&s->tab, c);
 	timer_stop(s->loop, &c->idle);
 	conn_close(c);
+	if (c->perip != NULL)
+		ipcount_give(&s->perip, c->perip);
+	c->perip = NULL;
 	s->clients--;
 	if (s->stopping && s->clients == 0)
 		server_drained(s);
@@ -415,6 +476,7 @@ server_close(struct server *s)
 	loop_free(s->loop);
 	s->loop = NULL;
 	conntab_free(&s->tab);
+	ipcount_free(&s->perip);
 	tls_ctx_free(s->tls);
 	s->tls = NULL;
 }

@@ -2,7 +2,8 @@
 /*
  * What every server shares: the listening socket, the loop, signals,
  * --ready-fd, and the life of a client.  Accepting checks --max-conns
- * and --allow-uid (with a reserve descriptor for EMFILE); a command's
+ * --allow-uid, --allow, --deny and --max-per-ip (with a reserve
+ * descriptor for EMFILE); a command's
  * on_accept makes its client and calls server_attach, which puts it in
  * the table and the loop, counts it and arms its idle timer;
  * server_detach undoes all of that, closes it, and ends a stopping
@@ -32,6 +33,9 @@ struct server {
 	struct tls_ctx		*tls;		/* clients speak TLS; or NULL */
 	struct timer		 grace;		/* stopping: the last call */
 	struct timer		 backoff;	/* accepting paused */
+	struct ipcount		 perip;		/* clients per address */
+	struct ipnode		*admitted;	/* the new client's count,
+						   for server_attach */
 	/* A new client on fd: make it and attach it, or return -1. */
 	int			(*on_accept)(struct server *, int fd,
 				    const char *name);
