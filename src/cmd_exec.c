@@ -131,8 +131,8 @@ env_client(struct exec *X, int fd)
 
 	if (X->srv.lis.kind == ADDR_TCP) {
 		strlcpy(X->own[i++], "PROTO=TCP", ENV_LEN);
-		len = sizeof(ss);
-		if (getpeername(fd, (struct sockaddr *)&ss, &len) == -1)
+		/* Behind a proxy (--accept-proxy): the client it carried. */
+		if (server_peer(&X->srv, fd, &ss, &len) == -1)
 			memset(&ss, 0, len = sizeof(ss));
 		ip_port(&ss, len, ip, sizeof(ip), port, sizeof(port));
 		snprintf(X->own[i++], ENV_LEN, "TCPREMOTEIP=%s", ip);

@@ -57,6 +57,8 @@ static const struct opt_spec server_opts[] = {
 	    "--deny each CIDR of FILE (one a line, #)" },
 	{ "max-per-ip", OPT_MAX_PER_IP, required_argument, "N",
 	    "at most N clients from one address (IPv6: /64)" },
+	{ "accept-proxy", OPT_ACCEPT_PROXY, no_argument, NULL,
+	    "clients start with a PROXY header (v1, v2)" },
 	{ "backend", OPT_BACKEND, required_argument, "select|epoll",
 	    "the event loop (default: $SOCKIT_BACKEND)" },
 	{ "ready-fd", OPT_READY_FD, required_argument, "FD",
@@ -454,6 +456,9 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 	case OPT_DENY_FILE:
 	case OPT_MAX_PER_IP:
 		return ip_opt(co, ch, arg, why);
+	case OPT_ACCEPT_PROXY:
+		co->accept_proxy = 1;
+		return 0;
 	case OPT_BACKEND:
 		if (strcmp(arg, "select") == 0)
 			co->backend = LOOP_SELECT;
@@ -943,8 +948,14 @@ opts_check_server(const struct common *co, const struct addr *a, char *err,
 		snprintf(err, errlen, "--allow-uid applies to unix sockets");
 		return -1;
 	}
+	if (co->accept_proxy && a->dgram) {
+		snprintf(err, errlen, "--accept-proxy applies to stream "
+		    "servers");
+		return -1;
+	}
+	/* A unix client behind a proxy has the address of its header. */
 	if ((co->allow.n > 0 || co->deny.n > 0 || co->max_per_ip > 0) &&
-	    (a->dgram || a->kind != ADDR_TCP)) {
+	    (a->dgram || (a->kind != ADDR_TCP && !co->accept_proxy))) {
 		snprintf(err, errlen, "%s applies to TCP servers (%s)",
 		    co->allow.n > 0 ? "--allow" : co->deny.n > 0 ? "--deny" :
 		    "--max-per-ip", a->dgram ? "a datagram has no connection" :

@@ -113,6 +113,7 @@ struct common {
 	/* servers in production (--allow, --workers, --log-format...) */
 	struct acl	 allow, deny;	/* --allow, --deny, and their files */
 	long		 max_per_ip;	/* --max-per-ip; 0 = no limit */
+	int		 accept_proxy;	/* --accept-proxy */
 };
 
 /* A command's own option: handled by its callback with the option's value. */

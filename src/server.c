@@ -1,15 +1,18 @@
 /* Copyright (c) 2026 The sockit developers.  ISC licence: see LICENSE. */
 #include "config.h"
 
+#include <sys/queue.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "proxyproto.h"
 #include "server.h"
 #include "tls.h"
 #include "util.h"
@@ -160,15 +163,17 @@ admit(struct server *s, int fd, const char *name)
 {
 	struct sockaddr_storage	ss;
 
-	if (s->clients >= s->max && (s->on_full == NULL ||
-	    s->on_full(s) == -1 || s->clients >= s->max)) {
+	if (s->clients + s->npending >= s->max && (s->on_full == NULL ||
+	    s->on_full(s) == -1 || s->clients + s->npending >= s->max)) {
 		log_v(1, "%s: refused: %lld client%s already (--max-conns)",
 		    name, s->max, s->max == 1 ? "" : "s");
 		sock_close_reset(fd);
 		return 0;
 	}
-	if (!allowed(s, fd, name) || (peer_sa(fd, &ss) &&
-	    !ip_allowed(s, (struct sockaddr *)&ss, name))) {
+	/* With --accept-proxy, the address to check comes in the header. */
+	if (!allowed(s, fd, name) || (!s->co->accept_proxy &&
+	    peer_sa(fd, &ss) && !ip_allowed(s, (struct sockaddr *)&ss,
+	    name))) {
 		sock_close_reset(fd);
 		return 0;
 	}
@@ -182,6 +187,204 @@ unadmit(struct server *s)
 	if (s->admitted != NULL)
 		ipcount_give(&s->perip, s->admitted);
 	s->admitted = NULL;
+}
+
+/* An admitted client: the command makes it its own. */
+static void
+take(struct server *s, int fd, const char *name)
+{
+	log_v(1, "connection from %s", name);
+	if (s->on_accept(s, fd, name) == -1) {
+		log_v(1, "%s: refused: %s", name, strerror(errno));
+		sock_close_reset(fd);
+	}
+	unadmit(s);
+}
+
+/* What --accept-proxy learnt of the client on fd, or nothing. */
+static void
+carry(struct server *s, int fd, const struct pp_addrs *pa)
+{
+	struct sockaddr_storage	**t;
+	int			  n;
+
+	if (fd >= s->ncarried) {
+		if (pa == NULL || pa->family == AF_UNSPEC)
+			return;
+		n = fd + 64;
+		if ((t = reallocarray(s->carried, n, sizeof(*t))) == NULL)
+			return;
+		memset(t + s->ncarried, 0, (n - s->ncarried) * sizeof(*t));
+		s->carried = t;
+		s->ncarried = n;
+	}
+	free(s->carried[fd]);
+	s->carried[fd] = NULL;
+	if (pa != NULL && pa->family != AF_UNSPEC &&
+	    (s->carried[fd] = malloc(sizeof(pa->src))) != NULL)
+		memcpy(s->carried[fd], &pa->src, sizeof(pa->src));
+}
+
+int
+server_peer(const struct server *s, int fd, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	if (fd >= 0 && fd < s->ncarried && s->carried[fd] != NULL) {
+		memcpy(ss, s->carried[fd], sizeof(*ss));
+		*len = ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) :
+		    sizeof(struct sockaddr_in6);
+		return 0;
+	}
+	*len = sizeof(*ss);
+	return getpeername(fd, (struct sockaddr *)ss, len);
+}
+
+/* A client whose PROXY header is awaited (--accept-proxy). */
+struct pending {
+	struct server		*s;
+	int			 fd;
+	size_t			 have;		/* header bytes read */
+	size_t			 skip;		/* v2 TLV bytes to drop */
+	ssize_t			 total;		/* the header's length */
+	struct pp_addrs		 pa;
+	struct timer		 t;
+	LIST_ENTRY(pending)	 entry;
+	unsigned char		 buf[PP_PEEK_MAX];
+	char			 name[SOCK_NAME_MAX];
+};
+
+static void
+pending_free(struct pending *p, int reset)
+{
+	struct server	*s = p->s;
+
+	timer_stop(s->loop, &p->t);
+	loop_del(s->loop, p->fd);
+	if (reset)
+		sock_close_reset(p->fd);
+	LIST_REMOVE(p, entry);
+	s->npending--;
+	free(p);
+}
+
+/* The header is in: the client is who it says, checked and taken. */
+static void
+pending_done(struct pending *p)
+{
+	struct server		*s = p->s;
+	struct sockaddr_storage	 ss;
+	char			 name[SOCK_NAME_MAX];
+	int			 fd = p->fd, ok = 1;
+
+	strlcpy(name, p->name, sizeof(name));
+	if (p->pa.family != AF_UNSPEC) {
+		addr_format_sa((struct sockaddr *)&p->pa.src, p->pa.len,
+		    name, sizeof(name));
+		log_v(2, "%s: PROXY header from %s", name, p->name);
+		ok = ip_allowed(s, (struct sockaddr *)&p->pa.src, name);
+	} else if (peer_sa(fd, &ss))
+		ok = ip_allowed(s, (struct sockaddr *)&ss, name);
+	carry(s, fd, &p->pa);
+	pending_free(p, !ok);
+	if (ok)
+		take(s, fd, name);
+}
+
+/* Read what is there of the header, and not a byte past it. */
+static int
+pending_read(struct pending *p, const char **why)
+{
+	ssize_t	n, h;
+
+	n = recv(p->fd, p->buf + p->have, sizeof(p->buf) - p->have, MSG_PEEK);
+	if (n <= 0) {
+		*why = n == 0 ? "closed before its PROXY header" :
+		    strerror(errno);
+		return n == -1 && (errno == EAGAIN || errno == EINTR) ? 0 : -1;
+	}
+	if ((h = pp_parse(p->buf, p->have + n, &p->pa, why)) == -1)
+		return -1;
+	/* Incomplete: all that came is header, take it off the socket. */
+	if (h > 0 && (size_t)h < p->have + n)
+		n = h - p->have;
+	if (recv(p->fd, p->buf + p->have, n, 0) != n) {
+		*why = strerror(errno);
+		return -1;
+	}
+	p->have += n;
+	if (h > 0) {
+		p->total = h;
+		p->skip = h - p->have;
+	}
+	return 0;
+}
+
+static void
+on_pending(struct loop *l, int fd, int events, void *arg)
+{
+	struct pending	*p = arg;
+	const char	*why = NULL;
+	ssize_t		 n;
+
+	(void)l;
+	(void)events;
+	if (p->total == 0 && pending_read(p, &why) == -1) {
+		log_v(1, "%s: refused: %s", p->name, why);
+		pending_free(p, 1);
+		return;
+	}
+	/* A v2 header's TLVs, which sockit has no use for. */
+	if (p->total > 0 && p->skip > 0) {
+		n = read(fd, conn_scratch, p->skip < sizeof(conn_scratch) ?
+		    p->skip : sizeof(conn_scratch));
+		if (n > 0)
+			p->skip -= n;
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+			log_v(1, "%s: refused: closed in its PROXY header",
+			    p->name);
+			pending_free(p, 1);
+			return;
+		}
+	}
+	if (p->total > 0 && p->skip == 0)
+		pending_done(p);
+}
+
+static void
+pending_late(struct loop *l, struct timer *t)
+{
+	struct pending	*p = container_of(t, struct pending, t);
+
+	(void)l;
+	log_v(1, "%s: refused: no PROXY header within %lld ms", p->name,
+	    (long long)opts_handshake_ms(p->s->co));
+	pending_free(p, 1);
+}
+
+/* --accept-proxy: the client is taken once its header is read. */
+static void
+await_header(struct server *s, int fd, const char *name)
+{
+	struct pending	*p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		sock_close_reset(fd);
+		return;
+	}
+	p->s = s;
+	p->fd = fd;
+	strlcpy(p->name, name, sizeof(p->name));
+	timer_init(&p->t, pending_late);
+	if (loop_add(s->loop, fd, on_pending, p) == -1 ||
+	    timer_at(s->loop, &p->t, now_ms() + opts_handshake_ms(s->co))) {
+		loop_del(s->loop, fd);
+		sock_close_reset(fd);
+		free(p);
+		return;
+	}
+	loop_set(s->loop, fd, LOOP_READ);
+	LIST_INSERT_HEAD(&s->pending, p, entry);
+	s->npending++;
 }
 
 static void
@@ -214,12 +417,12 @@ on_listener(struct loop *l, int lfd, int events, void *arg)
 			snprintf(name, sizeof(name), "unix:%ld", (long)pid);
 		if (!admit(s, fd, name))
 			continue;
-		log_v(1, "connection from %s", name);
-		if (s->on_accept(s, fd, name) == -1) {
-			log_v(1, "%s: refused: %s", name, strerror(errno));
-			sock_close_reset(fd);
+		if (s->co->accept_proxy)
+			await_header(s, fd, name);
+		else {
+			carry(s, fd, NULL);
+			take(s, fd, name);
 		}
-		unadmit(s);
 	}
 }
 
@@ -477,6 +680,12 @@ server_close(struct server *s)
 	s->loop = NULL;
 	conntab_free(&s->tab);
 	ipcount_free(&s->perip);
+	while (!LIST_EMPTY(&s->pending))
+		pending_free(LIST_FIRST(&s->pending), 0);
+	while (s->ncarried > 0)
+		free(s->carried[--s->ncarried]);
+	free(s->carried);
+	s->carried = NULL;
 	tls_ctx_free(s->tls);
 	s->tls = NULL;
 }

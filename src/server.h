@@ -13,6 +13,9 @@
 #ifndef SOCKIT_SERVER_H
 #define SOCKIT_SERVER_H
 
+#include <sys/queue.h>
+#include <sys/socket.h>
+
 #include "conn.h"
 #include "loop.h"
 #include "opts.h"
@@ -36,6 +39,11 @@ struct server {
 	struct ipcount		 perip;		/* clients per address */
 	struct ipnode		*admitted;	/* the new client's count,
 						   for server_attach */
+	LIST_HEAD(, pending)	 pending;	/* --accept-proxy: awaited */
+	int			 npending;
+	struct sockaddr_storage	**carried;	/* by fd: the client's
+						   address in its header */
+	int			 ncarried;
 	/* A new client on fd: make it and attach it, or return -1. */
 	int			(*on_accept)(struct server *, int fd,
 				    const char *name);
@@ -93,6 +101,12 @@ int	server_attach(struct server *, struct conn *,
 void	server_settle(struct conn *);
 /* Let c go: loop, table, idle timer, close, count. */
 void	server_detach(struct server *, struct conn *);
+/*
+ * The address of the client on fd: the one its PROXY header carried
+ * (--accept-proxy), else its peer's.  As getpeername(2).
+ */
+int	server_peer(const struct server *, int fd, struct sockaddr_storage *,
+	    socklen_t *);
 /* Call fn on every client; fn may detach it. */
 void	server_each(struct server *, void (*fn)(struct server *,
 	    struct conn *));
