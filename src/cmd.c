@@ -94,7 +94,9 @@ usage_error(const struct cmd *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	say(fmt, ap);
 	va_end(ap);
-	if (c != NULL)
+	if (log_is_json())
+		;	/* every line a JSON object */
+	else if (c != NULL)
 		fprintf(stderr, "Try 'sockit %s --help'.\n", c->name);
 	else
 		fprintf(stderr, "Try 'sockit --help'.\n");
@@ -131,6 +133,7 @@ cmd_parse(const struct cmd *c, int argc, char **argv, opt_fn *fn, void *ctx,
 	if (n < 0)
 		usage_error(c, "%s", err);
 	log_init(c->name, co->verbose);
+	log_set_json(co->log_json);
 	if (co->hexdump && dump_open(co->hexdump_file, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	return n;

@@ -75,6 +75,7 @@ struct conn {
 	const struct client_ops	*ops;		/* the server's client: its
 						   command's part */
 	struct ipnode		*perip;		/* its --max-per-ip count */
+	int64_t			 since;		/* attached, ms */
 };
 
 struct chan {

@@ -29,6 +29,8 @@ static const struct opt_spec idle_opts[] = {
 };
 static const struct opt_spec tail_opts[] = {
 	{ "verbose", 'v', no_argument, NULL, "log to stderr (-vv: more)" },
+	{ "log-format", OPT_LOG_FORMAT, required_argument, "text|json",
+	    "log lines as text, or one JSON object each" },
 	{ "help", 'h', no_argument, NULL, "this help" },
 	{ "version", 'V', no_argument, NULL, "print the version" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -456,6 +458,13 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 	case OPT_DENY_FILE:
 	case OPT_MAX_PER_IP:
 		return ip_opt(co, ch, arg, why);
+	case OPT_LOG_FORMAT:
+		if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0) {
+			*why = "not text or json";
+			return -1;
+		}
+		co->log_json = *arg == 'j';
+		return 0;
 	case OPT_ACCEPT_PROXY:
 		co->accept_proxy = 1;
 		return 0;

@@ -114,6 +114,7 @@ struct common {
 	struct acl	 allow, deny;	/* --allow, --deny, and their files */
 	long		 max_per_ip;	/* --max-per-ip; 0 = no limit */
 	int		 accept_proxy;	/* --accept-proxy */
+	int		 log_json;	/* --log-format json */
 };
 
 /* A command's own option: handled by its callback with the option's value. */

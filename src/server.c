@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,23 @@ grace_over(struct loop *l, struct timer *t)
 	(void)t;
 	log_v(2, "grace period over");
 	loop_stop(l);
+}
+
+/* A client turned away: "NAME: refused: WHY", or its JSON event. */
+static void
+refuse(const struct server *s, const char *name, const char *fmt, ...)
+{
+	struct log_field	f[3];
+	char			why[256];
+	va_list			ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	f[0] = (struct log_field){ "peer", name, 0 };
+	f[1] = (struct log_field){ "local", s->lis.bound, 0 };
+	f[2] = (struct log_field){ "reason", why, 0 };
+	log_event(1, "refuse", f, 3, "%s: refused: %s", name, why);
 }
 
 static void
@@ -92,7 +110,7 @@ allowed(struct server *s, int fd, const char *name)
 		for (i = 0; i < s->co->nallow_uid; i++)
 			if (s->co->allow_uid[i] == uid)
 				return 1;
-	log_v(1, "%s: refused: uid %u not allowed", name, (unsigned)uid);
+	refuse(s, name, "uid %u not allowed", (unsigned)uid);
 	return 0;
 }
 
@@ -127,16 +145,16 @@ ip_allowed(struct server *s, const struct sockaddr *sa, const char *name)
 	if (ipkey_from_sa(sa, &k) == -1)
 		return 1;	/* not an IP client: opts refused the lists */
 	if (co->deny.n > 0 && acl_match(&co->deny, &k)) {
-		log_v(1, "%s: refused: in --deny", name);
+		refuse(s, name, "in --deny");
 		return 0;
 	}
 	if (co->allow.n > 0 && !acl_match(&co->allow, &k)) {
-		log_v(1, "%s: refused: not in --allow", name);
+		refuse(s, name, "not in --allow");
 		return 0;
 	}
 	if (co->max_per_ip > 0 && ipcount_take(&s->perip, &k, co->max_per_ip,
 	    &s->admitted) == -1) {
-		log_v(1, "%s: refused: %s", name, errno == EBUSY ?
+		refuse(s, name, "%s", errno == EBUSY ?
 		    "as many clients from its address as --max-per-ip" :
 		    strerror(errno));
 		return 0;
@@ -165,8 +183,8 @@ admit(struct server *s, int fd, const char *name)
 
 	if (s->clients + s->npending >= s->max && (s->on_full == NULL ||
 	    s->on_full(s) == -1 || s->clients + s->npending >= s->max)) {
-		log_v(1, "%s: refused: %lld client%s already (--max-conns)",
-		    name, s->max, s->max == 1 ? "" : "s");
+		refuse(s, name, "%lld client%s already (--max-conns)",
+		    s->max, s->max == 1 ? "" : "s");
 		sock_close_reset(fd);
 		return 0;
 	}
@@ -193,9 +211,12 @@ unadmit(struct server *s)
 static void
 take(struct server *s, int fd, const char *name)
 {
-	log_v(1, "connection from %s", name);
+	struct log_field	f[2] = { { "peer", name, 0 },
+				    { "local", s->lis.bound, 0 } };
+
+	log_event(1, "connect", f, 2, "connection from %s", name);
 	if (s->on_accept(s, fd, name) == -1) {
-		log_v(1, "%s: refused: %s", name, strerror(errno));
+		refuse(s, name, "%s", strerror(errno));
 		sock_close_reset(fd);
 	}
 	unadmit(s);
@@ -329,7 +350,7 @@ on_pending(struct loop *l, int fd, int events, void *arg)
 	(void)l;
 	(void)events;
 	if (p->total == 0 && pending_read(p, &why) == -1) {
-		log_v(1, "%s: refused: %s", p->name, why);
+		refuse(p->s, p->name, "%s", why);
 		pending_free(p, 1);
 		return;
 	}
@@ -340,8 +361,7 @@ on_pending(struct loop *l, int fd, int events, void *arg)
 		if (n > 0)
 			p->skip -= n;
 		else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-			log_v(1, "%s: refused: closed in its PROXY header",
-			    p->name);
+			refuse(p->s, p->name, "closed in its PROXY header");
 			pending_free(p, 1);
 			return;
 		}
@@ -356,7 +376,7 @@ pending_late(struct loop *l, struct timer *t)
 	struct pending	*p = container_of(t, struct pending, t);
 
 	(void)l;
-	log_v(1, "%s: refused: no PROXY header within %lld ms", p->name,
+	refuse(p->s, p->name, "no PROXY header within %lld ms",
 	    (long long)opts_handshake_ms(p->s->co));
 	pending_free(p, 1);
 }
@@ -513,6 +533,7 @@ server_attach(struct server *s, struct conn *c, const struct client_ops *ops)
 	c->srv = s;
 	c->perip = s->admitted;
 	s->admitted = NULL;
+	c->since = now_ms();
 	timer_init(&c->idle, on_idle);
 	if (due(s, c) != 0 && s->on_idle != NULL &&
 	    timer_at(s->loop, &c->idle, due(s, c)) == -1) {
@@ -530,9 +551,26 @@ fail:
 	return -1;
 }
 
+/* The JSON log's close event; a text log has the command's own line. */
+static void
+log_close(const struct server *s, const struct conn *c)
+{
+	struct log_field	f[5] = {
+		{ "peer", c->name, 0 }, { "local", s->lis.bound, 0 },
+		{ "duration_ms", NULL, now_ms() - c->since },
+		{ "bytes_in", NULL, (long long)c->rx },
+		{ "bytes_out", NULL, (long long)c->tx } };
+
+	if (log_is_json())
+		/* exec's own children move their bytes: no counts here. */
+		log_event(1, "close", f, c->is_sock ? 5 : 3, "%s closed",
+		    c->name);
+}
+
 void
 server_detach(struct server *s, struct conn *c)
 {
+	log_close(s, c);
 	loop_del(s->loop, c->fd);
 	conntab_del(&s->tab, c);
 	timer_stop(s->loop, &c->idle);
@@ -638,12 +676,14 @@ name_self(const struct server *s, char *buf, size_t len)
 int
 server_ready(struct server *s, char *err, size_t errlen)
 {
-	char	name[SOCK_NAME_MAX + 16], line[SOCK_NAME_MAX + 17];
-	int	n;
+	struct log_field	f[1];
+	char			name[SOCK_NAME_MAX + 16], line[SOCK_NAME_MAX + 17];
+	int			n;
 
 	loop_set(s->loop, s->lis.fd, LOOP_READ);
 	name_self(s, name, sizeof(name));
-	log_v(1, "listening on %s", name);
+	f[0] = (struct log_field){ "local", name, 0 };
+	log_event(1, "listening", f, 1, "listening on %s", name);
 	if (s->co->ready_fd == -1)
 		return 0;
 	n = snprintf(line, sizeof(line), "%s\n", name);

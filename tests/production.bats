@@ -187,3 +187,75 @@ PYEOF
 	usage_fails listen "unknown option --allow-u (did you mean --allow-uid?)" --allow-u 0 "$T/s.sock"
 	usage_fails echo "unknown option --max-per (did you mean --max-per-ip?)" --max-per 3 127.0.0.1:0
 }
+
+# Every line of FILE a JSON object with time (RFC 3339, ms), level, cmd
+# and event; prints the events, one a line, with their peer or reason.
+json_lines() {
+	python3 - "$1" <<'PYEOF'
+import json, re, sys
+for raw in open(sys.argv[1], "rb").read().decode("ascii").splitlines():
+    o = json.loads(raw)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", o["time"]), o
+    assert o["level"] in ("error", "info", "debug"), o
+    assert o["cmd"] and o["msg"], o
+    ev = o["event"]
+    if ev in ("connect", "refuse", "close"):
+        assert o["peer"] and o["local"], o
+    if ev == "close" and "bytes_in" in o:
+        assert o["bytes_in"] >= 0 and o["duration_ms"] >= 0, o
+        ev += " %d %d" % (o["bytes_in"], o["bytes_out"])
+    if ev == "refuse":
+        ev += " " + o["reason"]
+    print(ev)
+PYEOF
+}
+
+@test "--log-format json: every stderr line is a JSON object, events with their fields" {
+	start_server e echo -vv --log-format json --deny 127.0.0.9 127.0.0.1:0
+	from 127.0.0.1
+	assert_output "hello from 127.0.0.1"
+	from 127.0.0.9
+	assert_failure 1
+	"$SOCKIT" send -v --log-format json -w 10s "$ADDR" 2>"$T/send.err" >"$T/send.out" <<<"abc"
+	run cat "$T/send.out"
+	assert_output "abc"
+	kill "$PID"
+	wait_exit "$PID"
+	run json_lines "$T/e.err"
+	assert_success
+	assert_line --index 0 "listening"
+	assert_line "connect"
+	assert_line "close 21 21"
+	assert_line "close 4 4"
+	assert_line "refuse in --deny"
+	run json_lines "$T/send.err"
+	assert_success
+	assert_line "log"
+}
+
+@test "--log-format json: errors, and strings with quotes and control bytes escaped" {
+	local odd=$T/$'q"u\to\\te.sock'
+	start_server r relay -v --log-format json "unix:$odd" "unix:$T/none.sock"
+	run "$SOCKIT" send -w 10s "$ADDR" </dev/null
+	wait_for 'grep -q "\"event\":\"close\"" "$T/r.err"'
+	run json_lines "$T/r.err"
+	assert_success
+	assert_line --index 0 "listening"
+	assert_line --index 1 "connect"
+	assert_line --index 2 "error"
+	assert_line --index 3 "close 0 0"
+	run python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["local"])' "$T/r.err"
+	assert_output "unix:$odd"
+	run python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readlines()[2])["msg"])' "$T/r.err"
+	assert_output --partial "none.sock"
+}
+
+@test "--log-format json: a usage error after the options is one JSON line; a bad value is text" {
+	run "$SOCKIT" echo --log-format json --allow 10.0.0.0/8 "unix:$T/x.sock"
+	assert_failure 2
+	[ "${#lines[@]}" -eq 1 ]
+	run python3 -c 'import json, sys; o = json.loads(sys.argv[1]); print(o["level"], o["event"])' "$output"
+	assert_output "error error"
+	usage_fails echo "--log-format xml: not text or json" --log-format xml 127.0.0.1:0
+	usage_fails send "--log-format : not text or json" --log-format '' 127.0.0.1:1
+}
