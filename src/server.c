@@ -60,6 +60,32 @@ on_signal(struct loop *l, int signo, void *arg)
 	server_stop(s);
 }
 
+/*
+ * SIGUSR1: read --cert, --key and --cacert again for the clients to
+ * come (a renewed certificate); on an error the old ones stay.
+ */
+static void
+on_reload(struct loop *l, int signo, void *arg)
+{
+	struct server	*s = arg;
+	char		 err[512];
+
+	(void)l;
+	(void)signo;
+	if (s->tls == NULL && s->on_reload == NULL) {
+		log_v(1, "SIGUSR1: no TLS to reload");
+		return;
+	}
+	if (s->tls != NULL && tls_ctx_reload(s->tls, &s->co->tls, err,
+	    sizeof(err)) == -1) {
+		log_err("SIGUSR1: %s: keeping the certificate in use", err);
+		return;
+	}
+	if (s->on_reload != NULL && s->on_reload(s) == -1)
+		return;
+	log_event(1, "reload", NULL, 0, "SIGUSR1: TLS files read again");
+}
+
 void
 server_stop(struct server *s)
 {
@@ -648,7 +674,8 @@ server_open(struct server *s, const struct addr *a, int *usage, char *err,
 	if (sock_listen(a, s->co->mode, &s->lis, usage, err, errlen) == -1)
 		return -1;
 	s->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (loop_signals(s->loop, on_signal, s) == -1) {
+	if (loop_signals(s->loop, on_signal, s) == -1 ||
+	    loop_reload(s->loop, on_reload, s) == -1) {
 		snprintf(err, errlen, "event loop: %s", strerror(errno));
 		return -1;
 	}

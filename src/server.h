@@ -53,6 +53,11 @@ struct server {
 	void			(*on_idle)(struct server *, struct conn *);
 	/* --max-conns is reached: free a slot if one may go (0), or -1. */
 	int			(*on_full)(struct server *);
+	/*
+	 * SIGUSR1, after s->tls is read again: more to reload (NULL:
+	 * none); -1 if that failed, and it said so.
+	 */
+	int			(*on_reload)(struct server *);
 	/* Stopping, and the last client is gone (NULL: stop the loop). */
 	void			(*on_drained)(struct server *);
 	/*
