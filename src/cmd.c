@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +18,10 @@
 #include "loop.h"
 #include "opts.h"
 #include "server.h"
+#include "sock.h"
 #include "tls.h"
 #include "util.h"
+#include "workers.h"
 
 /* The address forms of the --help footer, one line a kind. */
 static const struct {
@@ -166,6 +169,19 @@ cmd_serve_open(const struct cmd *c, struct server *s, const struct addr *a)
 			usage_error(c, "%s", err);
 		fatal("%s", err);
 	}
+	if (s->co->workers <= 1)
+		return;
+	/* The parent supervises and never serves; a worker goes on. */
+	if ((usage = workers_run(s, s->co->workers, err, sizeof(err))) == -1)
+		fatal("%s", err);
+	if (usage == 0)
+		return;
+	sock_unlink_owned();
+	if (loop_last_signal() == SIGINT) {
+		signal(SIGINT, SIG_DFL);
+		raise(SIGINT);
+	}
+	exit(0);
 }
 
 void

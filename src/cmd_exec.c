@@ -573,7 +573,7 @@ const struct cmd cmd_exec = {
 	.opts = NULL,
 	.note = "(the client's socket is PROGRAM's stdin and stdout;\n"
 	    "  with TLS, a socketpair that sockit carries the bytes over)",
-	.flags = GROUP_SERVER | GROUP_WATCH | GROUP_IDLE,
+	.flags = GROUP_SERVER | GROUP_WORKERS | GROUP_WATCH | GROUP_IDLE,
 	.serves = KIND_STREAM | KIND_TLS | KIND_SYSTEMD,
 	.dials = 0,
 	.exec = exec_exec

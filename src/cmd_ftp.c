@@ -366,7 +366,7 @@ const struct cmd cmd_ftp = {
 	.summary = "FTP server for a directory tree, read-only by default",
 	.opts = ftp_opts,
 	.note = "(-i defaults to 300s here; --cert/--self-signed: FTPS)",
-	.flags = GROUP_SERVER | GROUP_IDLE,
+	.flags = GROUP_SERVER | GROUP_WORKERS | GROUP_IDLE,
 	/* Data connections need an address to name in PASV and PORT. */
 	.serves = KIND_TCP | KIND_TLS,
 	/* Control, data (or its listener), and a file or directory. */

@@ -388,7 +388,7 @@ const struct cmd cmd_relay = {
 	.summary = "forward each client of LISTEN to TARGET, both ways",
 	.opts = relay_opts,
 	.note = "(-w is the connect timeout to TARGET; -x counts client pairs)",
-	.flags = GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_PAIRS,
+	.flags = GROUP_SERVER | GROUP_WORKERS | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_PAIRS,
 	.per_client = 2,	/* the client and its TARGET */
 	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
 	    KIND_SYSTEMD,

@@ -69,6 +69,11 @@ static const struct opt_spec server_opts[] = {
 	    "accepted for nc habits (the default)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
+static const struct opt_spec workers_opts[] = {
+	{ "workers", OPT_WORKERS, required_argument, "N",
+	    "N processes serve ADDRESS (1-64)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
 static const struct opt_spec watch_opts[] = {
 	{ "hexdump", OPT_HEXDUMP, optional_argument, "[=FILE]",
 	    "dump every chunk both ways to stderr or FILE" },
@@ -149,6 +154,8 @@ tables(const struct cmd *cmd, const struct opt_spec **t)
 		t[n++] = delim_opts;
 	if (cmd->flags & GROUP_SERVER)
 		t[n++] = server_opts;
+	if (cmd->flags & GROUP_WORKERS)
+		t[n++] = workers_opts;
 	if (cmd->flags & GROUP_CLIENT)
 		t[n++] = client_opts;
 	if (cmd->flags & GROUP_WATCH)
@@ -464,6 +471,11 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 			return -1;
 		}
 		co->log_json = *arg == 'j';
+		return 0;
+	case OPT_WORKERS:
+		if (parse_number(arg, 1, 64, &v, why) == -1)
+			return -1;
+		co->workers = (int)v;
 		return 0;
 	case OPT_ACCEPT_PROXY:
 		co->accept_proxy = 1;
@@ -955,6 +967,15 @@ opts_check_server(const struct common *co, const struct addr *a, char *err,
 	}
 	if (co->nallow_uid > 0 && a->kind == ADDR_TCP) {
 		snprintf(err, errlen, "--allow-uid applies to unix sockets");
+		return -1;
+	}
+	if (co->workers > 1 && a->dgram) {
+		snprintf(err, errlen, "--workers applies to stream servers");
+		return -1;
+	}
+	if (co->workers > 1 && co->max_per_ip > 0) {
+		snprintf(err, errlen, "--max-per-ip: not with --workers "
+		    "(its counts are not shared yet)");
 		return -1;
 	}
 	if (co->accept_proxy && a->dgram) {

@@ -26,6 +26,7 @@ struct cmd;
 #define GROUP_CLIENT	0x4	/* -w -s */
 #define GROUP_WATCH	0x8	/* --hexdump */
 #define GROUP_IDLE	0x10	/* -i */
+#define GROUP_WORKERS	0x20	/* --workers */
 /* Not options, but what checking them needs to know of the command. */
 #define CMD_STDIO	0x100	/* it reads stdin and writes stdout */
 #define CMD_PAIRS	0x200	/* LISTEN TARGET; a client takes two fds */
@@ -115,6 +116,7 @@ struct common {
 	long		 max_per_ip;	/* --max-per-ip; 0 = no limit */
 	int		 accept_proxy;	/* --accept-proxy */
 	int		 log_json;	/* --log-format json */
+	int		 workers;	/* --workers; 0: none */
 };
 
 /* A command's own option: handled by its callback with the option's value. */

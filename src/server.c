@@ -200,6 +200,33 @@ peer_sa(int fd, struct sockaddr_storage *ss)
 	return ss->ss_family == AF_INET || ss->ss_family == AF_INET6;
 }
 
+/*
+ * Clients now, of this process or (--workers) of all: each worker
+ * writes its own count to the shared page, and the sum is read without
+ * a lock, so that a race of simultaneous accepts may pass the limit by
+ * at most one a worker.
+ */
+static long long
+total(const struct server *s)
+{
+	long long	n = s->npending;
+	int		i;
+
+	if (s->counts == NULL)
+		return n + s->clients;
+	for (i = 0; i < s->nworkers; i++)
+		n += s->counts[i];
+	return n;
+}
+
+static void
+count(struct server *s, int d)
+{
+	s->clients += d;
+	if (s->counts != NULL && s->worker >= 0)
+		s->counts[s->worker] = s->clients;
+}
+
 /* May this client be served?  A refused one is reset, not closed: its
  * peer must not take the refusal for a clean, complete exchange. */
 static int
@@ -207,8 +234,8 @@ admit(struct server *s, int fd, const char *name)
 {
 	struct sockaddr_storage	ss;
 
-	if (s->clients + s->npending >= s->max && (s->on_full == NULL ||
-	    s->on_full(s) == -1 || s->clients + s->npending >= s->max)) {
+	if (total(s) >= s->max && (s->on_full == NULL ||
+	    s->on_full(s) == -1 || total(s) >= s->max)) {
 		refuse(s, name, "%lld client%s already (--max-conns)",
 		    s->max, s->max == 1 ? "" : "s");
 		sock_close_reset(fd);
@@ -567,7 +594,7 @@ server_attach(struct server *s, struct conn *c, const struct client_ops *ops)
 		conntab_del(&s->tab, c);
 		goto fail;
 	}
-	s->clients++;
+	count(s, 1);
 	return 0;
 fail:
 	if (c->perip != NULL)
@@ -604,7 +631,7 @@ server_detach(struct server *s, struct conn *c)
 	if (c->perip != NULL)
 		ipcount_give(&s->perip, c->perip);
 	c->perip = NULL;
-	s->clients--;
+	count(s, -1);
 	if (s->stopping && s->clients == 0)
 		server_drained(s);
 }
@@ -661,11 +688,25 @@ watch(struct server *s, int fd, loop_io_fn *fn, char *err, size_t errlen)
 	return -1;
 }
 
+/* Signals and the listener, on the server's loop. */
+static int
+wire(struct server *s, char *err, size_t errlen)
+{
+	if (loop_signals(s->loop, on_signal, s) == -1 ||
+	    loop_reload(s->loop, on_reload, s) == -1) {
+		snprintf(err, errlen, "event loop: %s", strerror(errno));
+		return -1;
+	}
+	return watch(s, s->lis.fd, s->on_packet != NULL ? s->on_packet :
+	    on_listener, err, errlen);
+}
+
 int
 server_open(struct server *s, const struct addr *a, int *usage, char *err,
     size_t errlen)
 {
 	s->reserve = -1;
+	s->worker = -1;
 	timer_init(&s->grace, grace_over);
 	timer_init(&s->backoff, resume_accept);
 	*usage = 0;
@@ -674,13 +715,18 @@ server_open(struct server *s, const struct addr *a, int *usage, char *err,
 	if (sock_listen(a, s->co->mode, &s->lis, usage, err, errlen) == -1)
 		return -1;
 	s->reserve = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	if (loop_signals(s->loop, on_signal, s) == -1 ||
-	    loop_reload(s->loop, on_reload, s) == -1) {
-		snprintf(err, errlen, "event loop: %s", strerror(errno));
+	return wire(s, err, errlen);
+}
+
+int
+server_new_loop(struct server *s, char *err, size_t errlen)
+{
+	enum loop_backend	backend = s->loop->backend;
+
+	loop_free(s->loop);
+	if ((s->loop = loop_new(backend, err, errlen)) == NULL)
 		return -1;
-	}
-	return watch(s, s->lis.fd, s->on_packet != NULL ? s->on_packet :
-	    on_listener, err, errlen);
+	return wire(s, err, errlen);
 }
 
 /*
@@ -707,7 +753,12 @@ server_ready(struct server *s, char *err, size_t errlen)
 	char			name[SOCK_NAME_MAX + 16], line[SOCK_NAME_MAX + 17];
 	int			n;
 
-	loop_set(s->loop, s->lis.fd, LOOP_READ);
+	if (s->worker >= 0) {
+		loop_set(s->loop, s->lis.fd, LOOP_READ);
+		return 0;	/* the parent said where it listens */
+	}
+	if (s->nworkers == 0)
+		loop_set(s->loop, s->lis.fd, LOOP_READ);
 	name_self(s, name, sizeof(name));
 	f[0] = (struct log_field){ "local", name, 0 };
 	log_event(1, "listening", f, 1, "listening on %s", name);

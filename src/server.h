@@ -44,6 +44,11 @@ struct server {
 	struct sockaddr_storage	**carried;	/* by fd: the client's
 						   address in its header */
 	int			 ncarried;
+	/* --workers: this process's number (-1: the parent, or none) */
+	int			 worker;
+	int			 nworkers;	/* 0: no workers */
+	volatile long		*counts;	/* clients of each worker,
+						   in a shared page */
 	/* A new client on fd: make it and attach it, or return -1. */
 	int			(*on_accept)(struct server *, int fd,
 				    const char *name);
@@ -70,6 +75,8 @@ struct server {
 /* Listen on a and set up the loop; *usage tells a user error. */
 int	server_open(struct server *, const struct addr *, int *usage,
 	    char *err, size_t errlen);
+/* A worker's own loop, in place of the one it was forked with. */
+int	server_new_loop(struct server *, char *err, size_t errlen);
 /* Start accepting; tell --ready-fd and -v where we listen. */
 int	server_ready(struct server *, char *err, size_t errlen);
 /* Stop accepting and remove the socket file; the loop goes on. */
