@@ -202,4 +202,6 @@ cmd_serve(struct server *s, void (*let_go)(struct server *, struct conn *))
 	server_stop_accepting(s);
 	server_each(s, let_go);
 	server_close(s);
+	/* The command's own options, which the server only reads. */
+	opts_free((struct common *)s->co);
 }

@@ -805,6 +805,13 @@ opts_parse(const struct cmd *cmd, int argc, char **argv, opt_fn *fn,
 	return optind;
 }
 
+void
+opts_free(struct common *co)
+{
+	acl_free(&co->allow);
+	acl_free(&co->deny);
+}
+
 int
 opts_address(const struct common *co, int server, int argc, char **argv,
     struct addr *a, char *err, size_t errlen)

@@ -129,6 +129,8 @@ typedef int	opt_fn(int ch, const char *arg, void *ctx, const char **why);
  */
 int	opts_parse(const struct cmd *, int argc, char **argv, opt_fn *fn,
 	    void *ctx, struct common *co, char *err, size_t errlen);
+/* What opts_parse allocated in co (the access lists). */
+void	opts_free(struct common *co);
 /* The option lines of cmd's --help, from the tables opts_parse uses. */
 void	opts_help(FILE *, const struct cmd *);
 /*
