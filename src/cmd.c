@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +18,10 @@
 #include "loop.h"
 #include "opts.h"
 #include "server.h"
+#include "sock.h"
 #include "tls.h"
 #include "util.h"
+#include "workers.h"
 
 /* The address forms of the --help footer, one line a kind. */
 static const struct {
@@ -99,7 +102,9 @@ usage_error(const struct cmd *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	say(fmt, ap);
 	va_end(ap);
-	if (c != NULL)
+	if (log_is_json())
+		;	/* every line a JSON object */
+	else if (c != NULL)
 		fprintf(stderr, "Try 'sockit %s --help'.\n", c->name);
 	else
 		fprintf(stderr, "Try 'sockit --help'.\n");
@@ -136,6 +141,7 @@ cmd_parse(const struct cmd *c, int argc, char **argv, opt_fn *fn, void *ctx,
 	if (n < 0)
 		usage_error(c, "%s", err);
 	log_init(c->name, co->verbose);
+	log_set_json(co->log_json);
 	if (co->hexdump && dump_open(co->hexdump_file, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	return n;
@@ -168,6 +174,19 @@ cmd_serve_open(const struct cmd *c, struct server *s, const struct addr *a)
 			usage_error(c, "%s", err);
 		fatal("%s", err);
 	}
+	if (s->co->workers <= 1)
+		return;
+	/* The parent supervises and never serves; a worker goes on. */
+	if ((usage = workers_run(s, s->co->workers, err, sizeof(err))) == -1)
+		fatal("%s", err);
+	if (usage == 0)
+		return;
+	sock_unlink_owned();
+	if (loop_last_signal() == SIGINT) {
+		signal(SIGINT, SIG_DFL);
+		raise(SIGINT);
+	}
+	exit(0);
 }
 
 void
@@ -188,4 +207,6 @@ cmd_serve(struct server *s, void (*let_go)(struct server *, struct conn *))
 	server_stop_accepting(s);
 	server_each(s, let_go);
 	server_close(s);
+	/* The command's own options, which the server only reads. */
+	opts_free((struct common *)s->co);
 }

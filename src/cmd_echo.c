@@ -117,7 +117,7 @@ const struct cmd cmd_echo = {
 	.summary = "echo server: every client gets its own bytes back",
 	.opts = NULL,
 	.note = "(with -d or -0, replies go a whole message at a time)",
-	.flags = GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_IDLE,
+	.flags = GROUP_DELIM | GROUP_SERVER | GROUP_WORKERS | GROUP_WATCH | GROUP_IDLE,
 	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
 	    KIND_SYSTEMD,
 	.dials = 0,

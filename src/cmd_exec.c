@@ -137,8 +137,8 @@ env_client(struct exec *X, int fd)
 
 	if (X->srv.lis.kind == ADDR_TCP) {
 		strlcpy(X->own[i++], "PROTO=TCP", ENV_LEN);
-		len = sizeof(ss);
-		if (getpeername(fd, (struct sockaddr *)&ss, &len) == -1)
+		/* Behind a proxy (--accept-proxy): the client it carried. */
+		if (server_peer(&X->srv, fd, &ss, &len) == -1)
 			memset(&ss, 0, len = sizeof(ss));
 		ip_port(&ss, len, ip, sizeof(ip), port, sizeof(port));
 		snprintf(X->own[i++], ENV_LEN, "TCPREMOTEIP=%s", ip);
@@ -638,7 +638,7 @@ const struct cmd cmd_exec = {
 	.note = "(the client's socket is PROGRAM's stdin and stdout;\n"
 	    "  with TLS, a socketpair that sockit carries the bytes over;\n"
 	    "  with --pty, a terminal, its output carried the same way)",
-	.flags = GROUP_SERVER | GROUP_WATCH | GROUP_IDLE,
+	.flags = GROUP_SERVER | GROUP_WORKERS | GROUP_WATCH | GROUP_IDLE,
 	.serves = KIND_STREAM | KIND_TLS | KIND_SYSTEMD,
 	.dials = 0,
 	.exec = exec_exec

@@ -25,6 +25,7 @@
 #include "cmd.h"
 #include "ftp/ftp.h"
 #include "log.h"
+#include "tls.h"
 #include "util.h"
 
 #define OPT_FTP_USER	400	/* past the shared OPT_* codes */
@@ -310,6 +311,22 @@ ftp_address(const struct cmd *cmd, struct ftpd *F, int argc, char **argv,
 		    "--self-signed");
 }
 
+/* SIGUSR1: explicit FTPS has its own context; server.c reloads the other. */
+static int
+on_reload(struct server *s)
+{
+	struct ftpd	*F = container_of(s, struct ftpd, srv);
+	char		 err[512];
+
+	if (F->tls == NULL || F->tls == s->tls)
+		return 0;
+	if (tls_ctx_reload(F->tls, &F->co.tls, err, sizeof(err)) == -1) {
+		log_err("SIGUSR1: %s: keeping the certificate in use", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 ftp_exec(const struct cmd *cmd, int argc, char **argv)
 {
@@ -335,6 +352,7 @@ ftp_exec(const struct cmd *cmd, int argc, char **argv)
 	F->srv.on_accept = on_accept;
 	F->srv.on_stop = on_stop;
 	F->srv.on_idle = on_idle;
+	F->srv.on_reload = on_reload;
 	cmd_serve_open(cmd, &F->srv, &a);
 	if (a.tls)
 		F->tls = F->srv.tls;
@@ -348,7 +366,7 @@ const struct cmd cmd_ftp = {
 	.summary = "FTP server for a directory tree, read-only by default",
 	.opts = ftp_opts,
 	.note = "(-i defaults to 300s here; --cert/--self-signed: FTPS)",
-	.flags = GROUP_SERVER | GROUP_IDLE,
+	.flags = GROUP_SERVER | GROUP_WORKERS | GROUP_IDLE,
 	/* Data connections need an address to name in PASV and PORT. */
 	.serves = KIND_TCP | KIND_TLS,
 	/* Control, data (or its listener), and a file or directory. */

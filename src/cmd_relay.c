@@ -23,6 +23,7 @@
 #include "proxy.h"
 #include "relay_pty.h"
 #include "serial.h"
+#include "proxyproto.h"
 #include "server.h"
 #include "tls.h"
 #include "util.h"
@@ -35,6 +36,7 @@ struct relay {
 	struct tls_ctx	*ttls;		/* TARGET speaks TLS; or NULL */
 	const char	*thost;		/* whom that TLS verifies */
 	const char	*proxy_url;	/* --proxy */
+	int		 send_proxy;	/* --send-proxy: 1, 2; 0: none */
 	struct proxy	 proxy;
 	struct dial_cfg	 dial;		/* how each pair reaches TARGET */
 	const struct addr *serial;	/* TARGET is serial:, or NULL */
@@ -236,6 +238,28 @@ serial_take(struct relay *R, struct pair *p)
 	return 0;
 }
 
+/*
+ * --send-proxy: TARGET's first bytes say who the client is (as the
+ * server knows it, from its own PROXY header if it took one).
+ */
+static int
+proxy_header(struct server *s, struct pair *p, int fd)
+{
+	struct sockaddr_storage	 src, dst;
+	unsigned char		 hdr[PP_BUILD_MAX];
+	socklen_t		 len = sizeof(dst);
+	size_t			 n;
+	int			 got;
+
+	got = server_peer(s, fd, &src, &len) == 0;
+	len = sizeof(dst);
+	if (getsockname(fd, (struct sockaddr *)&dst, &len) == -1)
+		got = 0;
+	n = pp_build(RELAY(s)->send_proxy, got ? (struct sockaddr *)&src :
+	    NULL, got ? (struct sockaddr *)&dst : NULL, hdr);
+	return buf_append(&p->up.buf, hdr, n);
+}
+
 static int
 on_accept(struct server *s, int fd, const char *name)
 {
@@ -248,7 +272,12 @@ on_accept(struct server *s, int fd, const char *name)
 	conn_init(&p->tgt, -1, R->tname);
 	chan_init(&p->up, &p->cli, &p->tgt, NULL);
 	chan_init(&p->down, &p->tgt, &p->cli, NULL);
+	if (R->send_proxy && proxy_header(s, p, fd) == -1) {
+		free(p);
+		return -1;
+	}
 	if (server_attach(s, &p->cli, &cli_ops) == -1) {
+		buf_free(&p->up.buf);
 		free(p);
 		return -1;
 	}
@@ -301,6 +330,8 @@ static const struct opt_spec relay_opts[] = {
 	{ "proxy", OPT_PROXY, required_argument, "URL",
 	    "reach TARGET through socks5://, socks5h://\n"
 	    "or http:// [USER:PASS@]HOST[:PORT]" },
+	{ "send-proxy", OPT_SEND_PROXY, optional_argument, "[=v1|v2]",
+	    "send TARGET a PROXY header first (v2)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 
@@ -309,7 +340,17 @@ relay_opt(int ch, const char *arg, void *ctx, const char **why)
 {
 	struct relay	*R = ctx;
 
-	(void)why;
+	if (ch == OPT_SEND_PROXY) {
+		if (arg == NULL || strcmp(arg, "v2") == 0)
+			R->send_proxy = 2;
+		else if (strcmp(arg, "v1") == 0)
+			R->send_proxy = 1;
+		else {
+			*why = "not v1 or v2";
+			return -1;
+		}
+		return 0;
+	}
 	if (ch != OPT_PROXY)
 		return 1;
 	R->proxy_url = arg;
@@ -368,12 +409,20 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 		    "must be datagrams", argv[n], la.dgram ? "datagrams" :
 		    "a stream", argv[n + 1], ta.dgram ? "datagrams" :
 		    "a stream");
+	/* haproxy reads the header before TLS; ours would go inside. */
+	if (R->send_proxy && (ta.tls || ta.dgram))
+		usage_error(cmd, "--send-proxy: not with %s TARGET",
+		    ta.tls ? "a TLS" : "a datagram");
 	if (ta.tls && relay_tls(R, &ta, la.tls, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	strlcpy(R->tname, argv[n + 1], sizeof(R->tname));
 	if (ta.kind == ADDR_SERIAL && la.kind == ADDR_PTY)
 		usage_error(cmd, "%s to %s: a pty to a serial device is not "
 		    "carried", argv[n], argv[n + 1]);
+	/* The device has one user at a time: one process must hold it. */
+	if (ta.kind == ADDR_SERIAL && R->co.workers > 1)
+		usage_error(cmd, "--workers: not with %s (one client at a "
+		    "time has the device)", argv[n + 1]);
 	if (ta.kind == ADDR_SERIAL)
 		return serial_relay(cmd, R, &la, &ta);
 	/* The proxy stands in for TARGET: it is what each client dials. */
@@ -419,7 +468,7 @@ const struct cmd cmd_relay = {
 	.summary = "forward each client of LISTEN to TARGET, both ways",
 	.opts = relay_opts,
 	.note = "(-w is the connect timeout to TARGET; -x counts client pairs)",
-	.flags = GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_PAIRS,
+	.flags = GROUP_SERVER | GROUP_WORKERS | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_PAIRS,
 	.per_client = 2,	/* the client and its TARGET */
 	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
 	    KIND_SYSTEMD | KIND_PTY,

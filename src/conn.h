@@ -74,6 +74,8 @@ struct conn {
 	struct timer		 idle;		/* -i, armed by the server */
 	const struct client_ops	*ops;		/* the server's client: its
 						   command's part */
+	struct ipnode		*perip;		/* its --max-per-ip count */
+	int64_t			 since;		/* attached, ms */
 };
 
 struct chan {

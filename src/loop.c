@@ -256,6 +256,10 @@ sig_read(struct loop *l, int fd, int events, void *arg)
 				l->chldfn(l, SIGCHLD, l->chldarg);
 				continue;
 			}
+			if (buf[i] == SIGUSR1 && l->usr1fn != NULL) {
+				l->usr1fn(l, SIGUSR1, l->usr1arg);
+				continue;
+			}
 			sig_last = buf[i];
 			l->sigfn(l, buf[i], l->sigarg);
 		}
@@ -290,6 +294,24 @@ loop_signals(struct loop *l, loop_signal_fn *fn, void *arg)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 	return 0;
+}
+
+int
+loop_reload(struct loop *l, loop_signal_fn *fn, void *arg)
+{
+	struct sigaction	sa;
+
+	if (l->sigpipe[0] == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	l->usr1fn = fn;
+	l->usr1arg = arg;
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = sig_handler;
+	sa.sa_flags = SA_RESTART;
+	return sigaction(SIGUSR1, &sa, NULL);
 }
 
 int

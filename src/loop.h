@@ -76,6 +76,8 @@ struct loop {
 	void			*sigarg;
 	loop_signal_fn		*chldfn;	/* SIGCHLD, if asked for */
 	void			*chldarg;
+	loop_signal_fn		*usr1fn;	/* SIGUSR1, if asked for */
+	void			*usr1arg;
 };
 
 extern const struct loop_ops	loop_select_ops, loop_epoll_ops;
@@ -112,6 +114,11 @@ int	loop_signals(struct loop *, loop_signal_fn *, void *arg);
  * them), apart from the stop signals.
  */
 int	loop_children(struct loop *, loop_signal_fn *fn, void *arg);
+/*
+ * After loop_signals: SIGUSR1 (reload) to fn, apart from the stop
+ * signals; a process that asks for it is no longer killed by it.
+ */
+int	loop_reload(struct loop *, loop_signal_fn *fn, void *arg);
 /* The last signal delivered to a loop's callback; 0 if none. */
 int	loop_last_signal(void);
 int	loop_run(struct loop *);

@@ -29,6 +29,8 @@ static const struct opt_spec idle_opts[] = {
 };
 static const struct opt_spec tail_opts[] = {
 	{ "verbose", 'v', no_argument, NULL, "log to stderr (-vv: more)" },
+	{ "log-format", OPT_LOG_FORMAT, required_argument, "text|json",
+	    "log lines as text, or one JSON object each" },
 	{ "help", 'h', no_argument, NULL, "this help" },
 	{ "version", 'V', no_argument, NULL, "print the version" },
 	{ NULL, 0, 0, NULL, NULL }
@@ -47,12 +49,29 @@ static const struct opt_spec server_opts[] = {
 	    "octal mode of the unix socket file" },
 	{ "allow-uid", OPT_ALLOW_UID, required_argument, "UID",
 	    "unix: serve only these peer uids (repeatable)" },
+	{ "allow", OPT_ALLOW, required_argument, "CIDR",
+	    "serve only clients in CIDR (repeatable)" },
+	{ "deny", OPT_DENY, required_argument, "CIDR",
+	    "refuse clients in CIDR (repeatable)" },
+	{ "allow-file", OPT_ALLOW_FILE, required_argument, "FILE",
+	    "--allow each CIDR of FILE (one a line, #)" },
+	{ "deny-file", OPT_DENY_FILE, required_argument, "FILE",
+	    "--deny each CIDR of FILE (one a line, #)" },
+	{ "max-per-ip", OPT_MAX_PER_IP, required_argument, "N",
+	    "at most N clients from one address (IPv6: /64)" },
+	{ "accept-proxy", OPT_ACCEPT_PROXY, no_argument, NULL,
+	    "clients start with a PROXY header (v1, v2)" },
 	{ "backend", OPT_BACKEND, required_argument, "select|epoll",
 	    "the event loop (default: $SOCKIT_BACKEND)" },
 	{ "ready-fd", OPT_READY_FD, required_argument, "FD",
 	    "once listening, write the address to FD" },
 	{ "keep-open", 'k', no_argument, NULL,
 	    "accepted for nc habits (the default)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+static const struct opt_spec workers_opts[] = {
+	{ "workers", OPT_WORKERS, required_argument, "N",
+	    "N processes serve ADDRESS (1-64)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 static const struct opt_spec watch_opts[] = {
@@ -129,7 +148,7 @@ static const struct opt_spec tls_wait_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
-#define LONG_MAX_OPTS	56
+#define LONG_MAX_OPTS	80
 #define TABLES_MAX	24	/* relay alone takes 14 */
 #define HELP_COLUMN	28	/* where the help text of a line starts */
 
@@ -158,6 +177,8 @@ tables(const struct cmd *cmd, const struct opt_spec **t)
 		t[n++] = delim_opts;
 	if (cmd->flags & GROUP_SERVER)
 		t[n++] = server_opts;
+	if (cmd->flags & GROUP_WORKERS)
+		t[n++] = workers_opts;
 	if (cmd->flags & GROUP_CLIENT)
 		t[n++] = client_opts;
 	if (cmd->flags & GROUP_WATCH)
@@ -486,6 +507,31 @@ survive_opt(struct common *co, int ch, const char *arg, const char **why)
 	return 1;
 }
 
+/* --allow, --deny, their files, --max-per-ip. */
+static int
+ip_opt(struct common *co, int ch, const char *arg, const char **why)
+{
+	static char	 msg[512];
+	struct acl	*acl = ch == OPT_ALLOW || ch == OPT_ALLOW_FILE ?
+			    &co->allow : &co->deny;
+	long long	 v;
+
+	if (ch == OPT_MAX_PER_IP) {
+		if (parse_number(arg, 1, 1000000, &v, why) == -1)
+			return -1;
+		co->max_per_ip = (long)v;
+		return 0;
+	}
+	if (ch == OPT_ALLOW || ch == OPT_DENY)
+		return acl_add(acl, arg, why);
+	/* A file that cannot be read is an error now, not at the first client. */
+	if (acl_add_file(acl, arg, msg, sizeof(msg)) == -1) {
+		*why = msg;
+		return -1;
+	}
+	return 0;
+}
+
 /* One shared option; 1 if it was not one of ours. */
 static int
 common_opt(struct common *co, int ch, const char *arg, const char **why)
@@ -530,6 +576,27 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 			return -1;
 		}
 		return parse_uid(arg, &co->allow_uid[co->nallow_uid++], why);
+	case OPT_ALLOW:
+	case OPT_DENY:
+	case OPT_ALLOW_FILE:
+	case OPT_DENY_FILE:
+	case OPT_MAX_PER_IP:
+		return ip_opt(co, ch, arg, why);
+	case OPT_LOG_FORMAT:
+		if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0) {
+			*why = "not text or json";
+			return -1;
+		}
+		co->log_json = *arg == 'j';
+		return 0;
+	case OPT_WORKERS:
+		if (parse_number(arg, 1, 64, &v, why) == -1)
+			return -1;
+		co->workers = (int)v;
+		return 0;
+	case OPT_ACCEPT_PROXY:
+		co->accept_proxy = 1;
+		return 0;
 	case OPT_BACKEND:
 		if (strcmp(arg, "select") == 0)
 			co->backend = LOOP_SELECT;
@@ -857,7 +924,16 @@ opts_parse(const struct cmd *cmd, int argc, char **argv, opt_fn *fn,
 	}
 	if (opts_final(cmd, co, err, errlen) == -1)
 		return -1;
+	acl_finish(&co->allow);
+	acl_finish(&co->deny);
 	return optind;
+}
+
+void
+opts_free(struct common *co)
+{
+	acl_free(&co->allow);
+	acl_free(&co->deny);
 }
 
 int
@@ -1031,6 +1107,38 @@ opts_check_server(const struct common *co, const struct addr *a, char *err,
 	}
 	if (co->nallow_uid > 0 && a->kind == ADDR_TCP) {
 		snprintf(err, errlen, "--allow-uid applies to unix sockets");
+		return -1;
+	}
+	/* relay pty:PATH is one terminal, not a server of clients. */
+	if (a->kind == ADDR_PTY && (co->workers > 1 || co->accept_proxy ||
+	    co->allow.n > 0 || co->deny.n > 0 || co->max_per_ip > 0)) {
+		snprintf(err, errlen, "%s applies to socket servers, not to "
+		    "pty:", co->workers > 1 ? "--workers" : co->accept_proxy ?
+		    "--accept-proxy" : co->allow.n > 0 ? "--allow" :
+		    co->deny.n > 0 ? "--deny" : "--max-per-ip");
+		return -1;
+	}
+	if (co->workers > 1 && a->dgram) {
+		snprintf(err, errlen, "--workers applies to stream servers");
+		return -1;
+	}
+	if (co->workers > 1 && co->max_per_ip > 0) {
+		snprintf(err, errlen, "--max-per-ip: not with --workers "
+		    "(its counts are not shared yet)");
+		return -1;
+	}
+	if (co->accept_proxy && a->dgram) {
+		snprintf(err, errlen, "--accept-proxy applies to stream "
+		    "servers");
+		return -1;
+	}
+	/* A unix client behind a proxy has the address of its header. */
+	if ((co->allow.n > 0 || co->deny.n > 0 || co->max_per_ip > 0) &&
+	    (a->dgram || (a->kind != ADDR_TCP && !co->accept_proxy))) {
+		snprintf(err, errlen, "%s applies to TCP servers (%s)",
+		    co->allow.n > 0 ? "--allow" : co->deny.n > 0 ? "--deny" :
+		    "--max-per-ip", a->dgram ? "a datagram has no connection" :
+		    "a unix client has no IP address");
 		return -1;
 	}
 	/* Like server.c: 16 descriptors are kept for other uses. */

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "acl.h"
 #include "addr.h"
 #include "frame.h"
 #include "loop.h"
@@ -26,6 +27,7 @@ struct cmd;
 #define GROUP_CLIENT	0x4	/* -w -s */
 #define GROUP_WATCH	0x8	/* --hexdump */
 #define GROUP_IDLE	0x10	/* -i */
+#define GROUP_WORKERS	0x20	/* --workers */
 /* Not options, but what checking them needs to know of the command. */
 #define CMD_STDIO	0x100	/* it reads stdin and writes stdout */
 #define CMD_PAIRS	0x200	/* LISTEN TARGET; a client takes two fds */
@@ -116,6 +118,11 @@ struct common {
 	/* WebSocket (--text, --ws-*) */
 	/* terminals (--pty, --raw-tty) */
 	/* servers in production (--allow, --workers, --log-format...) */
+	struct acl	 allow, deny;	/* --allow, --deny, and their files */
+	long		 max_per_ip;	/* --max-per-ip; 0 = no limit */
+	int		 accept_proxy;	/* --accept-proxy */
+	int		 log_json;	/* --log-format json */
+	int		 workers;	/* --workers; 0: none */
 };
 
 /* A command's own option: handled by its callback with the option's value. */
@@ -128,6 +135,8 @@ typedef int	opt_fn(int ch, const char *arg, void *ctx, const char **why);
  */
 int	opts_parse(const struct cmd *, int argc, char **argv, opt_fn *fn,
 	    void *ctx, struct common *co, char *err, size_t errlen);
+/* What opts_parse allocated in co (the access lists). */
+void	opts_free(struct common *co);
 /* The option lines of cmd's --help, from the tables opts_parse uses. */
 void	opts_help(FILE *, const struct cmd *);
 /*

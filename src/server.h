@@ -2,7 +2,8 @@
 /*
  * What every server shares: the listening socket, the loop, signals,
  * --ready-fd, and the life of a client.  Accepting checks --max-conns
- * and --allow-uid (with a reserve descriptor for EMFILE); a command's
+ * --allow-uid, --allow, --deny and --max-per-ip (with a reserve
+ * descriptor for EMFILE); a command's
  * on_accept makes its client and calls server_attach, which puts it in
  * the table and the loop, counts it and arms its idle timer;
  * server_detach undoes all of that, closes it, and ends a stopping
@@ -11,6 +12,9 @@
  */
 #ifndef SOCKIT_SERVER_H
 #define SOCKIT_SERVER_H
+
+#include <sys/queue.h>
+#include <sys/socket.h>
 
 #include "conn.h"
 #include "loop.h"
@@ -32,6 +36,19 @@ struct server {
 	struct tls_ctx		*tls;		/* clients speak TLS; or NULL */
 	struct timer		 grace;		/* stopping: the last call */
 	struct timer		 backoff;	/* accepting paused */
+	struct ipcount		 perip;		/* clients per address */
+	struct ipnode		*admitted;	/* the new client's count,
+						   for server_attach */
+	LIST_HEAD(, pending)	 pending;	/* --accept-proxy: awaited */
+	int			 npending;
+	struct sockaddr_storage	**carried;	/* by fd: the client's
+						   address in its header */
+	int			 ncarried;
+	/* --workers: this process's number (-1: the parent, or none) */
+	int			 worker;
+	int			 nworkers;	/* 0: no workers */
+	volatile long		*counts;	/* clients of each worker,
+						   in a shared page */
 	/* A new client on fd: make it and attach it, or return -1. */
 	int			(*on_accept)(struct server *, int fd,
 				    const char *name);
@@ -41,6 +58,11 @@ struct server {
 	void			(*on_idle)(struct server *, struct conn *);
 	/* --max-conns is reached: free a slot if one may go (0), or -1. */
 	int			(*on_full)(struct server *);
+	/*
+	 * SIGUSR1, after s->tls is read again: more to reload (NULL:
+	 * none); -1 if that failed, and it said so.
+	 */
+	int			(*on_reload)(struct server *);
 	/* Stopping, and the last client is gone (NULL: stop the loop). */
 	void			(*on_drained)(struct server *);
 	/*
@@ -53,6 +75,8 @@ struct server {
 /* Listen on a and set up the loop; *usage tells a user error. */
 int	server_open(struct server *, const struct addr *, int *usage,
 	    char *err, size_t errlen);
+/* A worker's own loop, in place of the one it was forked with. */
+int	server_new_loop(struct server *, char *err, size_t errlen);
 /* Start accepting; tell --ready-fd and -v where we listen. */
 int	server_ready(struct server *, char *err, size_t errlen);
 /* Stop accepting and remove the socket file; the loop goes on. */
@@ -89,6 +113,12 @@ int	server_attach(struct server *, struct conn *,
 void	server_settle(struct conn *);
 /* Let c go: loop, table, idle timer, close, count. */
 void	server_detach(struct server *, struct conn *);
+/*
+ * The address of the client on fd: the one its PROXY header carried
+ * (--accept-proxy), else its peer's.  As getpeername(2).
+ */
+int	server_peer(const struct server *, int fd, struct sockaddr_storage *,
+	    socklen_t *);
 /* Call fn on every client; fn may detach it. */
 void	server_each(struct server *, void (*fn)(struct server *,
 	    struct conn *));

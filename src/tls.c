@@ -306,6 +306,29 @@ fail:
 	return NULL;
 }
 
+int
+tls_ctx_reload(struct tls_ctx *t, const struct tls_opts *o, char *err,
+    size_t errlen)
+{
+	struct tls_ctx	*nt;
+	SSL_CTX		*old;
+
+	if ((nt = tls_ctx_new(o, t->server, t->hs_ms, err, errlen)) == NULL)
+		return -1;
+	/*
+	 * Swap the contexts, not the wrappers: conns and callbacks point at
+	 * t.  Each SSL holds a reference to its SSL_CTX, so the old one
+	 * lives on until its last conn is gone.
+	 */
+	old = t->ctx;
+	t->ctx = nt->ctx;
+	nt->ctx = old;
+	if (t->server && t->alpnlen > 0)
+		SSL_CTX_set_alpn_select_cb(t->ctx, alpn_select, t);
+	tls_ctx_free(nt);
+	return 0;
+}
+
 void
 tls_ctx_free(struct tls_ctx *t)
 {

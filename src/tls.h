@@ -34,6 +34,12 @@ struct tls_ctx	*tls_ctx_new(const struct tls_opts *o, int server,
 		    int64_t hs_ms, char *err, size_t errlen);
 void		 tls_ctx_free(struct tls_ctx *);
 /*
+ * Read o's files again into ctx, for the handshakes to come; the conns
+ * under way keep what they started with.  On an error ctx is as it was.
+ */
+int		 tls_ctx_reload(struct tls_ctx *, const struct tls_opts *o,
+		    char *err, size_t errlen);
+/*
  * Make c, a connected socket, a TLS conn of ctx.  A client verifies the
  * server as host (a name or an address literal) unless --servername.
  */

@@ -254,9 +254,9 @@ top_fails() {
 	top_fails "sockit: help: unknown command bogus" "" help listen bogus
 }
 
-@test "long options are never abbreviated: --allow is not --allow-uid" {
-	usage_fails listen "unknown option --allow (did you mean --allow-uid?)" --allow 127.0.0.1 "$T/s.sock"
-	usage_fails listen "unknown option --allow (did you mean --allow-uid?)" --allow=127.0.0.1 "$T/s.sock"
+@test "long options are never abbreviated: --allow-u is not --allow-uid" {
+	usage_fails listen "unknown option --allow-u (did you mean --allow-uid?)" --allow-u 0 "$T/s.sock"
+	usage_fails listen "unknown option --allow-u (did you mean --allow-uid?)" --allow-u=0 "$T/s.sock"
 	usage_fails send "unknown option --hex (did you mean --hexdump?)" --hex 127.0.0.1:9
 	usage_fails send "unknown option --idle (did you mean --idle-timeout?)" --idle 5 127.0.0.1:9
 	[ ! -e "$T/s.sock" ]

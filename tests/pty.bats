@@ -280,6 +280,19 @@ PY
 	assert [ ! -e "$T/p" ]
 }
 
+# pty: is one terminal, not a server of clients: the production
+# options of a server would be silently meaningless, so they are refused.
+@test "relay pty: refuses --workers, --accept-proxy, --allow, --deny and --max-per-ip" {
+	local o
+	for o in "--workers 2" --accept-proxy "--allow 10.0.0.0/8" \
+	    "--deny 10.0.0.0/8" "--max-per-ip 3"; do
+		# shellcheck disable=SC2086
+		run -2 "$SOCKIT" relay $o "pty:$T/p" 127.0.0.1:9
+		assert_line --index 0 "sockit: relay: ${o%% *} applies to socket servers, not to pty:"
+	done
+	assert [ ! -e "$T/p" ]
+}
+
 # send --raw-tty $ADDR in a tmux pane of its own; $T/status gets its
 # exit status, $SEND its pid, $PTS the pane's terminal.
 tmux_send() {

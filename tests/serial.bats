@@ -176,6 +176,10 @@ start_send() {
 	assert_failure 2
 	assert_equal "${stderr%%$'\n'*}" \
 		"sockit: relay: $BATS_TEST_TMPDIR/nodev: No such file or directory"
+	run --separate-stderr "$SOCKIT" relay --workers 2 127.0.0.1:0 "serial:$DEV"
+	assert_failure 2
+	assert_equal "${stderr%%$'\n'*}" \
+		"sockit: relay: --workers: not with serial:$DEV (one client at a time has the device)"
 }
 
 # A python3 client of relay $1: "say LINE" sends it and reads the answer
