@@ -28,6 +28,8 @@ struct addr {
 	char		path[ADDR_PATH_MAX + 1];	/* unix path, abstract name */
 	int		tls;		/* tls: before it */
 	int		dgram;		/* datagrams: UDP, unix SOCK_DGRAM */
+	int		ws;		/* ws://, wss:// (tls too), ws+unix: */
+	char		wspath[1024];	/* its URL path; "" = "/" */
 };
 
 /* How an argument is read. */

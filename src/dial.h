@@ -21,6 +21,7 @@
 struct conn;
 struct dial;
 struct tls_ctx;
+struct ws_cfg;
 
 /*
  * What to dial, shared by any number of dials and outliving them:
@@ -33,6 +34,7 @@ struct dial_cfg {
 	struct tls_ctx		*tls;		/* a client context, or NULL */
 	const char		*tls_host;	/* whom TLS verifies */
 	int64_t			 wait_ms;	/* for it all; 0 = none */
+	const struct ws_cfg	*ws;		/* WebSocket after all, or NULL */
 };
 
 /*

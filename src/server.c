@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "server.h"
 #include "tls.h"
 #include "util.h"
+#include "ws.h"
 
 /* Descriptors a server holds besides its clients. */
 #define FIXED_FDS	16
@@ -247,6 +249,12 @@ server_attach(struct server *s, struct conn *c, const struct client_ops *ops)
 		errno = ENOMEM;
 		return -1;
 	}
+	if (s->ws != NULL && ws_start(c, s->ws, err, sizeof(err)) == -1) {
+		log_v(1, "%s: %s", c->name, err);
+		tls_free(c);
+		errno = ENOMEM;
+		return -1;
+	}
 	if (conntab_put(&s->tab, c) == -1)
 		goto fail;
 	c->ops = ops;
@@ -265,6 +273,7 @@ server_attach(struct server *s, struct conn *c, const struct client_ops *ops)
 	s->clients++;
 	return 0;
 fail:
+	ws_free(c);
 	tls_free(c);	/* the caller closes the descriptor */
 	return -1;
 }
@@ -363,7 +372,9 @@ name_self(const struct server *s, char *buf, size_t len)
 {
 	const char	*b = s->lis.bound;
 
-	if (s->on_packet == NULL)
+	if (s->ws != NULL)
+		ws_name(s->ws, s->tls != NULL, b, buf, len);
+	else if (s->on_packet == NULL)
 		snprintf(buf, len, "%s%s", s->tls != NULL ? "tls:" : "", b);
 	else if (strncmp(b, "unix:", 5) == 0)
 		snprintf(buf, len, "unixgram:%s", b + 5);
@@ -417,4 +428,6 @@ server_close(struct server *s)
 	conntab_free(&s->tab);
 	tls_ctx_free(s->tls);
 	s->tls = NULL;
+	free(s->ws);
+	s->ws = NULL;
 }

@@ -30,6 +30,7 @@ struct server {
 	int			 clients;	/* attached now */
 	int			 stopping;
 	struct tls_ctx		*tls;		/* clients speak TLS; or NULL */
+	struct ws_cfg		*ws;		/* then WebSocket; or NULL */
 	struct timer		 grace;		/* stopping: the last call */
 	struct timer		 backoff;	/* accepting paused */
 	/* A new client on fd: make it and attach it, or return -1. */
