@@ -24,6 +24,7 @@
 #include "server.h"
 #include "tls.h"
 #include "util.h"
+#include "ws.h"
 
 struct relay {
 	struct common	 co;
@@ -35,6 +36,7 @@ struct relay {
 	const char	*proxy_url;	/* --proxy */
 	struct proxy	 proxy;
 	struct dial_cfg	 dial;		/* how each pair reaches TARGET */
+	struct ws_cfg	 tws;		/* TARGET speaks WebSocket */
 };
 
 struct pair {
@@ -294,7 +296,8 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	if (la.dgram)
 		R->co.per_client = 1;
 	if (opts_check_server(&R->co, &la, err, sizeof(err)) == -1 ||
-	    opts_check_tls(&R->co, la.tls, ta.tls, err, sizeof(err)) == -1)
+	    opts_check_tls(&R->co, la.tls, ta.tls, err, sizeof(err)) == -1 ||
+	    opts_check_ws(&R->co, la.ws, ta.ws, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	/* A datagram has no stream to go into, nor a stream a datagram. */
 	if (la.dgram != ta.dgram)
@@ -326,6 +329,10 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	R->dial.tls = R->ttls;
 	R->dial.tls_host = R->thost;
 	R->dial.wait_ms = R->co.wait_ms;
+	if (ta.ws) {
+		ws_cfg_init(&R->tws, &R->co, &ta, 0, opts_handshake_ms(&R->co));
+		R->dial.ws = &R->tws;
+	}
 	R->srv.co = &R->co;
 	R->srv.on_accept = on_accept;
 	R->srv.on_stop = on_stop;
@@ -346,7 +353,7 @@ const struct cmd cmd_relay = {
 	.flags = GROUP_SERVER | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_PAIRS,
 	.per_client = 2,	/* the client and its TARGET */
 	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
-	    KIND_SYSTEMD,
-	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS,
+	    KIND_SYSTEMD | KIND_WS,
+	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS | KIND_WS,
 	.exec = relay_exec
 };

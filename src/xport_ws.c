@@ -48,6 +48,7 @@ struct ws {
 	int			 wmsg;		/* text: fragments under way */
 	struct ws_utf8		 u8tx;
 	int			 sent_close, got_close, eof;
+	int			 ended;		/* the end was read */
 	int			 failed, truncated;
 	char			 why[256];
 };
@@ -264,7 +265,8 @@ hs_end(struct conn *c, int r)
 static int
 ws_held(const struct ws *w)
 {
-	return w->stlen > w->stoff || w->dpend > 0;
+	return w->stlen > w->stoff || w->dpend > 0 ||
+	    ((w->got_close || w->eof) && !w->ended);
 }
 
 static int
@@ -417,7 +419,7 @@ at_end(struct conn *c)
 {
 	struct ws	*w = WS(c);
 
-	w->eof = 1;
+	w->eof = w->ended = 1;
 	if (!w->got_close && !w->truncated) {
 		w->truncated = 1;
 		log_v(1, "%s: closed without a WebSocket Close: what came may "
