@@ -353,7 +353,7 @@ on_accept(struct server *s, int fd, const char *name)
 	struct child	*ch;
 	int		 t, e;
 
-	if (s->tls != NULL)
+	if (s->tls != NULL || s->ws != NULL)
 		return accept_tls(X, fd, name);
 	if ((ch = malloc(sizeof(*ch))) == NULL)
 		return -1;
@@ -539,10 +539,10 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 		usage_error(cmd, "missing -- PROGRAM [ARG...]");
 	cmd_server_address(cmd, &X.co, dd - n, argv + n, &a);
 	/* Without TLS sockit carries no byte: nothing to time or show. */
-	if (X.co.idle_ms > 0 && !a.tls)
+	if (X.co.idle_ms > 0 && !a.tls && !a.ws)
 		usage_error(cmd, "-i does not apply: the program owns its "
 		    "socket (with TLS it does)");
-	if (X.co.hexdump && !a.tls)
+	if (X.co.hexdump && !a.tls && !a.ws)
 		usage_error(cmd, "--hexdump needs TLS: otherwise the program "
 		    "owns the socket and sockit sees no byte");
 	X.prog = argv + dd + 1;
@@ -555,7 +555,7 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 	X.srv.co = &X.co;
 	X.srv.on_accept = on_accept;
 	X.srv.on_stop = on_stop;
-	if (a.tls)
+	if (a.tls || a.ws)
 		X.srv.on_idle = tls_idle;	/* -i, and the handshake's -w */
 	cmd_serve_open(cmd, &X.srv, &a);
 	if (loop_children(X.srv.loop, on_child, &X.srv) == -1)
@@ -572,9 +572,10 @@ const struct cmd cmd_exec = {
 	.summary = "run PROGRAM for each client, on its socket",
 	.opts = NULL,
 	.note = "(the client's socket is PROGRAM's stdin and stdout;\n"
-	    "  with TLS, a socketpair that sockit carries the bytes over)",
+	    "  with TLS or WebSocket, a socketpair that sockit carries\n"
+	    "  the bytes over)",
 	.flags = GROUP_SERVER | GROUP_WATCH | GROUP_IDLE,
-	.serves = KIND_STREAM | KIND_TLS | KIND_SYSTEMD,
+	.serves = KIND_STREAM | KIND_TLS | KIND_SYSTEMD | KIND_WS,
 	.dials = 0,
 	.exec = exec_exec
 };

@@ -583,9 +583,11 @@ ws_close(struct conn *c)
 {
 	struct ws	*w = WS(c);
 
+	/* A command that ends a client (clock -c) ends it cleanly. */
+	if (!w->failed && w->deadline == 0)
+		send_close(w, 1000);
 	(void)flush_ctl(w);
 	w->low.xp->close(&w->low);
-	c->xp = &xport_ws;	/* for ws_free */
 	ws_free(c);
 }
 

@@ -297,3 +297,58 @@ wspy() {
 	run timeout 20 "$SOCKIT" send -w 3 "ws://$ADDR/" </dev/null
 	assert_failure 1
 }
+
+@test "exec ws:// runs a program per WebSocket client (websocketd's job)" {
+	start_server x exec ws://127.0.0.1:0/ -- tr a-z A-Z
+	run "$SOCKIT" send "$ADDR" <<<"shout"
+	assert_success
+	assert_output SHOUT
+	# -i and --hexdump apply: sockit carries the bytes, as with TLS.
+	start_server x2 exec -i 5 ws://127.0.0.1:0/ -- cat
+	run "$SOCKIT" send "$ADDR" <<<"kept"
+	assert_output kept
+}
+
+@test "clock ws:// ticks to a websockets client, and wall shows ws:// sources" {
+	start_server c clock --text -c 2 ws://127.0.0.1:0/
+	run wspy "$ADDR" closecode
+	assert_success
+	assert_line --index 0 --regexp "^'[0-9]{2}:[0-9]{2}:[0-9]{2}'$"
+	assert_line --index 2 "closed 1000"
+	start_server c2 clock ws://127.0.0.1:0/
+	run timeout 20 "$SOCKIT" wall -c 2 "t=$ADDR"
+	assert_success
+	assert_line --index 0 t
+	assert_line --index 1 --regexp '^[0-9]{2}:[0-9]{2}:[0-9]{2}$'
+}
+
+@test "wait ws:// is ready once the upgrade succeeds, not at the TCP connect" {
+	start_server e echo ws://127.0.0.1:0/app
+	run "$SOCKIT" wait -t 10 "$ADDR" -- echo up
+	assert_success
+	assert_output up
+	# A listener that is no WebSocket server is not ready.
+	start_server l listen --recv-only 127.0.0.1:0
+	run "$SOCKIT" wait -t 2 -w 1 "ws://$ADDR/" -- echo up
+	assert_failure 1
+	refute_output up
+}
+
+@test "--proxy reaches ws:// and wss:// through tinyproxy (HTTP CONNECT)" {
+	local port
+	port=$(free_port)
+	printf 'Port %s\nListen 127.0.0.1\nTimeout 30\nMaxClients 10\n' \
+		"$port" >"$T/tinyproxy.conf"
+	tinyproxy -d -c "$T/tinyproxy.conf" >"$T/tinyproxy.log" 2>&1 3>&- &
+	echo $! >>"$T/pids"
+	wait_for nc -z 127.0.0.1 "$port"
+	start_wspy srv ws_peer.py server hello
+	run "$SOCKIT" send --recv-only --proxy "http://127.0.0.1:$port" "$ADDR"
+	assert_success
+	assert_output hello
+	start_wspy srv2 ws_peer.py server hello "$P/srv.pem" "$P/srv.key"
+	run "$SOCKIT" send --recv-only --cacert "$P/ca.pem" \
+	    --proxy "http://127.0.0.1:$port" "$ADDR"
+	assert_success
+	assert_output hello
+}
