@@ -527,6 +527,26 @@ ZSH
 	fi
 }
 
+@test "every shell offers ws:// where the command takes WebSocket, and not else" {
+	run bash_complete "sockit send w"
+	assert_line ws://
+	assert_line wss://
+	assert_line ws+unix:
+	run bash_complete "sockit ftp w"
+	refute_output --partial ws://
+	if command -v fish >/dev/null; then
+		run fish_complete "sockit relay w"
+		assert_line ws://
+		run fish_complete "sockit ftp w"
+		refute_output --partial ws://
+	fi
+	if command -v zsh >/dev/null; then
+		run zsh_complete "sockit echo w"
+		assert_line --partial ws://
+		refute_line --partial ERR
+	fi
+}
+
 @test "every shell completes --progress= with its value always" {
 	run bash_complete "sockit send --progress="
 	assert_output always
