@@ -252,6 +252,14 @@ wspy() {
 	assert_success
 	assert_line --partial "payload"
 	refute_output --partial "HTTP/1.1"
+	# 100000 bytes of payload, not a byte of frame or handshake more.
+	start_server l listen --once --progress=always ws://127.0.0.1:0/
+	random_file "$T/in" 100000
+	run -0 timeout 20 "$SOCKIT" send "$ADDR" <"$T/in"
+	wait_exit "$PID"
+	assert_equal "$STATUS" 0
+	cmp "$T/in" "$T/l.out"
+	[[ $(tail -1 "$T/l.err") =~ ^0\ B\ sent,\ 97\.7\ KiB\ received, ]]
 }
 
 @test "bad WebSocket addresses and options: one line, exit 2" {
