@@ -117,6 +117,21 @@ wspy() {
 	assert_output none
 }
 
+@test "send -H adds request headers; the path and Host are the URL's" {
+	start_wspy srv ws_peer.py server headers
+	run "$SOCKIT" send --text --recv-only -H 'X-Test: yes it is' \
+	    "${ADDR}room?id=7"
+	assert_success
+	assert_output "/room?id=7 yes it is 127.0.0.1:${PORT%/}"
+}
+
+@test "send --text refuses input that is not UTF-8: exit 1, one line" {
+	start_server e echo ws://127.0.0.1:0/
+	run --separate-stderr "$SOCKIT" send --text "$ADDR" < <(printf 'ok\n\xff\xfe\n')
+	assert_failure 1
+	assert_equal "$stderr" "sockit: send: $ADDR: WebSocket: --text: a message not UTF-8"
+}
+
 @test "relay ws:// -> TCP and TCP -> ws:// carry 4 MB byte-exact both ways" {
 	random_file "$T/big" 4194304
 	start_server back echo 127.0.0.1:0

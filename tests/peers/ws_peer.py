@@ -11,7 +11,8 @@ Server MODEs: echo (each message back as it came), frag (send one
 message in three fragments, then close), close4001 (close with 4001),
 sha (hash every binary byte until the client closes, then send the
 hex digest on stdout), log (print each message received), hello (send b"hello" and
-close with 1000), protocol (send the subprotocol agreed, or "none").
+close with 1000), protocol (send the subprotocol agreed, or "none"),
+headers (send the request's path, X-Test and Host headers).
 Client ACTIONs: send (each line of stdin a binary message, then print
 each reply as it came: b'..' or '..'), ping, big N (N random bytes as
 one message; print whether the echo matches), text MSG, sha N, frag,
@@ -37,6 +38,10 @@ async def handler(ws, path=None):
         await ws.close(code=4001, reason="bye")
     elif mode == "hello":
         await ws.send(b"hello")
+        await ws.close()
+    elif mode == "headers":
+        await ws.send("%s %s %s" % (ws.path, ws.request_headers.get("X-Test"),
+                                    ws.request_headers.get("Host")))
         await ws.close()
     elif mode == "protocol":
         await ws.send(ws.subprotocol or "none")
