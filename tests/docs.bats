@@ -227,7 +227,7 @@ lacks_line() {
 	local cmd opt file
 	for cmd in $COMMANDS; do
 		for opt in $(help_opts "$cmd" | grep -- '^--' |
-		    grep -vxE -- '--(unix|cert|udp|help|version)'); do
+		    grep -vxE -- '--(unix|cert|udp|text|help|version)'); do
 			for file in sockit.bash _sockit sockit.fish; do
 				if grep -qE -- "$opt([^-a-z]|\$)|complete .* -l ${opt#--}( |\$)" \
 				    "$SRC/completions/$file"; then
