@@ -198,6 +198,7 @@ hs_sent(struct conn *c)
 {
 	struct ws	*w = WS(c);
 	char		 why[64];
+	int		 i;
 
 	w->hslen = w->hsoff = 0;
 	if (!w->cfg->server) {
@@ -208,8 +209,12 @@ hs_sent(struct conn *c)
 		w->hs = HS_DONE;
 		return 1;
 	}
-	/* Said, and the client told why: end our side. */
+	/* Said, and the client told why: end our side.  What it sent
+	 * that we did not read would make our close a reset, which can
+	 * lose the answer: take what is there. */
 	w->low.xp->shutdown(&w->low);
+	for (i = 0; i < 8 && low_read(w, w->hsbuf, WS_HTTP_MAX) > 0; i++)
+		;
 	snprintf(why, sizeof(why), "answered HTTP %d", w->status);
 	return fail(c, 0, why);
 }
@@ -238,8 +243,11 @@ hs_step(struct conn *c)
 			if (n > 0 && (w->hslen += n, end = ws_http_end(w->hsbuf,
 			    w->hslen)) != 0 && (n = hs_head(c, end)) != 0)
 				return n;
-			if (n > 0 && end == 0 && w->hslen == WS_HTTP_MAX)
-				return fail(c, 0, "HTTP head too long");
+			/* Too long: a server says so (400), a client gives up. */
+			if (n > 0 && end == 0 && w->hslen == WS_HTTP_MAX &&
+			    (n = w->cfg->server ? hs_head(c, w->hslen) :
+			    fail(c, 0, "HTTP head too long")) != 0)
+				return n;
 		}
 		if (n == -1)
 			return errno == EAGAIN || errno == EINTR ? 0 :

@@ -219,10 +219,13 @@ wspy() {
 	    -H 'Connection: Upgrade' -H 'Sec-WebSocket-Version: 8' \
 	    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' "$http"
 	assert_output 426
+	run curl -s -o /dev/null -w '%{http_code}' \
+	    -H "X-Big: $(head -c 9000 /dev/zero | tr '\0' x)" "$http"
+	assert_output 400
 	run wspy "$ADDR" text "still here"
 	assert_output "b'still here'"
 	run grep -c "refused: HTTP" "$T/e.err"
-	assert_output 3
+	assert_output 4
 }
 
 @test "--ws-origin refuses other Origins with 403" {
