@@ -175,6 +175,10 @@ wspy() {
 	start_server l listen ws://127.0.0.1:0/
 	printf 'first\nsecond\n' | wspy "$ADDR" send
 	wait_for '[ "$(cat "$T/l.out")" = "$(printf "firstsecond")" ]'
+	# --text: each message ends with the delimiter, -d's here.
+	start_server l2 listen --text -d ';' "ws+unix:@sockit-ws-$$"
+	run -0 "$SOCKIT" send --text -d ';' "$ADDR" < <(printf 'one;two;')
+	wait_for '[ "$(cat "$T/l2.out")" = "one;two;" ]'
 }
 
 @test "wss:// with --cacert, and a server with --self-signed" {
