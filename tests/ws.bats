@@ -232,17 +232,28 @@ wspy() {
 	assert_output 4
 }
 
+# upgrade_status ADDR ORIGIN: the status line a server answers an
+# upgrade request from ORIGIN with.
+upgrade_status() {
+	py "$1" "$2" <<-'EOF'
+	s = connect(sys.argv[1].split("//")[1].rstrip("/"))
+	s.sendall(("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+	    "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+	    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+	    "Origin: %s\r\n\r\n" % sys.argv[2]).encode())
+	print(s.makefile("rb").readline().decode().strip())
+	EOF
+}
+
 @test "--ws-origin refuses other Origins with 403" {
-	start_server e echo --ws-origin https://good.example ws://127.0.0.1:0/
-	local http=http://${ADDR#ws://} h=(-H 'Upgrade: websocket'
-	    -H 'Connection: Upgrade' -H 'Sec-WebSocket-Version: 13'
-	    -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==')
-	run curl -s -o /dev/null -w '%{http_code}' "${h[@]}" \
-	    -H 'Origin: https://evil.example' --max-time 10 "$http"
-	assert_output 403
-	run curl -s -o /dev/null -w '%{http_code}' "${h[@]}" \
-	    -H 'Origin: https://good.example' --max-time 2 "$http"
-	assert_output --partial 101
+	start_server e echo --ws-origin https://good.example \
+	    --ws-origin https://also.example ws://127.0.0.1:0/
+	run upgrade_status "$ADDR" https://evil.example
+	assert_output "HTTP/1.1 403 Forbidden"
+	run upgrade_status "$ADDR" https://good.example
+	assert_output "HTTP/1.1 101 Switching Protocols"
+	run upgrade_status "$ADDR" https://also.example
+	assert_output "HTTP/1.1 101 Switching Protocols"
 }
 
 @test "bad frames are closed with 1002 and the server goes on" {
@@ -322,10 +333,13 @@ wspy() {
 	assert_output --partial "-H: applies to a WebSocket client"
 }
 
-@test "a client whose server does not upgrade: exit 1 with the status" {
+@test "a client whose server does not answer the upgrade: exit 1 at -w" {
 	start_server l listen 127.0.0.1:0 </dev/null
 	run timeout 20 "$SOCKIT" send -w 3 "ws://$ADDR/" </dev/null
 	assert_failure 1
+	assert_output "sockit: send: ws://$ADDR/: WebSocket handshake timed out"
+	# What it got was the request, and nothing of ours after it.
+	wait_for 'grep -q "^Sec-WebSocket-Version: 13" "$T/l.out"'
 }
 
 @test "exec ws:// runs a program per WebSocket client (websocketd's job)" {
