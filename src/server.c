@@ -194,7 +194,8 @@ on_idle(struct loop *l, struct timer *t)
 
 	/* A client that never finishes its handshake must not keep a slot. */
 	if (hs != 0 && hs <= now_ms()) {
-		log_v(1, "%s: TLS handshake timed out: closing", c->name);
+		log_v(1, "%s: %s handshake timed out: closing", c->name,
+		    ws_is(c) ? "WebSocket" : "TLS");
 		s->on_idle(s, c);
 		return;
 	}

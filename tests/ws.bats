@@ -333,6 +333,18 @@ upgrade_status() {
 	assert_output --partial "-H: applies to a WebSocket client"
 }
 
+@test "a server closes a client that does not finish its upgrade within -w" {
+	start_server e echo -v -w 1 ws://127.0.0.1:0/
+	run py "$ADDR" <<-'EOF'
+	s = connect(sys.argv[1].split("//")[1].rstrip("/"), timeout=20)
+	s.sendall(b"GET / HTTP/1.1\r\n")
+	print(repr(recv_all(s)))
+	EOF
+	assert_output "b''"
+	run grep -c "WebSocket handshake timed out: closing" "$T/e.err"
+	assert_output 1
+}
+
 @test "a client whose server does not answer the upgrade: exit 1 at -w" {
 	start_server l listen 127.0.0.1:0 </dev/null
 	run timeout 20 "$SOCKIT" send -w 3 "ws://$ADDR/" </dev/null
