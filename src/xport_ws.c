@@ -90,8 +90,9 @@ flush_ctl(struct ws *w)
 	ssize_t	n;
 
 	while (w->ctllen > 0 && !w->inframe) {
-		if ((n = low_write(w, w->ctl, w->ctllen)) == -1)
-			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		if ((n = low_write(w, w->ctl, w->ctllen)) <= 0)
+			return n == -1 && errno != EAGAIN && errno != EINTR ?
+			    -1 : 0;
 		memmove(w->ctl, w->ctl + n, w->ctllen - n);
 		w->ctllen -= n;
 	}
@@ -110,7 +111,8 @@ queue_ctl(struct ws *w, int op, const uint8_t *p, size_t n)
 	if (!w->cfg->server)
 		arc4random_buf(key, sizeof(key));
 	hl = ws_header(h, 1, op, n, w->cfg->server ? NULL : key);
-	memcpy(h + hl, p, n);
+	if (n > 0)
+		memcpy(h + hl, p, n);
 	if (!w->cfg->server)
 		ws_mask(h + hl, n, key, 0);
 	w->ctllen += hl + n;
