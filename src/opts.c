@@ -116,7 +116,7 @@ static const struct opt_spec ws_opts[] = {
 	{ "ws-protocol", OPT_WS_PROTOCOL, required_argument, "NAME",
 	    "WebSocket: offer/accept this subprotocol" },
 	{ "ws-max-message", OPT_WS_MAX_MESSAGE, required_argument, "SIZE",
-	    "WebSocket: longest message taken (16M)" },
+	    "WebSocket: longest message (16M)" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 static const struct opt_spec ws_client_opts[] = {
