@@ -108,7 +108,8 @@ _sockit_ltrim_colon()
 
 # Complete an address: unix socket files and directories, with or without
 # the unix: prefix, and the address prefixes themselves: tls: where the
-# command takes --cert (TLS), udp: and unixgram: where it takes --udp.
+# command takes --cert (TLS), udp: and unixgram: where it takes --udp,
+# ws:// wss:// ws+unix: where it takes --text (WebSocket).
 # $1 is the word, $2 is non-empty when -U was given (the word is a path,
 # nothing else), $3 the command's option words, $4 "serial" where a
 # serial device may go (serial: completes the /dev/tty* devices), "pty"
@@ -142,6 +143,8 @@ _sockit_address()
 	fi
 	[[ -z $tls && $opts == *" --udp "* ]] &&
 	    prefixes+=(udp: udp4: udp6: unixgram:)
+	[[ -z $tls && $opts == *" --text "* ]] &&
+	    prefixes+=(ws:// wss:// ws+unix:)
 
 	if [[ -z $unix && $cur == unix:* ]]; then
 		prefix=unix:

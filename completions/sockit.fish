@@ -199,8 +199,8 @@ end
 
 # Complete an address: unix socket files and directories, with or without
 # the unix: prefix, and the address prefixes: tls: where the command
-# takes --cert (TLS), udp: and unixgram: where it takes --udp.  With -U, paths
-# only.
+# takes --cert (TLS), udp: and unixgram: where it takes --udp, ws:// wss://
+# ws+unix: where it takes --text (WebSocket).  With -U, paths only.
 function __sockit_address
     set -l tok (commandline -ct)
     set -l tls
@@ -247,6 +247,10 @@ function __sockit_address
         end
         if test -z "$tls"; and test $pty -eq 1
             printf '%s\t%s\n' pty: 'link to a pty made here'
+        end
+        if test -z "$tls"; and contains -- --text $opts
+            printf '%s\t%s\n' ws:// 'WebSocket' wss:// 'WebSocket over TLS' \
+                ws+unix: 'WebSocket over a unix socket'
         end
         if test -z "$tls"; and contains -- --udp $opts
             printf '%s\t%s\n' udp: 'UDP address' \

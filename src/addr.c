@@ -241,6 +241,76 @@ parse_tty(const char *s, struct addr *a, char *err, size_t errlen)
 	return serial_parse(s + n + (s[n] == ','), &a->serial, err, errlen);
 }
 
+/* A WebSocket URL's path (and query): it goes in the request line. */
+static int
+ws_path(const char *p, struct addr *a, char *err, size_t errlen)
+{
+	const char	*c;
+
+	for (c = p; *c != '\0'; c++)
+		if ((unsigned char)*c <= ' ' || *c == 0x7f || *c == '#')
+			return bad(err, errlen, "%s", *c == '#' ? "a fragment "
+			    "(#) has no place in a WebSocket URL" :
+			    "a space or control character in the URL path");
+	if (strlcpy(a->wspath, p, sizeof(a->wspath)) >= sizeof(a->wspath))
+		return bad(err, errlen, "%s", "URL path too long");
+	a->ws = 1;
+	return 0;
+}
+
+/* ws://HOST[:PORT][/PATH], wss://...: ports 80 and 443 by default. */
+static int
+parse_ws_url(const char *s, int flags, int family, struct addr *a,
+    char *err, size_t errlen)
+{
+	int		 tls = tolower((unsigned char)s[2]) == 's';
+	const char	*auth = s + (tls ? 6 : 5), *slash, *colon;
+	char		 hp[ADDR_HOST_MAX + ADDR_PORT_MAX + 8];
+	size_t		 n;
+
+	n = strcspn(auth, "/?");
+	slash = auth + n;
+	if (n == 0)
+		return bad(err, errlen, "%s", "missing host (say "
+		    "ws://HOST:PORT/PATH)");
+	if (n >= sizeof(hp) - 5)
+		return bad(err, errlen, "%s", "host name too long");
+	if (memchr(auth, '@', n) != NULL)
+		return bad(err, errlen, "%s", "no user in a WebSocket URL: "
+		    "say -H 'Authorization: ...'");
+	memcpy(hp, auth, n);
+	hp[n] = '\0';
+	colon = hp[0] == '[' ? strstr(hp, "]:") : strchr(hp, ':');
+	/* A bare number is a port, as everywhere in sockit. */
+	if (colon == NULL && hp[strspn(hp, "0123456789")] != '\0')
+		strlcat(hp, tls ? ":443" : ":80", sizeof(hp));
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	if (parse_tcp(hp, flags, a, err, errlen) == -1)
+		return -1;
+	a->tls = tls;
+	if (*slash == '?')
+		return bad(err, errlen, "%s", "the URL path must begin with /");
+	return ws_path(*slash != '\0' ? slash : "/", a, err, errlen);
+}
+
+/* ws+unix:PATH[:/URLPATH] */
+static int
+parse_ws_unix(const char *s, struct addr *a, char *err, size_t errlen)
+{
+	const char	*sep = strstr(s, ":/");
+	char		 path[ADDR_PATH_MAX + 2];
+	size_t		 n = sep != NULL ? (size_t)(sep - s) : strlen(s);
+
+	if (n > ADDR_PATH_MAX)
+		return bad(err, errlen, "%s", "unix path too long");
+	memcpy(path, s, n);
+	path[n] = '\0';
+	if (parse_unix(path, a, err, errlen) == -1)
+		return -1;
+	return ws_path(sep != NULL ? sep + 1 : "/", a, err, errlen);
+}
+
 static int
 parse_any(const char *s, int flags, int family, struct addr *a, char *err,
     size_t errlen)
@@ -269,6 +339,15 @@ parse_any(const char *s, int flags, int family, struct addr *a, char *err,
 	}
 	if (strncasecmp(s, "serial:", 7) == 0 || strncasecmp(s, "pty:", 4) == 0)
 		return parse_tty(s, a, err, errlen);
+	if ((strncasecmp(s, "ws://", 5) == 0 || strncasecmp(s, "wss://",
+	    6) == 0 || strncasecmp(s, "ws+unix:", 8) == 0) &&
+	    (flags & ADDR_DGRAM))
+		return bad(err, errlen, "%s", "WebSocket is for streams, not "
+		    "datagrams");
+	if (strncasecmp(s, "ws://", 5) == 0 || strncasecmp(s, "wss://", 6) == 0)
+		return parse_ws_url(s, flags, family, a, err, errlen);
+	if (strncasecmp(s, "ws+unix:", 8) == 0)
+		return parse_ws_unix(s + 8, a, err, errlen);
 	/* TLS is a layer over any stream address. */
 	if (strncasecmp(s, "tls:", 4) == 0) {
 		if (strncasecmp(s + 4, "tls:", 4) == 0)

@@ -33,6 +33,8 @@ struct addr {
 	int		tls;		/* tls: before it */
 	int		dgram;		/* datagrams: UDP, unix SOCK_DGRAM */
 	struct serial_cfg serial;	/* serial: its settings */
+	int		ws;		/* ws://, wss:// (tls too), ws+unix: */
+	char		wspath[1024];	/* its URL path; "" = "/" */
 };
 
 /* How an argument is read. */

@@ -35,6 +35,7 @@ static const struct {
 	{ KIND_UDP, "UDP", "udp:..., udp4:..., udp6:..., or a TCP form with -u" },
 	{ KIND_UNIXGRAM, "unixgram", "unixgram:PATH, unixgram:@NAME, or -U -u" },
 	{ KIND_SYSTEMD, "systemd", "systemd, systemd:NAME (socket activation)" },
+	{ KIND_WS, "WebSocket", "ws://HOST:PORT/PATH, wss://..., ws+unix:PATH[:/PATH]" },
 };
 
 static void
@@ -155,7 +156,8 @@ cmd_server_address(const struct cmd *c, const struct common *co, int argc,
 
 	if (opts_address(co, 1, argc, argv, a, err, sizeof(err)) == -1 ||
 	    opts_check_server(co, a, err, sizeof(err)) == -1 ||
-	    opts_check_tls(co, a->tls, 0, err, sizeof(err)) == -1)
+	    opts_check_tls(co, a->tls, 0, err, sizeof(err)) == -1 ||
+	    opts_check_ws(co, a->ws, 0, err, sizeof(err)) == -1)
 		usage_error(c, "%s", err);
 }
 
@@ -169,6 +171,10 @@ cmd_serve_open(const struct cmd *c, struct server *s, const struct addr *a)
 	if (a->tls && (s->tls = tls_ctx_new(&s->co->tls, 1,
 	    opts_handshake_ms(s->co), err, sizeof(err))) == NULL)
 		fatal("%s", err);
+	if (a->ws && (s->ws = malloc(sizeof(*s->ws))) == NULL)
+		fatal("%s", strerror(errno));
+	if (a->ws)
+		ws_cfg_init(s->ws, s->co, a, 1, opts_handshake_ms(s->co));
 	if (server_open(s, a, &usage, err, sizeof(err)) == -1) {
 		if (usage)
 			usage_error(c, "%s", err);

@@ -344,7 +344,7 @@ const struct cmd cmd_clock = {
 	.opts = clock_opts,
 	.note = NULL,
 	.flags = GROUP_DELIM | GROUP_SERVER | GROUP_WORKERS | GROUP_IDLE,
-	.serves = KIND_STREAM | KIND_TLS | KIND_SYSTEMD,
+	.serves = KIND_STREAM | KIND_TLS | KIND_SYSTEMD | KIND_WS,
 	.dials = 0,
 	.exec = clock_exec
 };

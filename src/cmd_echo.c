@@ -119,7 +119,7 @@ const struct cmd cmd_echo = {
 	.note = "(with -d or -0, replies go a whole message at a time)",
 	.flags = GROUP_DELIM | GROUP_SERVER | GROUP_WORKERS | GROUP_WATCH | GROUP_IDLE,
 	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
-	    KIND_SYSTEMD,
+	    KIND_SYSTEMD | KIND_WS,
 	.dials = 0,
 	.exec = echo_exec
 };

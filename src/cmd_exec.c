@@ -390,7 +390,7 @@ on_accept(struct server *s, int fd, const char *name)
 	struct child	*ch;
 	int		 t, e;
 
-	if (s->tls != NULL || X->pty)
+	if (s->tls != NULL || s->ws != NULL || X->pty)
 		return accept_tls(X, fd, name);
 	if ((ch = malloc(sizeof(*ch))) == NULL)
 		return -1;
@@ -602,12 +602,13 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 		usage_error(cmd, "missing -- PROGRAM [ARG...]");
 	cmd_server_address(cmd, &X.co, dd - n, argv + n, &a);
 	/* Without TLS sockit carries no byte: nothing to time or show. */
-	if (X.co.idle_ms > 0 && !a.tls && !X.pty)
+	if (X.co.idle_ms > 0 && !a.tls && !a.ws && !X.pty)
 		usage_error(cmd, "-i does not apply: the program owns its "
-		    "socket (with TLS or --pty it does)");
-	if (X.co.hexdump && !a.tls && !X.pty)
-		usage_error(cmd, "--hexdump needs TLS or --pty: otherwise the "
-		    "program owns the socket and sockit sees no byte");
+		    "socket (with TLS, WebSocket or --pty it does)");
+	if (X.co.hexdump && !a.tls && !a.ws && !X.pty)
+		usage_error(cmd, "--hexdump needs TLS, WebSocket or --pty: "
+		    "otherwise the program owns the socket and sockit sees no "
+		    "byte");
 	if (X.pty_size && !X.pty)
 		usage_error(cmd, "--pty-size needs --pty");
 	X.prog = argv + dd + 1;
@@ -620,7 +621,7 @@ exec_exec(const struct cmd *cmd, int argc, char **argv)
 	X.srv.co = &X.co;
 	X.srv.on_accept = on_accept;
 	X.srv.on_stop = on_stop;
-	if (a.tls || X.pty)
+	if (a.tls || a.ws || X.pty)
 		X.srv.on_idle = tls_idle;	/* -i, and the handshake's -w */
 	cmd_serve_open(cmd, &X.srv, &a);
 	if (loop_children(X.srv.loop, on_child, &X.srv) == -1)
@@ -636,10 +637,10 @@ const struct cmd cmd_exec = {
 	.summary = "run PROGRAM for each client, on its socket",
 	.opts = exec_opts,
 	.note = "(the client's socket is PROGRAM's stdin and stdout;\n"
-	    "  with TLS, a socketpair that sockit carries the bytes over;\n"
-	    "  with --pty, a terminal, its output carried the same way)",
+	    "  with TLS or WebSocket, a socketpair that sockit carries\n"
+	    "  the bytes over; with --pty, a terminal, carried the same way)",
 	.flags = GROUP_SERVER | GROUP_WORKERS | GROUP_WATCH | GROUP_IDLE,
-	.serves = KIND_STREAM | KIND_TLS | KIND_SYSTEMD,
+	.serves = KIND_STREAM | KIND_TLS | KIND_SYSTEMD | KIND_WS,
 	.dials = 0,
 	.exec = exec_exec
 };

@@ -976,7 +976,7 @@ const struct cmd cmd_listen = {
 	.note = NULL,
 	.flags = GROUP_DELIM | GROUP_SERVER | GROUP_WATCH | GROUP_IDLE | CMD_STDIO,
 	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
-	    KIND_SYSTEMD,
+	    KIND_SYSTEMD | KIND_WS,
 	.dials = 0,
 	.exec = listen_exec
 };

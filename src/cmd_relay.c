@@ -27,6 +27,7 @@
 #include "server.h"
 #include "tls.h"
 #include "util.h"
+#include "ws.h"
 
 struct relay {
 	struct common	 co;
@@ -41,6 +42,7 @@ struct relay {
 	struct dial_cfg	 dial;		/* how each pair reaches TARGET */
 	const struct addr *serial;	/* TARGET is serial:, or NULL */
 	struct pair	*owner;		/* the client that has it */
+	struct ws_cfg	 tws;		/* TARGET speaks WebSocket */
 };
 
 struct pair {
@@ -401,7 +403,8 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	if (la.dgram)
 		R->co.per_client = 1;
 	if (opts_check_server(&R->co, &la, err, sizeof(err)) == -1 ||
-	    opts_check_tls(&R->co, la.tls, ta.tls, err, sizeof(err)) == -1)
+	    opts_check_tls(&R->co, la.tls, ta.tls, err, sizeof(err)) == -1 ||
+	    opts_check_ws(&R->co, la.ws, ta.ws, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	/* A datagram has no stream to go into, nor a stream a datagram. */
 	if (la.dgram != ta.dgram)
@@ -449,6 +452,10 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 	R->dial.retry = R->co.retry;
 	R->dial.retry_max_ms = R->co.retry_max_ms;
 	R->dial.keepalive = &R->co.keepalive;
+	if (ta.ws) {
+		ws_cfg_init(&R->tws, &R->co, &ta, 0, opts_handshake_ms(&R->co));
+		R->dial.ws = &R->tws;
+	}
 	if (la.kind == ADDR_PTY)
 		return relay_pty_run(&R->co, la.path, &R->dial, R->tname);
 	R->srv.co = &R->co;
@@ -471,7 +478,7 @@ const struct cmd cmd_relay = {
 	.flags = GROUP_SERVER | GROUP_WORKERS | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_PAIRS,
 	.per_client = 2,	/* the client and its TARGET */
 	.serves = KIND_STREAM | KIND_DGRAM | KIND_TLS |
-	    KIND_SYSTEMD | KIND_PTY,
-	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS | KIND_SERIAL,
+	    KIND_SYSTEMD | KIND_PTY | KIND_WS,
+	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS | KIND_WS | KIND_SERIAL,
 	.exec = relay_exec
 };

@@ -30,6 +30,7 @@
 #include "server.h"
 #include "tls.h"
 #include "util.h"
+#include "ws.h"
 
 struct send {
 	struct common	 co;
@@ -454,7 +455,8 @@ untaken(struct send *s, int *more)
 	socklen_t		len = sizeof(int);
 	int			q = 0, family = AF_UNSPEC;
 
-	if (s->tls != NULL || ioctl(s->net->fd, SIOCOUTQ, &q) == -1 || q < 0)
+	if (s->tls != NULL || ws_is(s->net) ||
+	    ioctl(s->net->fd, SIOCOUTQ, &q) == -1 || q < 0)
 		q = 0;
 	/* Our FIN, once the input ended, is in TCP's queue too: no byte. */
 	getsockopt(s->net->fd, SOL_SOCKET, SO_DOMAIN, &family, &len);
@@ -804,7 +806,7 @@ ended(struct send *s, const char *name)
 	    (unsigned long long)(s->tx_before + s->net->tx),
 	    (unsigned long long)s->net->rx);
 	/* Unread input would make close() reset, losing what is unsent. */
-	if (s->send_only && s->tls == NULL)
+	if (s->send_only && s->tls == NULL && !ws_is(s->net))
 		while (read(fd, conn_scratch, sizeof(conn_scratch)) > 0)
 			;
 	conn_close(s->net);
@@ -851,8 +853,9 @@ probe(const struct cmd *cmd, const struct common *co, struct loop *l,
     struct addr *a, const char *name)
 {
 	struct target	 t;
-	struct dial_cfg	 cfg = { &t, NULL, NULL, NULL, co->wait_ms, co->retry,
-			    co->retry_max_ms, NULL };
+	struct dial_cfg	 cfg = { .target = &t, .wait_ms = co->wait_ms,
+			    .retry = co->retry,
+			    .retry_max_ms = co->retry_max_ms };
 	struct conn	 c;
 	char		 err[512];
 	int		 status = 0;
@@ -976,13 +979,22 @@ static int
 connect_run(struct send *s, const struct addr *a, struct target *t,
     const char *name)
 {
-	struct dial_cfg	 cfg = { t, s->proxy != NULL ? &s->px : NULL, s->tls,
-			    a->kind == ADDR_TCP ? a->host : NULL,
-			    s->co.wait_ms, s->co.retry, s->co.retry_max_ms,
-			    &s->co.keepalive };
+	struct dial_cfg	 cfg = { .target = t,
+			    .proxy = s->proxy != NULL ? &s->px : NULL,
+			    .tls = s->tls,
+			    .tls_host = a->kind == ADDR_TCP ? a->host : NULL,
+			    .wait_ms = s->co.wait_ms,
+			    .retry = s->co.retry,
+			    .retry_max_ms = s->co.retry_max_ms,
+			    .keepalive = &s->co.keepalive };
+	struct ws_cfg	 wc;
 	char		 err[512];
 	int		 fd, status;
 
+	if (a->ws) {
+		ws_cfg_init(&wc, &s->co, a, 0, opts_handshake_ms(&s->co));
+		cfg.ws = &wc;
+	}
 	/* Many inherited descriptors put ours past select(): then epoll. */
 	if ((s->loop = loop_new(loop_pick(8), err, sizeof(err))) == NULL ||
 	    (s->net = conn_new(-1, name)) == NULL)
@@ -1100,7 +1112,8 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 		usage_error(cmd, "--proxy is for streams, not datagrams");
 	if (s.co.reconnect && a.dgram)
 		usage_error(cmd, "--reconnect is for streams, not datagrams");
-	if (opts_check_tls(&s.co, 0, a.tls, err, sizeof(err)) == -1)
+	if (opts_check_tls(&s.co, 0, a.tls, err, sizeof(err)) == -1 ||
+	    opts_check_ws(&s.co, 0, a.ws, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	/* Certificates are read before anything connects. */
 	if (a.tls && (s.tls = tls_ctx_new(&s.co.tls, 0,
@@ -1125,6 +1138,6 @@ const struct cmd cmd_send = {
 	.note = NULL,
 	.flags = GROUP_DELIM | GROUP_CLIENT | GROUP_WATCH | GROUP_IDLE | CMD_STDIO,
 	.serves = 0,
-	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS | KIND_SERIAL,
+	.dials = KIND_STREAM | KIND_DGRAM | KIND_TLS | KIND_WS | KIND_SERIAL,
 	.exec = send_exec
 };

@@ -25,6 +25,7 @@
 #include "sock.h"
 #include "tls.h"
 #include "util.h"
+#include "ws.h"
 
 #define DELAY_MAX	1000		/* the longest pause between probes */
 #define PROBE_MS	1000		/* one probe at most, unless -w */
@@ -38,6 +39,7 @@ struct probe {
 	struct target	 t;		/* resolved afresh for each probe */
 	struct proxy	 px;		/* --proxy, with our CONNECT */
 	struct dial_cfg	 cfg;
+	struct ws_cfg	 ws;		/* ws:// is ready once upgraded */
 	struct conn	 c;
 	struct dial	 dial;
 	struct timer	 retry;
@@ -256,6 +258,10 @@ probe_init(const struct cmd *cmd, struct wait *W, int i, char *arg,
 	p->cfg.tls = p->a.tls ? W->tls : NULL;
 	p->cfg.tls_host = p->a.kind == ADDR_TCP ? p->a.host : NULL;
 	p->cfg.wait_ms = W->co.wait_ms > 0 ? W->co.wait_ms : PROBE_MS;
+	if (p->a.ws) {
+		ws_cfg_init(&p->ws, &W->co, &p->a, 0, p->cfg.wait_ms);
+		p->cfg.ws = &p->ws;
+	}
 	timer_init(&p->retry, on_retry);
 	if (W->proxy == NULL)
 		return;
@@ -270,19 +276,22 @@ probe_init(const struct cmd *cmd, struct wait *W, int i, char *arg,
 	}
 }
 
-/* Any tls: address (or --tls) among the arguments? */
+/* Any tls: address (or --tls) among the arguments?  ws (1 or 0): ws:? */
 static int
-any_tls(struct wait *W, int argc, char **argv)
+any_tls(struct wait *W, int argc, char **argv, int *ws)
 {
 	struct addr	a;
 	char		err[256];
-	int		i;
+	int		i, tls = 0;
 
+	*ws = 0;
 	for (i = 0; i < argc; i++)
 		if (opts_address(&W->co, 0, 1, argv + i, &a, err,
-		    sizeof(err)) == 0 && a.tls)
-			return 1;
-	return 0;
+		    sizeof(err)) == 0) {
+			tls |= a.tls;
+			*ws |= a.ws;
+		}
+	return tls;
 }
 
 static int
@@ -305,7 +314,9 @@ wait_exec(const struct cmd *cmd, int argc, char **argv)
 	W.np = W.left = dd - n;
 	if ((W.p = calloc(W.np, sizeof(*W.p))) == NULL)
 		fatal("%s", strerror(errno));
-	setup(cmd, &W, &px, any_tls(&W, W.np, argv + n));
+	setup(cmd, &W, &px, any_tls(&W, W.np, argv + n, &i));
+	if (opts_check_ws(&W.co, 0, i, err, sizeof(err)) == -1)
+		usage_error(cmd, "%s", err);
 	if ((W.loop = loop_new(loop_pick(W.np + 8), err,
 	    sizeof(err))) == NULL)
 		fatal("%s", err);
@@ -335,6 +346,6 @@ const struct cmd cmd_wait = {
 	.note = NULL,
 	.flags = GROUP_CLIENT | CMD_MANY,
 	.serves = 0,
-	.dials = KIND_STREAM | KIND_TLS,
+	.dials = KIND_STREAM | KIND_TLS | KIND_WS,
 	.exec = wait_exec
 };

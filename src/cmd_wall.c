@@ -33,6 +33,7 @@
 #include "server.h"
 #include "tls.h"
 #include "util.h"
+#include "ws.h"
 
 #define VAL_CAP		4096	/* bytes kept of a latest message */
 #define IN_CAP		8192	/* bytes read ahead of a delimiter */
@@ -52,6 +53,7 @@ struct source {
 	struct target	 t;
 	struct addr	 a;
 	struct dial_cfg	 cfg;
+	struct ws_cfg	 ws;		/* a ws:// source's */
 	struct dial	 dial;
 	struct conn	 c;		/* through TLS for a tls: address */
 	enum src_state	 state;
@@ -680,11 +682,20 @@ static void
 wall_tls(const struct cmd *cmd, struct wall *W)
 {
 	char	err[512];
-	int	i, tls = 0;
+	int	i, tls = 0, ws = 0;
 
-	for (i = 0; i < W->n; i++)
+	for (i = 0; i < W->n; i++) {
 		tls |= W->src[i].a.tls;
-	if (opts_check_tls(&W->co, 0, tls, err, sizeof(err)) == -1)
+		ws |= W->src[i].a.ws;
+		if (W->src[i].a.ws) {
+			ws_cfg_init(&W->src[i].ws, &W->co, &W->src[i].a, 0,
+			    W->co.wait_ms > 0 ? W->co.wait_ms :
+			    TLS_HANDSHAKE_MS);
+			W->src[i].cfg.ws = &W->src[i].ws;
+		}
+	}
+	if (opts_check_tls(&W->co, 0, tls, err, sizeof(err)) == -1 ||
+	    opts_check_ws(&W->co, 0, ws, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	if (tls && (W->tls = tls_ctx_new(&W->co.tls, 0, W->co.wait_ms, err,
 	    sizeof(err))) == NULL)
@@ -775,6 +786,6 @@ const struct cmd cmd_wall = {
 	.note = "(-w DUR: also the pause before a retry; 1s by default)",
 	.flags = GROUP_DELIM | GROUP_CLIENT | GROUP_IDLE | CMD_MANY | CMD_NAMED,
 	.serves = 0,
-	.dials = KIND_STREAM | KIND_TLS,
+	.dials = KIND_STREAM | KIND_TLS | KIND_WS,
 	.exec = wall_exec
 };

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "tls.h"
 #include "util.h"
+#include "ws.h"
 
 /* A unix target with a full backlog is tried again this often. */
 #define BUSY_RETRY_MS	10
@@ -32,6 +33,7 @@ enum {
 	D_CONNECT,	/* a connect is under way */
 	D_PROXY,	/* the proxy's handshake */
 	D_TLS,		/* the TLS client handshake */
+	D_WS,		/* the WebSocket upgrade */
 	D_OUTCOME	/* done or failed: the callback comes next turn */
 };
 
@@ -67,6 +69,7 @@ finish(struct dial *d, const char *err)
 	if (c->fd != -1)
 		loop_del(d->loop, c->fd);
 	if (err != NULL && c->fd != -1) {
+		ws_free(c);
 		tls_free(c);
 		close(c->fd);
 		c->fd = -1;
@@ -85,13 +88,16 @@ arm(struct dial *d)
 {
 	int64_t	when = d->deadline;
 
-	if (d->state == D_TLS && (when == 0 || conn_deadline(d->c) < when))
+	if ((d->state == D_TLS || d->state == D_WS) &&
+	    (when == 0 || conn_deadline(d->c) < when))
 		when = conn_deadline(d->c);
 	if (when != 0)
 		timer_at(d->loop, &d->timer, when);
 	else
 		timer_stop(d->loop, &d->timer);
 }
+
+static void	start_ws(struct dial *);
 
 static void
 tls_step(struct dial *d, int events)
@@ -105,8 +111,30 @@ tls_step(struct dial *d, int events)
 		finish(d, err);
 	} else if (conn_deadline(c) != 0)
 		loop_set(d->loop, c->fd, conn_want(c, 0));
+	else if (d->state == D_TLS)
+		start_ws(d);
 	else
 		finish(d, NULL);
+}
+
+/* After TLS, if any: the WebSocket upgrade, the last step. */
+static void
+start_ws(struct dial *d)
+{
+	char	why[256], err[512];
+
+	if (d->cfg->ws == NULL) {
+		finish(d, NULL);
+		return;
+	}
+	if (ws_start(d->c, d->cfg->ws, why, sizeof(why)) == -1) {
+		snprintf(err, sizeof(err), "%s: %s", d->c->name, why);
+		finish(d, err);
+		return;
+	}
+	d->state = D_WS;
+	arm(d);
+	tls_step(d, 0);
 }
 
 /* Connected, through the proxy if any: TLS, if asked, comes last. */
@@ -116,7 +144,7 @@ start_tls(struct dial *d)
 	char	why[256], err[512];
 
 	if (d->cfg->tls == NULL) {
-		finish(d, NULL);
+		start_ws(d);
 		return;
 	}
 	if (tls_start(d->c, d->cfg->tls, d->cfg->tls_host, why,
@@ -216,6 +244,7 @@ on_io(struct loop *l, int fd, int events, void *arg)
 		proxy_step(d);
 		break;
 	case D_TLS:
+	case D_WS:
 		tls_step(d, events);
 		break;
 	}
@@ -372,6 +401,10 @@ on_timer(struct loop *l, struct timer *t)
 		snprintf(err, sizeof(err), "%s: TLS handshake timed out",
 		    d->c->name);
 		break;
+	case D_WS:
+		snprintf(err, sizeof(err), "%s: WebSocket handshake timed out",
+		    d->c->name);
+		break;
 	default:
 		return;
 	}
@@ -440,6 +473,7 @@ dial_cancel(struct dial *d)
 	drop_tries(d);
 	if (c->fd != -1) {
 		loop_del(d->loop, c->fd);
+		ws_free(c);
 		tls_free(c);
 		close(c->fd);
 		c->fd = -1;

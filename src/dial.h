@@ -24,6 +24,7 @@
 struct conn;
 struct dial;
 struct tls_ctx;
+struct ws_cfg;
 
 /*
  * What to dial, shared by any number of dials and outliving them:
@@ -39,6 +40,7 @@ struct dial_cfg {
 	int			 retry;		/* --retry: tries again; -1 = no end */
 	int64_t			 retry_max_ms;	/* the longest pause; 0: 10 s */
 	const struct keepalive	*keepalive;	/* TCP keepalive, or NULL */
+	const struct ws_cfg	*ws;		/* WebSocket after all, or NULL */
 };
 
 /* The pause before try n + 1 (n from 0): 100 ms doubling to max, ±20 %. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cmd.h"
 #include "opts.h"
@@ -148,6 +149,27 @@ static const struct opt_spec tls_wait_opts[] = {
 	{ NULL, 0, 0, NULL, NULL }
 };
 
+/* WebSocket: what every side takes, then a client's, then a server's. */
+static const struct opt_spec ws_opts[] = {
+	{ "text", OPT_TEXT, no_argument, NULL,
+	    "WebSocket: text messages, one per -d message" },
+	{ "ws-protocol", OPT_WS_PROTOCOL, required_argument, "NAME",
+	    "WebSocket: offer/accept this subprotocol" },
+	{ "ws-max-message", OPT_WS_MAX_MESSAGE, required_argument, "SIZE",
+	    "WebSocket: longest message (16M)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+static const struct opt_spec ws_client_opts[] = {
+	{ "header", 'H', required_argument, "HEADER",
+	    "WebSocket: add 'Name: value' to the request" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+static const struct opt_spec ws_server_opts[] = {
+	{ "ws-origin", OPT_WS_ORIGIN, required_argument, "ORIGIN",
+	    "WebSocket: take only this Origin (repeatable)" },
+	{ NULL, 0, 0, NULL, NULL }
+};
+
 #define LONG_MAX_OPTS	80
 #define TABLES_MAX	24	/* relay alone takes 14 */
 #define HELP_COLUMN	28	/* where the help text of a line starts */
@@ -203,6 +225,13 @@ tables(const struct cmd *cmd, const struct opt_spec **t)
 		/* ftp's own -w bounds its handshakes too. */
 		if (!(cmd->flags & GROUP_CLIENT) && !own_wait(cmd->opts))
 			t[n++] = tls_wait_opts;
+	}
+	if (kinds & KIND_WS) {
+		t[n++] = ws_opts;
+		if (cmd->dials & KIND_WS)
+			t[n++] = ws_client_opts;
+		if (cmd->serves & KIND_WS)
+			t[n++] = ws_server_opts;
 	}
 	t[n++] = base_opts;
 	if (kinds & (KIND_UNIX | KIND_UNIXGRAM))
@@ -532,6 +561,101 @@ ip_opt(struct common *co, int ch, const char *arg, const char **why)
 	return 0;
 }
 
+/* --ws-max-message: a byte count, with K, M or G (binary) after it. */
+static int
+parse_size(const char *s, uint64_t *out, const char **why)
+{
+	char		*end;
+	unsigned long long v;
+	int		 shift = 0;
+
+	*why = "not a size (say 1048576, 64K, 16M or 1G)";
+	if (*s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end == 'k' || *end == 'K')
+		shift = 10;
+	else if (*end == 'm' || *end == 'M')
+		shift = 20;
+	else if (*end == 'g' || *end == 'G')
+		shift = 30;
+	if ((shift != 0 && end[1] != '\0') || (shift == 0 && *end != '\0'))
+		return -1;
+	*why = "must be from 1 byte to 1G";
+	if (v == 0 || v > (1ULL << (30 - shift)) || (shift == 0 &&
+	    v > (1ULL << 30)))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+/* -H 'Name: value': a header the handshake does not set itself. */
+static int
+parse_header(const char *s, const char **why)
+{
+	static const char *const ours[] = { "host", "upgrade", "connection",
+	    "sec-websocket-key", "sec-websocket-version",
+	    "sec-websocket-protocol", "sec-websocket-extensions" };
+	size_t	n = strcspn(s, ":"), i;
+
+	*why = "not 'Name: value'";
+	if (n == 0 || s[n] != ':' || strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~") != n)
+		return -1;
+	*why = "a line break in a header";
+	if (strpbrk(s, "\r\n") != NULL)
+		return -1;
+	*why = "the handshake sets that header itself (--ws-protocol for a "
+	    "subprotocol)";
+	for (i = 0; i < NELEM(ours); i++)
+		if (strlen(ours[i]) == n && strncasecmp(s, ours[i], n) == 0)
+			return -1;
+	return 0;
+}
+
+static int
+ws_opt(struct common *co, int ch, const char *arg, const char **why)
+{
+	static const char *const names[] = { "--text", "--ws-protocol",
+	    "--ws-origin", "--ws-max-message" };
+
+	if (ch != 'H' && (ch < OPT_TEXT || ch > OPT_WS_MAX_MESSAGE))
+		return 1;
+	if (co->ws_given == NULL)
+		co->ws_given = ch == 'H' ? "-H" : names[ch - OPT_TEXT];
+	switch (ch) {
+	case OPT_TEXT:
+		co->ws_text = 1;
+		return 0;
+	case OPT_WS_PROTOCOL:
+		*why = "not a token (letters, digits, -._~!#$&'*+^`|)";
+		if (*arg == '\0' || strspn(arg, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~") !=
+		    strlen(arg))
+			return -1;
+		co->ws_protocol = arg;
+		return 0;
+	case OPT_WS_MAX_MESSAGE:
+		return parse_size(arg, &co->ws_max, why);
+	}
+	*why = "given too often (at most 16)";
+	if (ch == 'H') {
+		if (co->ws_nheaders == WS_HEADERS_MAX)
+			return -1;
+		if (parse_header(arg, why) == -1)
+			return -1;
+		co->ws_headers[co->ws_nheaders++] = arg;
+		return 0;
+	}
+	if (co->ws_norigins == WS_ORIGINS_MAX)
+		return -1;
+	*why = "empty";
+	if (*arg == '\0')
+		return -1;
+	co->ws_origins[co->ws_norigins++] = arg;
+	return 0;
+}
+
 /* One shared option; 1 if it was not one of ours. */
 static int
 common_opt(struct common *co, int ch, const char *arg, const char **why)
@@ -627,6 +751,10 @@ common_opt(struct common *co, int ch, const char *arg, const char **why)
 	}
 	if (ch >= OPT_RETRY && ch <= OPT_KEEPALIVE)
 		return survive_opt(co, ch, arg, why);
+	if (ws_opt(co, ch, arg, why) == 0)
+		return 0;
+	if (ch == 'H' || (ch >= OPT_TEXT && ch <= OPT_WS_MAX_MESSAGE))
+		return -1;
 	return tls_opt(&co->tls, ch, arg);
 }
 
@@ -874,6 +1002,7 @@ opts_parse(const struct cmd *cmd, int argc, char **argv, opt_fn *fn,
 	co->delim.bytes[0] = '\n';
 	co->delim.len = 1;
 	co->mode = co->backend = co->ready_fd = -1;
+	co->ws_max = WS_MAX_MESSAGE;
 	if ((cmd->flags & GROUP_SERVER) && env_backend(co, err, errlen) == -1)
 		return -1;
 	build(cmd, longs, shorts, sizeof(shorts));
@@ -984,6 +1113,8 @@ kind_of(const struct addr *a)
 		return KIND_SYSTEMD;
 	if (a->kind == ADDR_SERIAL || a->kind == ADDR_PTY)
 		return a->kind == ADDR_SERIAL ? KIND_SERIAL : KIND_PTY;
+	if (a->ws)
+		return KIND_WS;
 	if (a->dgram)
 		return a->kind == ADDR_TCP ? KIND_UDP : KIND_UNIXGRAM;
 	return a->kind == ADDR_TCP ? KIND_TCP : KIND_UNIX;
@@ -1005,6 +1136,7 @@ opts_check_kind(const struct common *co, int server, const char *arg,
 		{ KIND_TLS, "TLS" },
 		{ KIND_SERIAL, "a serial device" },
 		{ KIND_PTY, "a pty: link" },
+		{ KIND_WS, "WebSocket" },
 	};
 	const struct cmd	*cmd = co->cmd;
 	const char		*role;
@@ -1081,6 +1213,27 @@ opts_check_tls(const struct common *co, int server, int client, char *err,
 	if (why == NULL)
 		return 0;
 	snprintf(err, errlen, "%s", why);
+	return -1;
+}
+
+int
+opts_check_ws(const struct common *co, int server, int client, char *err,
+    size_t errlen)
+{
+	const char	*why = NULL;
+
+	if (co->ws_given == NULL)
+		return 0;
+	if (!server && !client)
+		snprintf(err, errlen, "%s: needs a ws:// address", co->ws_given);
+	else if (co->ws_norigins > 0 && !server)
+		why = "--ws-origin: applies to a WebSocket server";
+	else if (co->ws_nheaders > 0 && !client)
+		why = "-H: applies to a WebSocket client";
+	else
+		return 0;
+	if (why != NULL)
+		snprintf(err, errlen, "%s", why);
 	return -1;
 }
 

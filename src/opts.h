@@ -14,6 +14,7 @@
 #include "loop.h"
 #include "sock.h"
 #include "tls.h"
+#include "ws.h"
 
 struct cmd;
 
@@ -116,6 +117,14 @@ struct common {
 	int		 reconnect;	/* --reconnect (send) */
 	struct keepalive keepalive;	/* --keepalive, seconds; ws pings too */
 	/* WebSocket (--text, --ws-*) */
+	const char	*ws_given;	/* the first WebSocket option given */
+	int		 ws_text;	/* --text */
+	const char	*ws_protocol;	/* --ws-protocol */
+	const char	*ws_headers[WS_HEADERS_MAX];	/* -H */
+	int		 ws_nheaders;
+	const char	*ws_origins[WS_ORIGINS_MAX];	/* --ws-origin */
+	int		 ws_norigins;
+	uint64_t	 ws_max;	/* --ws-max-message */
 	/* terminals (--pty, --raw-tty) */
 	/* servers in production (--allow, --workers, --log-format...) */
 	struct acl	 allow, deny;	/* --allow, --deny, and their files */
@@ -160,6 +169,12 @@ int	opts_check_kind(const struct common *co, int server, const char *arg,
  * client, both (relay) or none.
  */
 int	opts_check_tls(const struct common *co, int server, int client,
+	    char *err, size_t errlen);
+/*
+ * The WebSocket options against where WebSocket is: a server address,
+ * a client one, both or none.
+ */
+int	opts_check_ws(const struct common *co, int server, int client,
 	    char *err, size_t errlen);
 /* How long a TLS handshake may take: -w, or TLS_HANDSHAKE_MS. */
 int64_t	opts_handshake_ms(const struct common *co);

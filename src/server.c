@@ -17,6 +17,7 @@
 #include "server.h"
 #include "tls.h"
 #include "util.h"
+#include "ws.h"
 
 /* Descriptors a server holds besides its clients. */
 #define FIXED_FDS	16
@@ -524,7 +525,8 @@ on_idle(struct loop *l, struct timer *t)
 
 	/* A client that never finishes its handshake must not keep a slot. */
 	if (hs != 0 && hs <= now_ms()) {
-		log_v(1, "%s: TLS handshake timed out: closing", c->name);
+		log_v(1, "%s: %s handshake timed out: closing", c->name,
+		    ws_is(c) ? "WebSocket" : "TLS");
 		s->on_idle(s, c);
 		return;
 	}
@@ -579,6 +581,12 @@ server_attach(struct server *s, struct conn *c, const struct client_ops *ops)
 		errno = ENOMEM;
 		return -1;
 	}
+	if (s->ws != NULL && ws_start(c, s->ws, err, sizeof(err)) == -1) {
+		log_v(1, "%s: %s", c->name, err);
+		tls_free(c);
+		errno = ENOMEM;
+		return -1;
+	}
 	if (conntab_put(&s->tab, c) == -1)
 		goto fail;
 	c->ops = ops;
@@ -603,6 +611,7 @@ fail:
 	if (c->perip != NULL)
 		s->admitted = c->perip;	/* unadmit() gives it back */
 	c->perip = NULL;
+	ws_free(c);
 	tls_free(c);	/* the caller closes the descriptor */
 	return -1;
 }
@@ -741,7 +750,9 @@ name_self(const struct server *s, char *buf, size_t len)
 {
 	const char	*b = s->lis.bound;
 
-	if (s->on_packet == NULL)
+	if (s->ws != NULL)
+		ws_name(s->ws, s->tls != NULL, b, buf, len);
+	else if (s->on_packet == NULL)
 		snprintf(buf, len, "%s%s", s->tls != NULL ? "tls:" : "", b);
 	else if (strncmp(b, "unix:", 5) == 0)
 		snprintf(buf, len, "unixgram:%s", b + 5);
@@ -811,4 +822,6 @@ server_close(struct server *s)
 	s->carried = NULL;
 	tls_ctx_free(s->tls);
 	s->tls = NULL;
+	free(s->ws);
+	s->ws = NULL;
 }

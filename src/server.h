@@ -34,6 +34,7 @@ struct server {
 	int			 clients;	/* attached now */
 	int			 stopping;
 	struct tls_ctx		*tls;		/* clients speak TLS; or NULL */
+	struct ws_cfg		*ws;		/* then WebSocket; or NULL */
 	struct timer		 grace;		/* stopping: the last call */
 	struct timer		 backoff;	/* accepting paused */
 	struct ipcount		 perip;		/* clients per address */

@@ -230,7 +230,7 @@ lacks_line() {
 	local cmd opt file
 	for cmd in $COMMANDS; do
 		for opt in $(help_opts "$cmd" | grep -- '^--' |
-		    grep -vxE -- '--(unix|cert|udp|help|version)'); do
+		    grep -vxE -- '--(unix|cert|udp|text|help|version)'); do
 			for file in sockit.bash _sockit sockit.fish; do
 				if grep -qE -- "$opt([^-a-z]|\$)|complete .* -l ${opt#--}( |\$)" \
 				    "$SRC/completions/$file"; then
@@ -527,6 +527,26 @@ ZSH
 		assert_line tls:
 		run zsh_complete "sockit clock u"
 		refute_line udp:
+	fi
+}
+
+@test "every shell offers ws:// where the command takes WebSocket, and not else" {
+	run bash_complete "sockit send w"
+	assert_line ws://
+	assert_line wss://
+	assert_line ws+unix:
+	run bash_complete "sockit ftp w"
+	refute_output --partial ws://
+	if command -v fish >/dev/null; then
+		run fish_complete "sockit relay w"
+		assert_line ws://
+		run fish_complete "sockit ftp w"
+		refute_output --partial ws://
+	fi
+	if command -v zsh >/dev/null; then
+		run zsh_complete "sockit echo w"
+		assert_line --partial ws://
+		refute_line --partial ERR
 	fi
 }
 

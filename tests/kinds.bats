@@ -9,7 +9,7 @@ load test_helper
 
 bats_require_minimum_version 1.5.0
 
-KINDS="tcp unix abstract udp unixgram tls systemd"
+KINDS="tcp unix abstract udp unixgram tls ws systemd"
 
 # addr_for KIND: a server address of that kind (port 0, a path in $T).
 addr_for() {
@@ -20,6 +20,7 @@ addr_for() {
 	udp) echo udp:127.0.0.1:0 ;;
 	unixgram) echo "unixgram:$T/g.sock" ;;
 	tls) echo tls:127.0.0.1:0 ;;
+	ws) echo ws://127.0.0.1:0/ ;;
 	systemd) echo systemd ;;
 	esac
 }
@@ -30,6 +31,7 @@ peer_for() {
 	tcp) echo "127.0.0.1:$PORT" ;;
 	udp) echo "udp:127.0.0.1:$PORT" ;;
 	tls) echo "tls:127.0.0.1:$PORT" ;;
+	ws) echo "ws://127.0.0.1:$PORT/" ;;
 	*) addr_for "$1" ;;
 	esac
 }
@@ -39,6 +41,7 @@ echo_of() {
 	local tls=()
 	[ "$1" = tls ] && tls=(--self-signed)
 	start_server e echo "${tls[@]}" "$(addr_for "$1")"
+	PORT=${PORT%/}
 }
 
 # refused CMD ARGS...: exit 2, the reason on one line, the pointer to help.
@@ -75,13 +78,13 @@ serves() {
 }
 
 @test "listen, echo: every kind of address" {
-	serves listen "tcp unix abstract udp unixgram tls systemd"
-	serves echo "tcp unix abstract udp unixgram tls systemd"
+	serves listen "tcp unix abstract udp unixgram tls ws systemd"
+	serves echo "tcp unix abstract udp unixgram tls ws systemd"
 }
 
-@test "clock, exec: streams, TLS and systemd; datagrams refused" {
-	serves clock "tcp unix abstract tls systemd"
-	serves exec "tcp unix abstract tls systemd" -- cat
+@test "clock, exec: streams, TLS, WebSocket and systemd; datagrams refused" {
+	serves clock "tcp unix abstract tls ws systemd"
+	serves exec "tcp unix abstract tls ws systemd" -- cat
 }
 
 @test "ftp: TCP and TLS (implicit FTPS); PASV and PORT name an IP address" {
@@ -111,7 +114,7 @@ EOF
 @test "relay: LISTEN takes every kind, TARGET every kind but systemd" {
 	local k l tls
 	# LISTEN of each kind, to a TARGET of the same sort.
-	for k in tcp unix abstract tls udp unixgram; do
+	for k in tcp unix abstract tls ws udp unixgram; do
 		l=127.0.0.1:9
 		case $k in udp) l=udp:127.0.0.1:9 ;; unixgram) l="unixgram:$T/t.sock" ;; esac
 		tls=()
@@ -123,7 +126,7 @@ EOF
 	run -1 env -u LISTEN_FDS "$SOCKIT" relay systemd 127.0.0.1:9
 	assert_output --partial systemd
 	# TARGET of each kind: a byte passes through each.
-	for k in tcp unix abstract tls udp unixgram; do
+	for k in tcp unix abstract tls ws udp unixgram; do
 		echo_of "$k"
 		l=127.0.0.1:0
 		case $k in udp) l=udp:127.0.0.1:0 ;; unixgram) l="unixgram:$T/l.sock" ;; esac
@@ -145,7 +148,7 @@ EOF
 dials() {
 	local cmd=$1 takes=" $2 " k tls
 	shift 2
-	for k in tcp unix abstract udp unixgram tls; do
+	for k in tcp unix abstract udp unixgram tls ws; do
 		if [[ $takes != *" $k "* ]]; then
 			refused "$cmd" "$@" "$(addr_for "$k" | sed 's/:0$/:9/')"
 			continue
@@ -160,15 +163,15 @@ dials() {
 }
 
 @test "send: every kind a client can reach; systemd refused" {
-	dials send "tcp unix abstract udp unixgram tls" -m hi
+	dials send "tcp unix abstract udp unixgram tls ws" -m hi
 }
 
-@test "wait: streams and TLS; datagrams and systemd refused" {
-	dials wait "tcp unix abstract tls" -t 20
+@test "wait: streams, TLS and WebSocket; datagrams and systemd refused" {
+	dials wait "tcp unix abstract tls ws" -t 20
 }
 
-@test "wall: streams and TLS; datagrams and systemd refused" {
-	dials wall "tcp unix abstract tls" -c 1
+@test "wall: streams, TLS and WebSocket; datagrams and systemd refused" {
+	dials wall "tcp unix abstract tls ws" -c 1
 }
 
 @test "options a command does not use are refused, not ignored" {
