@@ -127,7 +127,7 @@ start_ws(struct dial *d)
 		finish(d, NULL);
 		return;
 	}
-	if (ws_start(d->c, d->cfg->ws, why, sizeof(why)) == -1) {
+	if (ws_start(d->c, d->loop, d->cfg->ws, why, sizeof(why)) == -1) {
 		snprintf(err, sizeof(err), "%s: %s", d->c->name, why);
 		finish(d, err);
 		return;

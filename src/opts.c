@@ -108,8 +108,9 @@ static const struct opt_spec reconnect_opts[] = {
 };
 static const struct opt_spec keepalive_opts[] = {
 	{ "keepalive", OPT_KEEPALIVE, optional_argument, "[=SPEC]",
-	    "TCP keepalive, SPEC IDLE[,INTVL,COUNT] (60s,10s,6):\n"
-	    "a peer silent IDLE + INTVL * COUNT is dead" },
+	    "TCP keepalive and WebSocket pings, SPEC\n"
+	    "IDLE[,INTVL,COUNT] (60s,10s,6): a peer silent\n"
+	    "IDLE + INTVL * COUNT is dead" },
 	{ NULL, 0, 0, NULL, NULL }
 };
 

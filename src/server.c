@@ -581,7 +581,7 @@ server_attach(struct server *s, struct conn *c, const struct client_ops *ops)
 		errno = ENOMEM;
 		return -1;
 	}
-	if (s->ws != NULL && ws_start(c, s->ws, err, sizeof(err)) == -1) {
+	if (s->ws != NULL && ws_start(c, s->loop, s->ws, err, sizeof(err)) == -1) {
 		log_v(1, "%s: %s", c->name, err);
 		tls_free(c);
 		errno = ENOMEM;

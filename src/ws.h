@@ -18,6 +18,7 @@
 struct conn;
 struct common;
 struct addr;
+struct loop;
 
 #define WS_OP_CONT	0x0
 #define WS_OP_TEXT	0x1
@@ -98,6 +99,8 @@ struct ws_cfg {
 	int		 norigins;
 	uint64_t	 max;		/* --ws-max-message */
 	int64_t		 hs_ms;		/* the handshake's time */
+	int64_t		 ping_ms;	/* --keepalive: a ping this often */
+	int64_t		 pong_ms;	/* and the peer dead without an answer */
 };
 
 void	ws_cfg_init(struct ws_cfg *, const struct common *,
@@ -107,8 +110,8 @@ void	ws_cfg_init(struct ws_cfg *, const struct common *,
  * handshake runs as the transport's set-up (conn_deadline says until
  * when), then the frames.
  */
-int	ws_start(struct conn *c, const struct ws_cfg *, char *err,
-	    size_t errlen);
+int	ws_start(struct conn *c, struct loop *, const struct ws_cfg *,
+	    char *err, size_t errlen);
 /* Undo ws_start, leaving the transport below in place. */
 void	ws_free(struct conn *);
 /*

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,11 @@ struct ws {
 	int			 ended;		/* the end was read */
 	int			 failed, truncated;
 	char			 why[256];
+	/* --keepalive */
+	struct loop		*loop;
+	struct timer		 ping;		/* the next ping, or the end */
+	int64_t			 ping_sent;	/* unanswered since; 0: none */
+	int			 dead;		/* no answer: ETIMEDOUT */
 };
 
 #define WS(c)		((struct ws *)(c)->xpd)
@@ -58,6 +64,8 @@ struct ws {
 
 static uint8_t	ws_scratch[WS_SCRATCH];	/* masked payload on its way */
 static const struct xport xport_ws;
+
+static void	alive(struct ws *);
 
 static ssize_t
 low_read(struct ws *w, void *p, size_t n)
@@ -338,6 +346,9 @@ on_ctl(struct conn *c)
 		queue_ctl(w, WS_OP_PONG, w->ps.ctl, w->ps.clen);
 		(void)flush_ctl(w);
 		break;
+	case WS_OP_PONG:
+		log_v(2, "%s: WebSocket pong", c->name);
+		break;
 	case WS_OP_CLOSE:
 		code = w->ps.clen >= 2 ? (unsigned)w->ps.ctl[0] << 8 |
 		    w->ps.ctl[1] : 1005;
@@ -447,8 +458,8 @@ ws_read(struct conn *c, void *buf, size_t n)
 	ssize_t		 r;
 	int		 fs;
 
-	if (w->failed || w->deadline != 0) {
-		errno = w->failed ? EPROTO : EAGAIN;
+	if (w->dead || w->failed || w->deadline != 0) {
+		errno = w->dead ? ETIMEDOUT : w->failed ? EPROTO : EAGAIN;
 		return -1;
 	}
 	while (got < n && !w->got_close && !w->eof) {
@@ -466,6 +477,7 @@ ws_read(struct conn *c, void *buf, size_t n)
 			return at_end(c);
 		if (r == -1)
 			return -1;
+		alive(w);
 		if (parse_in(c, p, &got, r, 0) == -1)
 			return -1;
 	}
@@ -543,6 +555,10 @@ ws_write(struct conn *c, const void *buf, size_t n)
 	size_t		 k;
 	ssize_t		 r;
 
+	if (w->dead) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
 	if (w->deadline != 0 && !w->failed) {
 		errno = EAGAIN;
 		return -1;
@@ -640,8 +656,58 @@ static const struct xport xport_ws = {
 	.truncated = ws_truncated,
 };
 
+/*
+ * --keepalive: TCP's probes are answered by the kernel, and by every
+ * proxy in between, even when the program at the other end is stuck;
+ * a ping is answered by the peer itself.  A ping every ping_ms; no
+ * frame at all in the pong_ms after one, and the peer is dead: the
+ * socket is shut down, so that its owner wakes and reads ETIMEDOUT,
+ * as after TCP keepalive's last probe.
+ */
+static void
+on_ping(struct loop *l, struct timer *t)
+{
+	struct ws	*w = container_of(t, struct ws, ping);
+	int64_t		 now = now_ms();
+
+	if (w->failed || w->sent_close || w->got_close || w->eof)
+		return;
+	if (w->deadline != 0) {
+		(void)timer_at(l, t, now + w->cfg->ping_ms);
+		return;
+	}
+	if (w->ping_sent != 0) {
+		snprintf(w->why, sizeof(w->why), "WebSocket: no answer to a "
+		    "ping in %lld ms: the peer is dead",
+		    (long long)(now - w->ping_sent));
+		log_v(1, "%s: %s", w->low.name, w->why + 11);
+		w->dead = 1;
+		(void)shutdown(w->low.fd, SHUT_RDWR);
+		return;
+	}
+	log_v(2, "%s: WebSocket ping", w->low.name);
+	queue_ctl(w, WS_OP_PING, (const uint8_t *)"sockit", 6);
+	(void)flush_ctl(w);
+	w->ping_sent = now;
+	(void)timer_at(l, t, now + w->cfg->pong_ms);
+}
+
+/* Bytes came: the peer lives; the next ping a period after the last. */
+static void
+alive(struct ws *w)
+{
+	int64_t	next;
+
+	if (w->ping_sent == 0)
+		return;
+	next = w->ping_sent + w->cfg->ping_ms;
+	w->ping_sent = 0;
+	(void)timer_at(w->loop, &w->ping, next);
+}
+
 int
-ws_start(struct conn *c, const struct ws_cfg *cfg, char *err, size_t errlen)
+ws_start(struct conn *c, struct loop *l, const struct ws_cfg *cfg, char *err,
+    size_t errlen)
 {
 	struct ws	*w;
 	int		 n;
@@ -674,6 +740,10 @@ ws_start(struct conn *c, const struct ws_cfg *cfg, char *err, size_t errlen)
 	}
 	c->xp = &xport_ws;
 	c->xpd = w;
+	w->loop = l;
+	timer_init(&w->ping, on_ping);
+	if (cfg->ping_ms > 0 && l != NULL)
+		(void)timer_at(l, &w->ping, now_ms() + cfg->ping_ms);
 	return 0;
 }
 
@@ -685,6 +755,8 @@ ws_free(struct conn *c)
 	if (c->xp != &xport_ws)
 		return;
 	w = WS(c);
+	if (timer_armed(&w->ping))
+		timer_stop(w->loop, &w->ping);
 	c->xp = w->low.xp;
 	c->xpd = w->low.xpd;
 	free(w->hsbuf);
@@ -726,6 +798,11 @@ ws_cfg_init(struct ws_cfg *cfg, const struct common *co,
 		cfg->origins[cfg->norigins++] = co->ws_origins[i];
 	cfg->max = co->ws_max;
 	cfg->hs_ms = hs_ms;
+	if (co->keepalive.on) {
+		cfg->ping_ms = co->keepalive.idle * 1000LL;
+		cfg->pong_ms = co->keepalive.interval * co->keepalive.count *
+		    1000LL;
+	}
 }
 
 void

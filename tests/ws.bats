@@ -408,3 +408,45 @@ upgrade_status() {
 	assert_success
 	assert_output hello
 }
+
+# --keepalive on WebSocket adds pings, answered by the peer itself: a
+# peer stopped with SIGSTOP still has its kernel acknowledge TCP (so TCP
+# keepalive would never find it), but answers no ping.
+@test "send --keepalive pings a ws:// server; one that stops answering is found dead: exit 1" {
+	start_wspy srv ws_peer.py server echo
+	local srv=$PID
+	mkfifo "$T/in"
+	"$SOCKIT" send -vv --keepalive=1,1,2 "$ADDR" <"$T/in" >"$T/out" \
+		2>"$T/send.err" 3>&- &
+	local pid=$!
+	echo "$pid" >>"$T/pids"
+	exec 5>"$T/in"
+	# answered pings keep the connection up, and data still flows
+	wait_for '[ "$(grep -c "WebSocket pong" "$T/send.err")" -ge 2 ]'
+	echo hi >&5
+	wait_for 'grep -q hi "$T/out"'
+	kill -STOP "$srv"
+	wait_exit "$pid" 20
+	kill -CONT "$srv"
+	exec 5>&-
+	assert_equal "$STATUS" 1
+	run cat "$T/send.err"
+	assert_line --partial "WebSocket: no answer to a ping in 2"
+	assert_line --partial "ms: the peer is dead"
+}
+
+@test "echo ws:// --keepalive drops a client that answers no ping, and goes on" {
+	start_server e echo -vv --keepalive=1,1,1 ws://127.0.0.1:0/
+	"$PY3" "$PEERS/ws_peer.py" client "$ADDR" closecode >"$T/c.out" \
+		2>"$T/c.err" 3>&- &
+	local client=$!
+	echo "$client" >>"$T/pids"
+	wait_for '[ "$(grep -c "WebSocket pong" "$T/e.err")" -ge 2 ]'
+	kill -STOP "$client"
+	wait_for 'grep -q "no answer to a ping in .* ms: the peer is dead" "$T/e.err"'
+	kill -CONT "$client"
+	# the server goes on
+	run wspy "$ADDR" text again
+	assert_success
+	assert_output "b'again'"
+}
