@@ -37,6 +37,7 @@ struct send {
 	const char	*msg[64];
 	int		 nmsg;
 	int		 send_only, recv_only;
+	int		 ws;		/* the address is ws://, wss://... */
 	const char	*proxy;		/* --proxy URL */
 	int		 progress;	/* --progress mode */
 	struct progress	 prog;
@@ -455,7 +456,7 @@ untaken(struct send *s, int *more)
 	socklen_t		len = sizeof(int);
 	int			q = 0, family = AF_UNSPEC;
 
-	if (s->tls != NULL || ws_is(s->net) ||
+	if (s->tls != NULL || s->ws ||
 	    ioctl(s->net->fd, SIOCOUTQ, &q) == -1 || q < 0)
 		q = 0;
 	/* Our FIN, once the input ended, is in TCP's queue too: no byte. */
@@ -525,6 +526,7 @@ track_bytes(struct send *s, const char *p, size_t n)
 
 static struct send	*tracked;
 static struct xport	 xport_track;
+static const struct xport *track_orig;	/* the one xport_track wraps */
 static ssize_t		(*track_next)(struct conn *, const void *, size_t);
 
 /*
@@ -546,9 +548,17 @@ track_write(struct conn *c, const void *p, size_t n)
 	return w;
 }
 
+/* TLS and WebSocket free their state only when they know their xport. */
+static void
+track_close(struct conn *c)
+{
+	c->xp = track_orig;
+	c->xp->close(c);
+}
+
 /*
  * --reconnect: watch what is written to the connection the dial made
- * (plain or TLS).
+ * (plain, TLS or WebSocket).
  */
 static void
 track(struct send *s)
@@ -556,9 +566,11 @@ track(struct send *s)
 	if (!s->co.reconnect)
 		return;
 	tracked = s;
-	xport_track = *s->net->xp;
+	track_orig = s->net->xp;
+	xport_track = *track_orig;
 	track_next = xport_track.write;
 	xport_track.write = track_write;
+	xport_track.close = track_close;
 	xport_track.splice = NULL;
 	s->net->xp = &xport_track;
 }
@@ -569,7 +581,8 @@ unacked(struct send *s)
 {
 	int	q = 0;
 
-	if (s->tls != NULL || ioctl(s->net->fd, SIOCOUTQ, &q) == -1 || q < 0)
+	if (s->tls != NULL || s->ws || ioctl(s->net->fd, SIOCOUTQ, &q) == -1 ||
+	    q < 0)
 		return 0;
 	return (unsigned long long)q;
 }
@@ -806,7 +819,7 @@ ended(struct send *s, const char *name)
 	    (unsigned long long)(s->tx_before + s->net->tx),
 	    (unsigned long long)s->net->rx);
 	/* Unread input would make close() reset, losing what is unsent. */
-	if (s->send_only && s->tls == NULL && !ws_is(s->net))
+	if (s->send_only && s->tls == NULL && !s->ws)
 		while (read(fd, conn_scratch, sizeof(conn_scratch)) > 0)
 			;
 	conn_close(s->net);
@@ -991,6 +1004,7 @@ connect_run(struct send *s, const struct addr *a, struct target *t,
 	char		 err[512];
 	int		 fd, status;
 
+	s->ws = a->ws;
 	if (a->ws) {
 		ws_cfg_init(&wc, &s->co, a, 0, opts_handshake_ms(&s->co));
 		cfg.ws = &wc;
@@ -1061,9 +1075,13 @@ serial_run(const struct cmd *cmd, struct send *s, const struct addr *a,
 	char	err[512];
 	int	usage;
 
-	if (s->proxy != NULL || s->co.source != NULL)
+	/* A device is there or not: nothing to connect again, no TCP. */
+	if (s->proxy != NULL || s->co.source != NULL || s->co.reconnect ||
+	    s->co.retry != 0 || s->co.keepalive.on)
 		usage_error(cmd, "%s: %s is for sockets", name,
-		    s->proxy != NULL ? "--proxy" : "-s");
+		    s->proxy != NULL ? "--proxy" : s->co.source != NULL ? "-s" :
+		    s->co.reconnect ? "--reconnect" : s->co.retry != 0 ?
+		    "--retry" : "--keepalive");
 	if ((s->loop = loop_new(loop_pick(8), err, sizeof(err))) == NULL ||
 	    (s->net = conn_new(-1, name)) == NULL)
 		fatal("%s", s->loop == NULL ? err : strerror(errno));
@@ -1106,15 +1124,16 @@ send_exec(const struct cmd *cmd, int argc, char **argv)
 	if (opts_address(&s.co, 0, argc - n, argv + n, &a, err,
 	    sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
+	/* TLS and WebSocket options without their address: before serial:. */
+	if (opts_check_tls(&s.co, 0, a.tls, err, sizeof(err)) == -1 ||
+	    opts_check_ws(&s.co, 0, a.ws, err, sizeof(err)) == -1)
+		usage_error(cmd, "%s", err);
 	if (a.kind == ADDR_SERIAL)
 		return serial_run(cmd, &s, &a, argv[n]);
 	if (s.proxy != NULL && a.dgram)
 		usage_error(cmd, "--proxy is for streams, not datagrams");
 	if (s.co.reconnect && a.dgram)
 		usage_error(cmd, "--reconnect is for streams, not datagrams");
-	if (opts_check_tls(&s.co, 0, a.tls, err, sizeof(err)) == -1 ||
-	    opts_check_ws(&s.co, 0, a.ws, err, sizeof(err)) == -1)
-		usage_error(cmd, "%s", err);
 	/* Certificates are read before anything connects. */
 	if (a.tls && (s.tls = tls_ctx_new(&s.co.tls, 0,
 	    opts_handshake_ms(&s.co), err, sizeof(err))) == NULL)

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <errno.h>
 #include <stdio.h>
@@ -657,6 +658,20 @@ static const struct xport xport_ws = {
 };
 
 /*
+ * Nothing came since the ping: not even bytes we have not read yet
+ * (our reader may be held back by its output), and our ping left.
+ */
+static int
+unheard(const struct ws *w)
+{
+	int	q = 0;
+
+	if (w->stlen > w->stoff || w->ctllen > 0)
+		return 0;
+	return ioctl(w->low.fd, FIONREAD, &q) == -1 || q <= 0;
+}
+
+/*
  * --keepalive: TCP's probes are answered by the kernel, and by every
  * proxy in between, even when the program at the other end is stuck;
  * a ping is answered by the peer itself.  A ping every ping_ms; no
@@ -676,13 +691,19 @@ on_ping(struct loop *l, struct timer *t)
 		(void)timer_at(l, t, now + w->cfg->ping_ms);
 		return;
 	}
-	if (w->ping_sent != 0) {
+	if (w->ping_sent != 0 && unheard(w)) {
 		snprintf(w->why, sizeof(w->why), "WebSocket: no answer to a "
 		    "ping in %lld ms: the peer is dead",
 		    (long long)(now - w->ping_sent));
 		log_v(1, "%s: %s", w->low.name, w->why + 11);
 		w->dead = 1;
 		(void)shutdown(w->low.fd, SHUT_RDWR);
+		return;
+	}
+	/* Our own frames are stuck: the peer is slow, not gone. */
+	if (w->ctllen > 0) {
+		w->ping_sent = 0;
+		(void)timer_at(l, t, now + w->cfg->ping_ms);
 		return;
 	}
 	log_v(2, "%s: WebSocket ping", w->low.name);

@@ -164,6 +164,17 @@ start_send() {
 	run --separate-stderr "$SOCKIT" send --proxy socks5://127.0.0.1:1 "serial:$DEV" </dev/null
 	assert_failure 2
 	assert_equal "${stderr%%$'\n'*}" "sockit: send: serial:$DEV: --proxy is for sockets"
+	local o
+	for o in --reconnect --retry=3 --keepalive=5; do
+		run --separate-stderr "$SOCKIT" send "$o" "serial:$DEV" </dev/null
+		assert_failure 2
+		assert_equal "${stderr%%$'\n'*}" "sockit: send: serial:$DEV: ${o%%=*} is for sockets"
+	done
+	# TLS and WebSocket options need their address: serial: is not one
+	run --separate-stderr "$SOCKIT" send --ws-protocol x "serial:$DEV" </dev/null
+	assert_failure 2
+	run --separate-stderr "$SOCKIT" send --cacert /dev/null "serial:$DEV" </dev/null
+	assert_failure 2
 	run --separate-stderr "$SOCKIT" listen "serial:$DEV"
 	assert_failure 2
 	assert_equal "${stderr%%$'\n'*}" \

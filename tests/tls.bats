@@ -427,3 +427,12 @@ EOF2
 	run -1 timeout 20 "$SOCKIT" send -w 300ms --insecure -m x "tls:$ADDR"
 	assert_line "sockit: send: tls:$ADDR: TLS handshake timed out"
 }
+
+# --reconnect wraps the connection's transport to count what is written;
+# closing must still reach TLS's own close (under check-valgrind a leak
+# of the session fails this test).
+@test "send --reconnect over TLS: the reply comes back, the session closes clean" {
+	start_server e echo --self-signed tls:127.0.0.1:0
+	run -0 --separate-stderr "$SOCKIT" send --reconnect --insecure -q 1 "$ADDR" <<<"again"
+	assert_output again
+}

@@ -450,3 +450,52 @@ upgrade_status() {
 	assert_success
 	assert_output "b'again'"
 }
+
+@test "send --reconnect ws://: a new upgrade after the server restarts, each line once" {
+	start_server e echo ws://127.0.0.1:0/
+	local addr=$ADDR port=${ADDR##*:}
+	port=${port%/}
+	mkfifo "$T/in"
+	"$SOCKIT" send -v --reconnect -d '\n' --retry-max 200ms "$addr" \
+		<"$T/in" >"$T/out" 2>"$T/send.err" 3>&- &
+	local pid=$!
+	echo "$pid" >>"$T/pids"
+	exec 5>"$T/in"
+	echo one >&5
+	wait_for 'grep -qx one "$T/out"'
+	kill "$PID"
+	wait_for 'grep -q "connecting again" "$T/send.err"'
+	start_server e2 echo "ws://127.0.0.1:$port/" 5>&-	# not a writer of $T/in
+	echo two >&5
+	wait_for 'grep -qx two "$T/out"'
+	exec 5>&-
+	wait_exit "$pid" 20
+	assert_equal "$STATUS" 0
+	run cat "$T/out"
+	assert_output "$(printf 'one\ntwo')"
+	run grep -c "WebSocket open" "$T/send.err"
+	assert_output 2
+}
+
+# A reader held back by its own output reads no pong for a while: what
+# waits unread in the socket shows the peer is alive all the same.
+@test "send --keepalive ws://: a stdout that blocks for seconds is no dead peer" {
+	random_file "$T/big" 20000000
+	SERVER_STDIN=$T/big start_server l listen --once ws://127.0.0.1:0/
+	mkfifo "$T/out"
+	"$SOCKIT" send -vv --recv-only --keepalive=1,1,1 "$ADDR" >"$T/out" \
+		2>"$T/send.err" 3>&- &
+	local pid=$!
+	echo "$pid" >>"$T/pids"
+	# nobody reads stdout yet: three pings go, the pongs stay unread
+	exec 6<"$T/out"
+	wait_for '[ "$(grep -c "WebSocket ping" "$T/send.err")" -ge 3 ]'
+	cat <&6 >"$T/got"
+	exec 6<&-
+	wait_exit "$pid" 60
+	assert_equal "$STATUS" 0
+	run cmp "$T/big" "$T/got"
+	assert_success
+	run grep -c "the peer is dead" "$T/send.err"
+	assert_output 0
+}

@@ -124,7 +124,7 @@ static int
 dial(struct target *t, int64_t wait_ms, struct conn *c, char *err,
     size_t errlen, int64_t *ms)
 {
-	struct dial_cfg	 cfg = { t, NULL, NULL, NULL, wait_ms, 0, 0, NULL };
+	struct dial_cfg	 cfg = { .target = t, .wait_ms = wait_ms };
 	struct loop	*l;
 	int64_t		 start = now_ms();
 	int		 r;
