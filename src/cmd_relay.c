@@ -365,9 +365,11 @@ serial_relay(const struct cmd *cmd, struct relay *R, const struct addr *la,
 {
 	char	err[512];
 
-	if (R->proxy_url != NULL || R->co.source != NULL)
+	if (R->proxy_url != NULL || R->co.source != NULL || R->send_proxy ||
+	    R->co.retry != 0)
 		usage_error(cmd, "%s: %s is for sockets", R->tname,
-		    R->proxy_url != NULL ? "--proxy" : "-s");
+		    R->proxy_url != NULL ? "--proxy" : R->co.source != NULL ?
+		    "-s" : R->send_proxy ? "--send-proxy" : "--retry");
 	if (serial_check(ta->path, err, sizeof(err)) == -1)
 		usage_error(cmd, "%s", err);
 	R->serial = ta;
@@ -456,6 +458,10 @@ relay_exec(const struct cmd *cmd, int argc, char **argv)
 		ws_cfg_init(&R->tws, &R->co, &ta, 0, opts_handshake_ms(&R->co));
 		R->dial.ws = &R->tws;
 	}
+	/* One terminal, one connection: nobody's address to pass on. */
+	if (la.kind == ADDR_PTY && R->send_proxy)
+		usage_error(cmd, "--send-proxy: not with %s (a terminal has no "
+		    "address)", argv[n]);
 	if (la.kind == ADDR_PTY)
 		return relay_pty_run(&R->co, la.path, &R->dial, R->tname);
 	R->srv.co = &R->co;

@@ -1265,11 +1265,14 @@ opts_check_server(const struct common *co, const struct addr *a, char *err,
 	}
 	/* relay pty:PATH is one terminal, not a server of clients. */
 	if (a->kind == ADDR_PTY && (co->workers > 1 || co->accept_proxy ||
-	    co->allow.n > 0 || co->deny.n > 0 || co->max_per_ip > 0)) {
+	    co->allow.n > 0 || co->deny.n > 0 || co->max_per_ip > 0 ||
+	    co->nallow_uid > 0 || co->max_conns > 0 || co->idle_ms > 0)) {
 		snprintf(err, errlen, "%s applies to socket servers, not to "
 		    "pty:", co->workers > 1 ? "--workers" : co->accept_proxy ?
 		    "--accept-proxy" : co->allow.n > 0 ? "--allow" :
-		    co->deny.n > 0 ? "--deny" : "--max-per-ip");
+		    co->deny.n > 0 ? "--deny" : co->max_per_ip > 0 ?
+		    "--max-per-ip" : co->nallow_uid > 0 ? "--allow-uid" :
+		    co->max_conns > 0 ? "--max-conns" : "--idle-timeout");
 		return -1;
 	}
 	if (co->workers > 1 && a->dgram) {

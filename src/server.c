@@ -87,11 +87,17 @@ on_reload(struct loop *l, int signo, void *arg)
 	log_event(1, "reload", NULL, 0, "SIGUSR1: TLS files read again");
 }
 
+struct pending;
+static void	pending_free(struct pending *, int);
+
 void
 server_stop(struct server *s)
 {
 	s->stopping = 1;
 	server_stop_accepting(s);
+	/* Still sending their PROXY header: not served, so not waited for. */
+	while (!LIST_EMPTY(&s->pending))
+		pending_free(LIST_FIRST(&s->pending), 1);
 	timer_at(s->loop, &s->grace, now_ms() + GRACE_MS);
 	if (s->on_stop != NULL)
 		s->on_stop(s);
@@ -810,12 +816,13 @@ server_close(struct server *s)
 	if (s->reserve != -1)
 		close(s->reserve);
 	s->reserve = -1;
+	/* Their timers and descriptors are the loop's: before it goes. */
+	while (!LIST_EMPTY(&s->pending))
+		pending_free(LIST_FIRST(&s->pending), 1);
 	loop_free(s->loop);
 	s->loop = NULL;
 	conntab_free(&s->tab);
 	ipcount_free(&s->perip);
-	while (!LIST_EMPTY(&s->pending))
-		pending_free(LIST_FIRST(&s->pending), 0);
 	while (s->ncarried > 0)
 		free(s->carried[--s->ncarried]);
 	free(s->carried);

@@ -238,3 +238,18 @@ PYEOF
 	usage_fails echo "--accept-proxy applies to stream servers" --accept-proxy -u 127.0.0.1:0
 	usage_fails echo "unknown option --send-proxy" --send-proxy 127.0.0.1:0
 }
+
+# A client still owing its header is not served yet: a stop does not
+# wait for it, and drops it cleanly (it used to crash the server).
+@test "--accept-proxy: SIGTERM while a client's header is pending: exit 0, that client closed" {
+	start_server e echo -v --accept-proxy 127.0.0.1:0
+	py "$ADDR" "$PID" <<'EOF2'
+import os, signal, sys
+s = connect(sys.argv[1])
+s.sendall(b"PROXY TCP4 ")	# a header begun, not ended
+os.kill(int(sys.argv[2]), signal.SIGTERM)
+expect_closed(s, "client with a pending header")
+EOF2
+	wait_exit "$PID" 20
+	assert_equal "$STATUS" 0
+}

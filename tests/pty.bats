@@ -282,14 +282,18 @@ PY
 
 # pty: is one terminal, not a server of clients: the production
 # options of a server would be silently meaningless, so they are refused.
-@test "relay pty: refuses --workers, --accept-proxy, --allow, --deny and --max-per-ip" {
-	local o
-	for o in "--workers 2" --accept-proxy "--allow 10.0.0.0/8" \
-	    "--deny 10.0.0.0/8" "--max-per-ip 3"; do
+@test "relay pty: refuses the options of a server of clients, and --send-proxy" {
+	local c
+	for c in "--workers 2|--workers" "--accept-proxy|--accept-proxy" \
+	    "--allow 10.0.0.0/8|--allow" "--deny 10.0.0.0/8|--deny" \
+	    "--max-per-ip 3|--max-per-ip" "--allow-uid 0|--allow-uid" \
+	    "-x 1|--max-conns" "-i 1|--idle-timeout"; do
 		# shellcheck disable=SC2086
-		run -2 "$SOCKIT" relay $o "pty:$T/p" 127.0.0.1:9
-		assert_line --index 0 "sockit: relay: ${o%% *} applies to socket servers, not to pty:"
+		run -2 "$SOCKIT" relay ${c%|*} "pty:$T/p" 127.0.0.1:9
+		assert_line --index 0 "sockit: relay: ${c#*|} applies to socket servers, not to pty:"
 	done
+	run -2 "$SOCKIT" relay --send-proxy "pty:$T/p" 127.0.0.1:9
+	assert_line --index 0 "sockit: relay: --send-proxy: not with pty:$T/p (a terminal has no address)"
 	assert [ ! -e "$T/p" ]
 }
 

@@ -187,6 +187,11 @@ start_send() {
 	assert_failure 2
 	assert_equal "${stderr%%$'\n'*}" \
 		"sockit: relay: $BATS_TEST_TMPDIR/nodev: No such file or directory"
+	for o in --send-proxy --retry; do
+		run --separate-stderr "$SOCKIT" relay "$o" 127.0.0.1:0 "serial:$DEV"
+		assert_failure 2
+		assert_equal "${stderr%%$'\n'*}" "sockit: relay: serial:$DEV: $o is for sockets"
+	done
 	run --separate-stderr "$SOCKIT" relay --workers 2 127.0.0.1:0 "serial:$DEV"
 	assert_failure 2
 	assert_equal "${stderr%%$'\n'*}" \
