@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,16 +117,23 @@ pty_write(struct conn *c, const void *p, size_t n)
 
 /*
  * A terminal cannot half-close: the end of what comes is what a user's
- * ^D is, in canonical mode; a program that made its terminal raw reads
- * bytes only, and sees the end when the connection goes.
+ * ^D is, in canonical mode.  A program that made its terminal raw (a
+ * shell's line editor, a full-screen program) reads keys and has no end
+ * of file: it gets what a closed terminal window gives, a hangup, while
+ * the master stays open for what it still writes.
  */
 static void
 pty_shutdown(struct conn *c)
 {
 	struct termios	t;
+	pid_t		pg;
 
-	if (tcgetattr(c->fd, &t) == 0 && (t.c_lflag & ICANON))
+	if (tcgetattr(c->fd, &t) == -1)
+		return;
+	if (t.c_lflag & ICANON)
 		(void)write(c->fd, &t.c_cc[VEOF], 1);
+	else if ((pg = tcgetpgrp(c->fd)) > 0)
+		(void)kill(-pg, SIGHUP);
 }
 
 static void

@@ -115,6 +115,28 @@ PY
 	assert_output $'hello\r\nhello\r\ncat-ended\r'
 }
 
+# A raw terminal has no end of file: a program that reads keys (a line
+# editor, a full-screen program) would wait for ever; it gets a hangup,
+# as when a terminal window closes.
+@test "exec --pty: the client's EOF hangs up a program in raw mode; the connection ends" {
+	start_server x exec -v 127.0.0.1:0 --pty -- /usr/bin/python3 -c '
+import os, tty
+tty.setraw(0)
+os.write(1, b"raw\n")
+while os.read(0, 100):
+    pass'
+	mkfifo "$T/in"
+	"$SOCKIT" send "$ADDR" <"$T/in" >"$T/out" 2>"$T/send.err" 3>&- &
+	local pid=$!
+	echo "$pid" >>"$T/pids"
+	exec 5>"$T/in"
+	wait_for 'grep -q raw "$T/out"'
+	exec 5>&-
+	wait_exit "$pid" 20
+	assert_equal "$STATUS" 0
+	wait_for "grep -q 'killed by signal 1 ' '$T/x.err'"
+}
+
 @test "exec --pty: the program's exit ends the connection after all its output" {
 	start_server x exec 127.0.0.1:0 --pty -- seq 1 30000
 	run --separate-stderr "$SOCKIT" send "$ADDR" </dev/null
