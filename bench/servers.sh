@@ -216,6 +216,15 @@ relay_bulk_run() {
 	add "$scen" "$tool" "$(gbits "$BULK" $((t1 - t0)))"
 }
 
+# --- WebSocket: ws-bridge, ws-echo -------------------------------------------
+
+# ws_port ADDR: the port of a ready line (ws://127.0.0.1:PORT/ or
+# 127.0.0.1:PORT).
+ws_port() {
+	local p=${1##*:}
+	printf '%s\n' "${p%%/*}"
+}
+
 # --- echo servers: echo, memory ---------------------------------------------
 
 # echo_server TOOL: start an echo server; sets SRV and SRV_ADDR.

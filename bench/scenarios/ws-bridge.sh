@@ -12,13 +12,6 @@
 # sockit listen --once | loadgen sink (relay_bulk_run), and the table
 # says so; websockify cannot be measured that way (see below).
 
-# ws_port ADDR: the port of a ready line (ws://127.0.0.1:PORT/ or
-# 127.0.0.1:PORT).
-ws_port() {
-	local p=${1##*:}
-	printf '%s\n' "${p%%/*}"
-}
-
 # ws_bridge_start TOOL FAM TARGETPORT: the back half for TOOL in front
 # of 127.0.0.1:TARGETPORT, then sockit's front relay to it (for base:
 # the baseline's pair).  Sets RELAY_PORT, RELAY_PIDS, RELAY_ERR, as
