@@ -13,12 +13,14 @@ WSE_C=$(pick 100 900)
 WSE_R=$(pick 50 200)
 WSE_IDLE=$(pick 100 1000)
 
-# ws_echo_server TOOL: sets SRV and SRV_ADDR (HOST:PORT), or fails.
+# ws_echo_server TOOL [SOCKIT-OPTION...]: sets SRV and SRV_ADDR
+# (HOST:PORT), or fails.
 ws_echo_server() {
-	case $1 in
+	local tool=$1
+	shift
+	case $tool in
 	sockit | base)
-		# --max-conns: 1,000 idle clients are over the default.
-		sockit_server "$(skbin "$1")" echo --max-conns 20000 \
+		sockit_server "$(skbin "$tool")" echo "$@" \
 		    ws://127.0.0.1:0/ || return 1
 		SRV_ADDR=127.0.0.1:$(ws_port "$SRV_ADDR") ;;
 	node-ws)
@@ -56,7 +58,9 @@ ws_echo_run() {
 ws_idle_run() {
 	local tool=$1 before after hpid line
 	local out=$tmp/wshold.out err=$tmp/wshold.err
-	if ! ws_echo_server "$tool"; then
+	# --max-conns: room for WSE_IDLE clients whatever the default
+	# (select's, about 1,000); the round trips run on the default.
+	if ! ws_echo_server "$tool" --max-conns 20000; then
 		fail ws-idle "$tool" "server did not start" "$SRV_ERR"
 		stop "$SRV"
 		return
