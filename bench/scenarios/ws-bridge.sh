@@ -2,9 +2,9 @@
 #
 # ws-bridge (issue 19): TCP carried over WebSocket and back.  iperf3
 # -> front relay (TCP -> ws://) -> back half (ws:// -> TCP) -> iperf3
-# -s -1; received Gbit/s.  The front is always `sockit relay
-# 127.0.0.1:0 ws://127.0.0.1:BACK/`, so the rows differ only in the
-# back half: sockit's `relay ws://127.0.0.1:0/ 127.0.0.1:PORT`, or
+# -s -1; received Gbit/s.  The front of the WebSocket rows is always
+# `sockit relay 127.0.0.1:0 ws://127.0.0.1:BACK/`, so they differ only
+# in the back half: sockit's `relay ws://127.0.0.1:0/ 127.0.0.1:PORT`, or
 # websockify (one Python process per connection).  The `plain` row is
 # the same pair of sockit relays without WebSocket (TCP -> TCP ->
 # TCP): its ratio is what the framing and masking cost.  Without
