@@ -308,9 +308,10 @@ fmt() {
 
 table() {
 	local k scen tool med smed ratio tgt met op lim ok
-	printf '\n%-15s %-8s %10s %-8s %7s %8s %s\n' \
+	# The tool column fits "websockify" and "pyftpdlib".
+	printf '\n%-15s %-10s %10s %-8s %7s %8s %s\n' \
 	    scenario tool median unit ratio target met?
-	printf '%s\n' "$(printf '%.0s-' {1..72})"
+	printf '%s\n' "$(printf '%.0s-' {1..74})"
 	for k in "${ROWS[@]}"; do
 		scen=${k%%|*}
 		tool=${k#*|}
@@ -354,7 +355,7 @@ table() {
 		fi
 		[ -n "$med" ] && [ "$med" != missing ] && [ "$med" != FAIL ] &&
 		    med=$(fmt "$med")
-		printf '%-15s %-8s %10s %-8s %7s %8s %s\n' "$scen" "$tool" \
+		printf '%-15s %-10s %10s %-8s %7s %8s %s\n' "$scen" "$tool" \
 		    "${med:--}" "${UNIT[$k]}" "$ratio" "$tgt" "$met"
 	done
 	for k in "${ROWS[@]}"; do
@@ -379,13 +380,19 @@ pyftpd_python() {
 }
 
 # The anchors the header lists as installed or missing.
-KNOWN="nc socat ncat iperf3 haproxy tcpserver stunnel4 pyftpdlib"
+KNOWN="nc socat ncat iperf3 haproxy tcpserver stunnel4 pyftpdlib websockify node-ws"
+
+# Debian's node-ws lives in /usr/share/nodejs, which a node from
+# elsewhere (nodesource) does not search.
+export NODE_PATH=${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs
 
 have() {
 	case " $SKIP " in *" $1 "*) return 1 ;; esac
 	case $1 in
 	nc) command -v nc >/dev/null && nc -h 2>&1 | grep -q OpenBSD ;;
 	pyftpdlib) pyftpd_python >/dev/null ;;
+	node-ws) command -v node >/dev/null &&
+		node -e "require('ws')" >/dev/null 2>&1 ;;
 	*) command -v "$1" >/dev/null ;;
 	esac
 }
@@ -436,13 +443,15 @@ sockit_server() {
 
 # contenders TOOL...: TOOLS becomes the installed ones, in that order;
 # the others' rows say "missing".  sockit, base and the references
-# built here (select, minimal, pipe, direct) are always there.
+# built here (select, minimal, pipe, direct) and plain (ws-bridge: a
+# pair of sockit TCP relays) are always there.
 contenders() {
 	local t
 	TOOLS=()
 	for t in "$@"; do
 		case $t in
-		sockit | base | select | minimal | pipe | direct) TOOLS+=("$t") ;;
+		sockit | base | select | minimal | pipe | direct | plain)
+			TOOLS+=("$t") ;;
 		*) if have "$t"; then TOOLS+=("$t"); else missing "$t"; fi ;;
 		esac
 	done

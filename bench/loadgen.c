@@ -23,6 +23,14 @@
  *	byte checked; a datagram not answered in 500 ms is sent again
  *	(counted as retries=).  Prints clients= rounds= size=
  *	round_trips= secs= rtt_per_s= retries= errors=.
+ *   loadgen wsping [-c N] [-r R] [-s S] [-p P] [-t SECS] ADDR
+ *	pingpong over WebSocket (RFC 6455): each client first sends the
+ *	HTTP upgrade for / (a fixed Sec-WebSocket-Key) and checks the
+ *	101 and its Sec-WebSocket-Accept; then a round is one masked
+ *	binary frame of S bytes out and the same S bytes back, unmasked,
+ *	in one frame or several (continuation or binary), every byte
+ *	checked.  Output as pingpong's.  hold -w: the same upgrade (and
+ *	with -e, one 64-byte frame echoed) before a connection is held.
  *   loadgen gen -n BYTES	a patterned stream of BYTES to stdout
  *   loadgen sink [-n BYTES]	read stdin, check the pattern, print bytes=
  *
@@ -74,6 +82,7 @@
 enum cstate {
 	C_NEW,		/* no socket yet */
 	C_CONNECTING,	/* non-blocking connect in flight */
+	C_UPGRADE,	/* wsping, hold -w: the 101 not yet all in */
 	C_READY,	/* connected, nothing asked */
 	C_BUSY,		/* a round is in flight */
 	C_DONE,		/* all rounds done; held open */
@@ -89,6 +98,12 @@ struct client {
 	size_t		sent, rcvd;	/* within this round */
 	uint64_t	t0;		/* round start, ns */
 	uint64_t	bytes_in;	/* hold -R: bytes discarded */
+	/* WebSocket only: the server's frame being read, the 101. */
+	uint8_t		hdr[10];	/* a server frame's header so far */
+	uint8_t		hlen;		/* bytes of it in hdr */
+	uint64_t	left;		/* payload bytes of that frame to come */
+	char		*resp;		/* the upgrade response so far */
+	size_t		resp_len;
 };
 
 struct target {
@@ -104,6 +119,7 @@ struct run {
 	int		 ep;
 	int		 inflight_max;
 	int		 discard;	/* hold -R: read and drop */
+	int		 ws;		/* wsping, hold -w: WebSocket frames */
 	uint64_t	 least;		/* hold -m: bytes that make a client served */
 	size_t		 size;		/* bytes per round */
 	uint32_t	 rounds;
@@ -121,6 +137,7 @@ static const char	*prog = "loadgen";
 static unsigned char	*pat;		/* PAT_PERIOD + longest slice */
 static char		 scratch[IO_CHUNK];
 static volatile sig_atomic_t	 got_signal;
+static unsigned char	*wsbuf;		/* one masked frame being sent */
 
 static void
 die(const char *fmt, ...)
@@ -323,6 +340,8 @@ client_kill(struct run *r, int i)
 
 	if (c->fd != -1)
 		close(c->fd);	/* also leaves the epoll set */
+	free(c->resp);
+	c->resp = NULL;
 	if (c->state == C_NEW || c->state == C_CONNECTING)
 		r->settled++;
 	else if (c->state == C_DONE)
@@ -386,6 +405,121 @@ client_connect(struct run *r, int i)
 
 static void	round_start(struct run *, int);
 
+/*
+ * WebSocket (wsping, hold -w).  The key is RFC 6455's own example, so
+ * the accept value to expect is the RFC's too: any fixed key will do,
+ * the server computes the answer from it.
+ */
+#define WS_KEY		"dGhlIHNhbXBsZSBub25jZQ=="
+#define WS_ACCEPT	"s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+#define WS_RESP_MAX	2048		/* the longest 101 we take */
+
+/* Bytes of a client frame's header (masked) for a payload of n. */
+static size_t
+ws_hdr_len(size_t n)
+{
+	return 2 + (n < 126 ? 0 : n < 65536 ? 2 : 8) + 4;
+}
+
+/* Send the upgrade: small, so a fresh socket takes it in one write. */
+static void
+ws_upgrade(struct run *r, int i)
+{
+	struct client	*c = &r->cl[i];
+	static const char req[] =
+	    "GET / HTTP/1.1\r\n"
+	    "Host: 127.0.0.1\r\n"
+	    "Upgrade: websocket\r\n"
+	    "Connection: Upgrade\r\n"
+	    "Sec-WebSocket-Key: " WS_KEY "\r\n"
+	    "Sec-WebSocket-Version: 13\r\n"
+	    "\r\n";
+	ssize_t		n;
+
+	n = write(c->fd, req, sizeof(req) - 1);
+	if (n != (ssize_t)sizeof(req) - 1) {
+		client_error(r, i, "upgrade: write: %s", n == -1 ?
+		    strerror(errno) : "short");
+		client_kill(r, i);
+		return;
+	}
+	if ((c->resp = malloc(WS_RESP_MAX + 1)) == NULL)
+		die("out of memory");
+	c->resp_len = 0;
+	c->state = C_UPGRADE;
+}
+
+/* Read the 101 up to its blank line, which must end the read: the
+ * server has nothing to send before the first frame of ours. */
+static void
+ws_upgrade_read(struct run *r, int i)
+{
+	struct client	*c = &r->cl[i];
+	char		*end, *line, *next;
+	ssize_t		 n;
+	int		 accept = 0;
+
+	n = read(c->fd, c->resp + c->resp_len, WS_RESP_MAX - c->resp_len);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		client_error(r, i, "upgrade: %s after %zu bytes of the "
+		    "response", n == 0 ? "closed by the server" :
+		    strerror(errno), c->resp_len);
+		client_kill(r, i);
+		return;
+	}
+	c->resp_len += n;
+	c->resp[c->resp_len] = '\0';
+	if ((end = strstr(c->resp, "\r\n\r\n")) == NULL) {
+		if (c->resp_len == WS_RESP_MAX || memchr(c->resp, '\0',
+		    c->resp_len) != NULL) {
+			client_error(r, i, "upgrade: no end of the response "
+			    "in %zu bytes", c->resp_len);
+			client_kill(r, i);
+		}
+		return;
+	}
+	if (end + 4 != c->resp + c->resp_len) {
+		client_error(r, i, "upgrade: %zu bytes after the response",
+		    (size_t)(c->resp + c->resp_len - (end + 4)));
+		client_kill(r, i);
+		return;
+	}
+	end[2] = '\0';
+	if (strncmp(c->resp, "HTTP/1.1 101 ", 13) != 0) {
+		client_error(r, i, "upgrade: %.*s", (int)strcspn(c->resp,
+		    "\r\n"), c->resp);
+		client_kill(r, i);
+		return;
+	}
+	for (line = strstr(c->resp, "\r\n") + 2; *line != '\0';
+	    line = next + 2) {
+		next = strstr(line, "\r\n");
+		*next = '\0';
+		if (strncasecmp(line, "Sec-WebSocket-Accept:", 21) == 0 &&
+		    strcmp(line + 21 + strspn(line + 21, " \t"),
+		    WS_ACCEPT) == 0)
+			accept = 1;
+	}
+	free(c->resp);
+	c->resp = NULL;
+	if (!accept) {
+		client_error(r, i, "upgrade: no Sec-WebSocket-Accept: "
+		    WS_ACCEPT " in the 101");
+		client_kill(r, i);
+		return;
+	}
+	c->state = C_READY;
+	if (r->warm)
+		round_start(r, i);
+	else {
+		/* hold -w without -e: through the setup once upgraded. */
+		c->state = C_DONE;
+		r->finished++;
+	}
+}
+
 static void
 connect_done(struct run *r, int i)
 {
@@ -403,6 +537,10 @@ connect_done(struct run *r, int i)
 	c->state = C_READY;
 	r->settled++;
 	set_events(r, i, EPOLLIN);
+	if (r->ws && c->state == C_READY) {
+		ws_upgrade(r, i);
+		return;
+	}
 	if (r->warm && c->state == C_READY)
 		round_start(r, i);
 }
@@ -440,8 +578,40 @@ round_write(struct run *r, int i)
 	struct client	*c = &r->cl[i];
 	ssize_t		 n;
 	uint32_t	 need;
+	size_t		 len = r->size, h, k;
+	uint8_t		 mask[4];
+	const unsigned char *p = pat + c->off;
 
-	n = write(c->fd, pat + c->off + c->sent, r->size - c->sent);
+	if (r->ws) {
+		/*
+		 * The frame is built again on each write: from the round's
+		 * slice and a mask of its own, the same bytes every time,
+		 * so a short write goes on where it stopped.
+		 */
+		h = ws_hdr_len(r->size);
+		len = h + r->size;
+		wsbuf[0] = 0x82;	/* FIN, binary */
+		if (r->size < 126)
+			wsbuf[1] = 0x80 | r->size;
+		else if (r->size < 65536) {
+			wsbuf[1] = 0x80 | 126;
+			wsbuf[2] = r->size >> 8;
+			wsbuf[3] = r->size & 0xff;
+		} else {
+			wsbuf[1] = 0x80 | 127;
+			for (k = 0; k < 8; k++)
+				wsbuf[2 + k] = (uint64_t)r->size >> (56 - 8 * k);
+		}
+		for (k = 0; k < 4; k++) {
+			mask[k] = (uint8_t)((i * 2654435761u + c->round *
+			    40503u) >> (8 * k)) | 1;
+			wsbuf[h - 4 + k] = mask[k];
+		}
+		for (k = 0; k < r->size; k++)
+			wsbuf[h + k] = p[k] ^ mask[k & 3];
+		p = wsbuf;
+	}
+	n = write(c->fd, p + c->sent, len - c->sent);
 	if (n == -1 && errno != EAGAIN && errno != EINTR) {
 		client_error(r, i, "round %u: write: %s", c->round,
 		    strerror(errno));
@@ -450,7 +620,7 @@ round_write(struct run *r, int i)
 	}
 	if (n > 0)
 		c->sent += n;
-	need = c->sent < r->size;
+	need = c->sent < len;
 	if (need != c->want_out) {
 		c->want_out = need;
 		set_events(r, i, EPOLLIN | (need ? EPOLLOUT : 0));
@@ -464,6 +634,8 @@ round_start(struct run *r, int i)
 
 	c->state = C_BUSY;
 	c->sent = c->rcvd = 0;
+	c->hlen = 0;
+	c->left = 0;
 	/* Another slice for every client and round: misdelivery shows. */
 	c->off = ((uint64_t)i * 7919 + (uint64_t)c->round * 131) % PAT_PERIOD;
 	c->t0 = now_ns();
@@ -491,6 +663,90 @@ round_end(struct run *r, int i)
 	}
 }
 
+/* Payload bytes of this round on the wire so far. */
+static size_t
+payload_sent(const struct run *r, const struct client *c)
+{
+	size_t	h;
+
+	if (!r->ws)
+		return c->sent;
+	h = ws_hdr_len(r->size);
+	return c->sent > h ? c->sent - h : 0;
+}
+
+/*
+ * WebSocket: the echo comes as server frames (unmasked; binary, or a
+ * fragmented message's continuations) whose payloads, end to end,
+ * must be exactly what was sent; any other frame is an error.
+ */
+static void
+ws_round_read(struct run *r, int i, const unsigned char *b, size_t n)
+{
+	struct client	*c = &r->cl[i];
+	size_t		 pos = 0, need, m, k;
+	unsigned	 op;
+
+	while (pos < n) {
+		if (c->left == 0) {
+			c->hdr[c->hlen++] = b[pos++];
+			if (c->hlen < 2)
+				continue;
+			if (c->hdr[1] & 0x80) {
+				client_error(r, i, "round %u: a masked frame "
+				    "from the server", c->round);
+				client_kill(r, i);
+				return;
+			}
+			m = c->hdr[1] & 0x7f;
+			need = 2 + (m == 126 ? 2 : m == 127 ? 8 : 0);
+			if (c->hlen < need)
+				continue;
+			op = c->hdr[0] & 0x0f;
+			if ((c->hdr[0] & 0x70) != 0 || (op != 0 && op != 2)) {
+				client_error(r, i, "round %u: a frame 0x%02x "
+				    "from the server, not binary data",
+				    c->round, c->hdr[0]);
+				client_kill(r, i);
+				return;
+			}
+			if (m >= 126)
+				for (m = 0, k = 2; k < need; k++)
+					m = m << 8 | c->hdr[k];
+			c->left = m;
+			c->hlen = 0;
+			continue;
+		}
+		m = n - pos < c->left ? n - pos : c->left;
+		if (c->rcvd + m > payload_sent(r, c)) {
+			client_error(r, i, "round %u: %zu bytes back, only "
+			    "%zu sent", c->round, c->rcvd + m,
+			    payload_sent(r, c));
+			client_kill(r, i);
+			return;
+		}
+		if (memcmp(b + pos, pat + c->off + c->rcvd, m) != 0) {
+			client_error(r, i, "round %u: wrong bytes at offset "
+			    "%zu", c->round, c->rcvd);
+			client_kill(r, i);
+			return;
+		}
+		c->rcvd += m;
+		c->left -= m;
+		pos += m;
+		if (c->rcvd == r->size && c->left == 0) {
+			if (pos < n || c->hlen != 0) {
+				client_error(r, i, "round %u: %zu bytes "
+				    "after the echo", c->round, n - pos);
+				client_kill(r, i);
+				return;
+			}
+			round_end(r, i);
+			return;
+		}
+	}
+}
+
 /* The echo must be exactly what was sent so far, no more. */
 static void
 round_read(struct run *r, int i)
@@ -506,6 +762,10 @@ round_read(struct run *r, int i)
 		    c->round, n == 0 ? "closed by the server" :
 		    strerror(errno), c->rcvd, r->size);
 		client_kill(r, i);
+		return;
+	}
+	if (r->ws) {
+		ws_round_read(r, i, (const unsigned char *)scratch, n);
 		return;
 	}
 	if (c->rcvd + n > c->sent) {
@@ -533,6 +793,9 @@ on_event(struct run *r, int i, uint32_t ev)
 	switch (c->state) {
 	case C_CONNECTING:
 		connect_done(r, i);
+		break;
+	case C_UPGRADE:
+		ws_upgrade_read(r, i);
 		break;
 	case C_BUSY:
 		if (ev & EPOLLOUT)
@@ -576,7 +839,7 @@ poll_once(struct run *r, int ms, const sigset_t *mask)
 static int
 setup_out(const struct run *r)
 {
-	return r->warm ? r->finished + r->dead : r->settled;
+	return r->warm || r->ws ? r->finished + r->dead : r->settled;
 }
 
 /* At the deadline: whoever is not through the setup has failed. */
@@ -586,6 +849,7 @@ setup_expire(struct run *r)
 	static const char	*why[] = {
 		[C_NEW] = "connect: not started in time",
 		[C_CONNECTING] = "connect: timed out",
+		[C_UPGRADE] = "upgrade: no 101 in time",
 		[C_BUSY] = "warm-up round: no answer in time",
 	};
 	enum cstate		 st;
@@ -593,7 +857,8 @@ setup_expire(struct run *r)
 
 	for (i = 0; i < r->n; i++) {
 		st = r->cl[i].state;
-		if (st == C_NEW || st == C_CONNECTING || st == C_BUSY) {
+		if (st == C_NEW || st == C_CONNECTING || st == C_UPGRADE ||
+		    st == C_BUSY) {
 			client_error(r, i, "%s", why[st]);
 			client_kill(r, i);
 		}
@@ -752,19 +1017,20 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: %s pingpong [-c N] [-r R] [-s S] [-p P] [-t SECS] ADDR\n"
-	    "       %s hold [-c N] [-r SECS] [-e] [-R] [-m B] [-f FD] [-p P] ADDR\n"
+	    "       %s hold [-c N] [-r SECS] [-e] [-R] [-w] [-m B] [-f FD] [-p P] ADDR\n"
+	    "       %s wsping [-c N] [-r R] [-s S] [-p P] [-t SECS] ADDR\n"
 	    "       %s udppong [-c N] [-r R] [-s S] [-t SECS] ADDR\n"
 	    "       %s gen -n BYTES\n"
 	    "       %s sink [-n BYTES]\n"
 	    "       %s conns [-k] [-n N] [-p P] [-s S] [-t SECS] ADDR\n"
 	    "ADDR: HOST:PORT, [V6]:PORT, unix:PATH, @ABSTRACT (loopback only)\n",
-	    prog, prog, prog, prog, prog, prog);
+	    prog, prog, prog, prog, prog, prog, prog);
 	exit(2);
 }
 
 /* Options of pingpong and hold; -r is rounds for one, seconds for the other. */
 struct opts {
-	int		n, inflight, probe, discard, fd;
+	int		n, inflight, probe, discard, fd, ws;
 	uint64_t	least;
 	uint32_t	rounds;
 	size_t		size;
@@ -784,7 +1050,7 @@ parse_opts(int argc, char **argv, int hold, struct opts *o)
 	o->secs = hold ? 60 : 120;
 	o->fd = -1;
 	o->least = 1;
-	while ((ch = getopt(argc, argv, hold ? "c:r:eRm:f:p:" :
+	while ((ch = getopt(argc, argv, hold ? "c:r:eRwm:f:p:" :
 	    "c:r:s:p:t:")) != -1) {
 		switch (ch) {
 		case 'c':
@@ -812,6 +1078,9 @@ parse_opts(int argc, char **argv, int hold, struct opts *o)
 		case 'R':
 			o->discard = 1;
 			break;
+		case 'w':
+			o->ws = 1;
+			break;
 		case 'm':
 			o->least = parse_num(optarg, "-m", 1, 1 << 20);
 			break;
@@ -827,7 +1096,20 @@ parse_opts(int argc, char **argv, int hold, struct opts *o)
 	o->addr = argv[optind];
 	if ((uint64_t)o->n * o->size > (1ull << 32))
 		die("-c times -s is over 4 GiB");
+	if (o->ws && o->discard)
+		die("-w and -R: a WebSocket clock is not read frame by frame");
 }
+
+/* wsping, hold -w: one masked frame of SIZE bytes at most. */
+static void
+ws_init(struct run *r, size_t size)
+{
+	r->ws = 1;
+	if ((wsbuf = malloc(ws_hdr_len(size) + size)) == NULL)
+		die("out of memory for a %zu-byte frame", size);
+}
+
+static int	ping_ws;	/* wsping: pingpong over WebSocket */
 
 static int
 cmd_pingpong(int argc, char **argv)
@@ -841,6 +1123,8 @@ cmd_pingpong(int argc, char **argv)
 	pat_init(o.size);
 	signals_setup(&mask);
 	run_init(&r, o.addr, o.n, o.inflight, o.secs);
+	if (ping_ws)
+		ws_init(&r, o.size);
 	r.size = o.size;
 	r.rounds = 1;
 	r.nlat = (uint64_t)o.n * o.rounds;
@@ -1031,6 +1315,8 @@ cmd_hold(int argc, char **argv)
 	r.size = PROBE_SIZE;
 	r.rounds = 1;
 	r.warm = o.probe;
+	if (o.ws)
+		ws_init(&r, PROBE_SIZE);
 	if ((r.lat = calloc(o.n, sizeof(*r.lat))) == NULL)
 		die("out of memory");
 
@@ -1323,6 +1609,13 @@ cmd_conns(int argc, char **argv)
 	return errors > 0;
 }
 
+static int
+cmd_wsping(int argc, char **argv)
+{
+	ping_ws = 1;
+	return cmd_pingpong(argc, argv);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1331,6 +1624,7 @@ main(int argc, char **argv)
 		int		(*fn)(int, char **);
 	} cmds[] = {
 		{ "pingpong", cmd_pingpong },
+		{ "wsping", cmd_wsping },
 		{ "hold", cmd_hold },
 		{ "udppong", cmd_udppong },
 		{ "gen", cmd_gen },
