@@ -395,7 +395,7 @@ want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 build() {
 	local cc=${CC:-cc} cflags=${CFLAGS:--O2} src
 	mkdir -p "$BUILD" || die "cannot create $BUILD"
-	for src in loadgen select_echo udp_echo; do
+	for src in loadgen select_echo udp_echo connread; do
 		if [ ! -x "$BUILD/$src" ] || [ "$here/$src.c" -nt "$BUILD/$src" ]; then
 			say "building $src"
 			$cc -std=c11 $cflags -Wall -Wextra -o "$BUILD/$src" \
@@ -504,6 +504,7 @@ bench_setup() {
 	LOADGEN=$BUILD/loadgen
 	SELECT_ECHO=$BUILD/select_echo
 	UDP_ECHO=$BUILD/udp_echo
+	CONNREAD=$BUILD/connread
 	[ -x "$SOCKIT" ] || die "no sockit binary at $SOCKIT (make src/sockit)"
 	cp "$SOCKIT" "$tmp/sockit" || die "cannot copy $SOCKIT"
 	VERSION=$(describe "$SOCKIT")
