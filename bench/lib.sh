@@ -230,6 +230,16 @@ cpu_ticks() {
 	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null
 }
 
+# CPU time of PID's whole process group (workers, forked children that
+# are still alive) so far, in ns: the sum of every thread's time on CPU
+# from /proc/P/task/T/schedstat (ns, where cpu_ticks counts 10 ms ticks).
+group_cpu_ns() {
+	local p
+	for p in $(pgrep -g "$1"); do
+		cat "/proc/$p/task/"*/schedstat 2>/dev/null
+	done | awk '{ s += $1 } END { printf "%.0f\n", s }'
+}
+
 peak_rss_kb() {
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null
 }
