@@ -230,6 +230,16 @@ cpu_ticks() {
 	awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null
 }
 
+# CPU time of PID's whole process group (workers, forked children that
+# are still alive) so far, in ns: the sum of every thread's time on CPU
+# from /proc/P/task/T/schedstat (ns, where cpu_ticks counts 10 ms ticks).
+group_cpu_ns() {
+	local p
+	for p in $(pgrep -g "$1"); do
+		cat "/proc/$p/task/"*/schedstat 2>/dev/null
+	done | awk '{ s += $1 } END { printf "%.0f\n", s }'
+}
+
 peak_rss_kb() {
 	awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null
 }
@@ -402,7 +412,7 @@ want() { case " $ONLY " in *" $1 "*) return 0 ;; esac; return 1; }
 build() {
 	local cc=${CC:-cc} cflags=${CFLAGS:--O2} src
 	mkdir -p "$BUILD" || die "cannot create $BUILD"
-	for src in loadgen select_echo udp_echo; do
+	for src in loadgen select_echo udp_echo connread; do
 		if [ ! -x "$BUILD/$src" ] || [ "$here/$src.c" -nt "$BUILD/$src" ]; then
 			say "building $src"
 			$cc -std=c11 $cflags -Wall -Wextra -o "$BUILD/$src" \
@@ -513,6 +523,7 @@ bench_setup() {
 	LOADGEN=$BUILD/loadgen
 	SELECT_ECHO=$BUILD/select_echo
 	UDP_ECHO=$BUILD/udp_echo
+	CONNREAD=$BUILD/connread
 	[ -x "$SOCKIT" ] || die "no sockit binary at $SOCKIT (make src/sockit)"
 	cp "$SOCKIT" "$tmp/sockit" || die "cannot copy $SOCKIT"
 	VERSION=$(describe "$SOCKIT")
