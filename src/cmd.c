@@ -216,3 +216,11 @@ cmd_serve(struct server *s, void (*let_go)(struct server *, struct conn *))
 	/* The command's own options, which the server only reads. */
 	opts_free((struct common *)s->co);
 }
+
+void
+cmd_stop_on_signal(struct loop *l, int signo, void *arg)
+{
+	(void)arg;
+	log_v(1, "%s: stopping", strsignal(signo));
+	loop_stop(l);
+}

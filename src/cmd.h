@@ -55,6 +55,8 @@ void	cmd_serve(struct server *,
 
 /* Put back the flags of stdin and stdout (before an exec). */
 void	stdio_restore(void);
+/* A loop_signals handler for a command with no clients to wait for. */
+void	cmd_stop_on_signal(struct loop *, int signo, void *arg);
 /* Exit 1 with "sockit: CMD: msg". */
 void	fatal(const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));

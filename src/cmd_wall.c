@@ -631,14 +631,6 @@ on_stdout(struct loop *l, int fd, int events, void *arg)
 	out_flush(arg);
 }
 
-static void
-on_signal(struct loop *l, int signo, void *arg)
-{
-	(void)arg;
-	log_v(1, "%s: stopping", strsignal(signo));
-	loop_stop(l);
-}
-
 /* NAME=ADDRESS: a NAME holds no '/' or ':', so paths stay addresses. */
 static void
 src_parse(const struct cmd *cmd, struct wall *W, struct source *s,
@@ -752,7 +744,7 @@ wall_exec(const struct cmd *cmd, int argc, char **argv)
 	if ((W->loop = loop_new(loop_pick(argc + 8), err,
 	    sizeof(err))) == NULL)
 		fatal("%s", err);
-	if (loop_signals(W->loop, on_signal, W) == -1 ||
+	if (loop_signals(W->loop, cmd_stop_on_signal, W) == -1 ||
 	    loop_add(W->loop, 1, on_stdout, W) == -1)
 		fatal("event loop: %s", strerror(errno));
 	term_wall = W;

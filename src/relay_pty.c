@@ -211,14 +211,6 @@ on_dialed(struct dial *d, const char *err, void *arg)
 	settle(R);
 }
 
-static void
-on_signal(struct loop *l, int signo, void *arg)
-{
-	(void)arg;
-	log_v(1, "%s: stopping", strsignal(signo));
-	loop_stop(l);
-}
-
 /* Once the link is there, --ready-fd is told its path. */
 static void
 ready(const struct common *co, const char *path)
@@ -249,7 +241,7 @@ relay_pty_run(const struct common *co, const char *path,
 	if (link_make(R, path, err, sizeof(err)) == -1)
 		fatal("%s", err);
 	strlcpy(R->pty.name, path, sizeof(R->pty.name));
-	if (loop_signals(R->loop, on_signal, R) == -1 ||
+	if (loop_signals(R->loop, cmd_stop_on_signal, R) == -1 ||
 	    loop_add(R->loop, R->pty.fd, on_pty, R) == -1)
 		fatal("event loop: %s", strerror(errno));
 	log_v(1, "%s: link to %s", path, R->slave);

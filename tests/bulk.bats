@@ -102,14 +102,7 @@ setup() {
 	mkfifo "$T/o"
 	# A slow reader behind the listener: the target's socket fills, and
 	# the relay holds bytes in its pipe until it takes them.
-	python3 -c 'import sys, time
-i, o = sys.stdin.buffer, sys.stdout.buffer
-while True:
-    b = i.read1(65536)
-    if not b:
-        break
-    o.write(b)
-    time.sleep(0.002)' <"$T/o" >"$T/got.bin" 3>&- &
+	python3 "$PEERS/slow_copy.py" <"$T/o" >"$T/got.bin" 3>&- &
 	rpid=$!
 	echo "$rpid" >>"$T/pids"
 	"$SOCKIT" listen --once --ready-fd 4 127.0.0.1:0 4>"$T/l.ready" \

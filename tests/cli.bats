@@ -8,19 +8,6 @@ load test_helper
 
 bats_require_minimum_version 1.5.0
 
-# usage_fails CMD "expected text" ARGS...: exit 2, one error line naming
-# the command, then the pointer to --help.
-usage_fails() {
-	local cmd=$1 want=$2
-	shift 2
-	run "$SOCKIT" "$cmd" "$@"
-	assert_failure 2
-	assert_line --index 0 --partial "sockit: $cmd: "
-	assert_line --index 0 --partial "$want"
-	assert_line --index 1 "Try 'sockit $cmd --help'."
-	[ "${#lines[@]}" -eq 2 ]
-}
-
 @test "--help lists every command and exits 0" {
 	run "$SOCKIT" --help
 	assert_success

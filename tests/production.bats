@@ -7,16 +7,6 @@
 load test_helper
 bats_require_minimum_version 1.5.0
 
-usage_fails() {
-	local cmd=$1 want=$2
-	shift 2
-	run "$SOCKIT" "$cmd" "$@"
-	assert_failure 2
-	assert_line --index 0 --partial "sockit: $cmd: "
-	assert_line --index 0 --partial "$want"
-	[ "${#lines[@]}" -eq 2 ]
-}
-
 # from SOURCE: send a line to the echo server at $ADDR from SOURCE.
 from() {
 	run "$SOCKIT" send -w 10s -s "$1:0" "$ADDR" <<<"hello from $1"

@@ -8,16 +8,6 @@
 load test_helper
 bats_require_minimum_version 1.5.0
 
-usage_fails() {
-	local cmd=$1 want=$2
-	shift 2
-	run "$SOCKIT" "$cmd" "$@"
-	assert_failure 2
-	assert_line --index 0 --partial "sockit: $cmd: "
-	assert_line --index 0 --partial "$want"
-	[ "${#lines[@]}" -eq 2 ]
-}
-
 # start_haproxy NAME CONFIG: haproxy on a free port of 127.0.0.1, with
 # CONFIG's @PORT@ replaced by it (haproxy cannot bind port 0 and say
 # which it got); another free port is tried if one is taken meanwhile.

@@ -407,14 +407,7 @@ close_reported() {
 	random_file "$T/in.bin" 16000000
 	mkfifo "$T/l.ready" "$T/o"
 	# The reader first: opening the FIFO for writing waits for it.
-	python3 -c 'import sys, time
-i, o = sys.stdin.buffer, sys.stdout.buffer
-while True:
-    b = i.read1(65536)
-    if not b:
-        break
-    o.write(b)
-    time.sleep(0.002)' <"$T/o" >"$T/got.bin" 3>&- &
+	python3 "$PEERS/slow_copy.py" <"$T/o" >"$T/got.bin" 3>&- &
 	rpid=$!
 	echo "$rpid" >>"$T/pids"
 	"$SOCKIT" listen --once -vv --ready-fd 4 127.0.0.1:0 4>"$T/l.ready" \

@@ -7,16 +7,6 @@
 load test_helper
 bats_require_minimum_version 1.5.0
 
-usage_fails() {
-	local cmd=$1 want=$2
-	shift 2
-	run "$SOCKIT" "$cmd" "$@"
-	assert_failure 2
-	assert_line --index 0 --partial "sockit: $cmd: "
-	assert_line --index 0 --partial "$want"
-	[ "${#lines[@]}" -eq 2 ]
-}
-
 # The worker pids of the parent $PID, one a line.
 workers() {
 	pgrep -P "$PID" | sort
