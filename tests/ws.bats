@@ -365,6 +365,17 @@ upgrade_status() {
 	assert_output kept
 }
 
+# A terminal in a browser's WebSocket (ttyd's and gotty's job).
+@test "exec --pty ws://: the program runs on a terminal of its own, for a websockets client" {
+	start_server x exec --pty ws://127.0.0.1:0/ -- tty
+	run wspy "$ADDR" closecode
+	assert_success
+	# tty(1) names its terminal (the line end cooked by it), then exits:
+	# the server closes the WebSocket cleanly
+	assert_line --index 0 --regexp "^b'/dev/pts/[0-9]+\\\\r\\\\n'$"
+	assert_line --index 1 "closed 1000"
+}
+
 @test "clock ws:// ticks to a websockets client, and wall shows ws:// sources" {
 	start_server c clock --text -c 2 ws://127.0.0.1:0/
 	run wspy "$ADDR" closecode
