@@ -37,7 +37,6 @@ struct send {
 	const char	*msg[64];
 	int		 nmsg;
 	int		 send_only, recv_only;
-	int		 ws;		/* the address is ws://, wss://... */
 	const char	*proxy;		/* --proxy URL */
 	int		 progress;	/* --progress mode */
 	struct progress	 prog;
@@ -443,6 +442,18 @@ stdin_rest(struct send *s, int *more)
 	return (unsigned long long)q;
 }
 
+/* Bytes the peer did not acknowledge (TLS, WebSocket: not known, 0). */
+static unsigned long long
+unacked(struct send *s)
+{
+	int	q = 0;
+
+	if (s->tls != NULL || s->rcfg.ws != NULL || ioctl(s->net->fd, SIOCOUTQ, &q) == -1 ||
+	    q < 0)
+		return 0;
+	return (unsigned long long)q;
+}
+
 /*
  * Bytes of the input the peer never took: what the socket still has
  * unacknowledged (SIOCOUTQ, which a reset leaves as it was), what we
@@ -452,13 +463,10 @@ static unsigned long long
 untaken(struct send *s, int *more)
 {
 	unsigned long long	n = s->in->rx + s->queued - s->tx_before -
-				    s->net->tx;
+				    s->net->tx, q = unacked(s);
 	socklen_t		len = sizeof(int);
-	int			q = 0, family = AF_UNSPEC;
+	int			family = AF_UNSPEC;
 
-	if (s->tls != NULL || s->ws ||
-	    ioctl(s->net->fd, SIOCOUTQ, &q) == -1 || q < 0)
-		q = 0;
 	/* Our FIN, once the input ended, is in TCP's queue too: no byte. */
 	getsockopt(s->net->fd, SOL_SOCKET, SO_DOMAIN, &family, &len);
 	if (q > 0 && family != AF_UNIX && s->up.done && s->up.err == 0 &&
@@ -573,18 +581,6 @@ track(struct send *s)
 	xport_track.close = track_close;
 	xport_track.splice = NULL;
 	s->net->xp = &xport_track;
-}
-
-/* Bytes the peer did not acknowledge (TLS: not known, 0). */
-static unsigned long long
-unacked(struct send *s)
-{
-	int	q = 0;
-
-	if (s->tls != NULL || s->ws || ioctl(s->net->fd, SIOCOUTQ, &q) == -1 ||
-	    q < 0)
-		return 0;
-	return (unsigned long long)q;
 }
 
 /*
@@ -819,7 +815,7 @@ ended(struct send *s, const char *name)
 	    (unsigned long long)(s->tx_before + s->net->tx),
 	    (unsigned long long)s->net->rx);
 	/* Unread input would make close() reset, losing what is unsent. */
-	if (s->send_only && s->tls == NULL && !s->ws)
+	if (s->send_only && s->tls == NULL && s->rcfg.ws == NULL)
 		while (read(fd, conn_scratch, sizeof(conn_scratch)) > 0)
 			;
 	conn_close(s->net);
@@ -1004,7 +1000,6 @@ connect_run(struct send *s, const struct addr *a, struct target *t,
 	char		 err[512];
 	int		 fd, status;
 
-	s->ws = a->ws;
 	if (a->ws) {
 		ws_cfg_init(&wc, &s->co, a, 0, opts_handshake_ms(&s->co));
 		cfg.ws = &wc;
