@@ -169,7 +169,7 @@ env_client(struct exec *X, int fd)
 /*
  * In a forked child (one with a set-up step: spawner.h), the set-up or
  * the exec failed: say why, and reset the client.  Without a step the
- * failure is spawn()'s error, reported by the caller.
+ * failure is spawn()'s error, or is told when the child is reaped.
  */
 static void
 spawn_failed(int err, void *arg)
@@ -447,6 +447,23 @@ log_status(const char *name, pid_t pid, int st)
 		    (long)pid, WTERMSIG(st), strsignal(WTERMSIG(st)));
 }
 
+/*
+ * A reaped child's end: its status, or why it never ran the program
+ * (spawner.h: a failed exec shows only now when spawn_start did not
+ * wait for it).
+ */
+static void
+reaped(struct server *s, const char *name, pid_t pid, int st)
+{
+	struct exec	*X = container_of(s, struct exec, srv);
+	int		 err;
+
+	if ((err = spawn_reaped(pid)) != 0)
+		log_err("%s: %s: %s", name, X->prog[0], strerror(err));
+	else
+		log_status(name, pid, st);
+}
+
 /* SIGCHLD: reap every child that has ended, and uncount it. */
 static void
 on_child(struct loop *l, int signo, void *arg)
@@ -460,10 +477,10 @@ on_child(struct loop *l, int signo, void *arg)
 	(void)signo;
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
 		if ((ch = find(s, pid)) == NULL) {
-			log_status("?", pid, st);
+			reaped(s, "?", pid, st);
 			continue;
 		}
-		log_status(ch->c.name, pid, st);
+		reaped(s, ch->c.name, pid, st);
 		ch->pid = -1;
 		if (ch->tls) {
 			tls_settle(ch);	/* the bytes still go, then it */
@@ -506,7 +523,7 @@ kill_rest(struct server *s, struct conn *c)
 		    (long)ch->pid);
 		kill(ch->pid, SIGKILL);
 		if (waitpid(ch->pid, &st, 0) == ch->pid)
-			log_status(c->name, ch->pid, st);
+			reaped(s, c->name, ch->pid, st);
 	}
 	if (ch->tls && ch->prog.fd != -1) {
 		loop_del(s->loop, ch->prog.fd);

@@ -2,10 +2,13 @@
 /*
  * Start a program as from a shell: every signal at its default, none
  * blocked, descriptors 0 and 1 the given ones, 2 the caller's, nothing
- * else open.  Without a setup step, with posix_spawn(3) (the caller
- * waits for the exec, an exec failure is spawn_start's error); with
- * one, with fork: the caller goes on at once, and the child reports a
- * failed setup or exec itself (fail), then exits 127.
+ * else open.  Without a set-up step, the caller goes on at once where
+ * it can (spawn_waits() is 0): a failed exec then makes the child exit
+ * 127, resetting a client socket given as in and out, and
+ * spawn_reaped() says why; where it cannot, the caller waits for the
+ * exec (posix_spawn(3)) and a failed one is spawn_start's error.  With
+ * a step, fork: the caller goes on at once, and the child reports a
+ * failed step or exec itself (fail), then exits 127.
  */
 #ifndef SOCKIT_SPAWNER_H
 #define SOCKIT_SPAWNER_H
@@ -38,5 +41,13 @@ struct spawn {
 
 /* The child's pid, or -1 with errno if it could not be made. */
 pid_t	spawn_start(const struct spawn *);
+/*
+ * pid, spawned here, has been reaped: the errno of its failed exec (or
+ * set-up) if it never ran the program, else 0.  Every reaped child of
+ * spawn_start must be told, so that what it used is ours again.
+ */
+int	spawn_reaped(pid_t);
+/* 1 if spawn_start waits for the exec (and fails with it), else 0. */
+int	spawn_waits(void);
 
 #endif
