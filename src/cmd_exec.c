@@ -180,9 +180,12 @@ spawn_failed(int err, void *arg)
 	sock_reset_on_close(0);
 }
 
-/* Run PROGRAM on io; the environment describes client socket cfd. */
+/*
+ * Run PROGRAM on io; the environment describes client socket cfd.  With
+ * wait, a failed exec is our error now (spawner.h).
+ */
 static pid_t
-spawn(struct exec *X, int cfd, int io, const char *name)
+spawn(struct exec *X, int cfd, int io, const char *name, int wait)
 {
 	struct spawn	sp;
 	int		fl;
@@ -198,6 +201,7 @@ spawn(struct exec *X, int cfd, int io, const char *name)
 	sp.argv = X->prog;
 	sp.envp = X->env;
 	sp.in = sp.out = io;
+	sp.wait = wait;
 	sp.fail = spawn_failed;
 	sp.arg = X;
 	return spawn_start(&sp);
@@ -355,7 +359,7 @@ accept_tls(struct exec *X, int fd, const char *name)
 		goto fail;
 	if (loop_add(s->loop, sp[0], on_program, &ch->prog) == -1 ||
 	    (ch->pid = X->pty ? spawn_pty(X, fd) : spawn(X, fd, sp[1],
-	    name)) == -1) {
+	    name, 1)) == -1) {
 		e = errno;
 		log_err("%s: %s: %s", name, X->prog[0], strerror(e));
 		loop_del(s->loop, sp[0]);
@@ -408,7 +412,7 @@ on_accept(struct server *s, int fd, const char *name)
 		free(ch);
 		return -1;
 	}
-	if ((ch->pid = spawn(X, fd, fd, name)) == -1) {
+	if ((ch->pid = spawn(X, fd, fd, name, 0)) == -1) {
 		e = errno;
 		log_err("%s: %s: %s", name, X->prog[0], strerror(e));
 		server_detach(s, &ch->c);

@@ -14,8 +14,10 @@
  * calls, which return an error where the C library's set errno, and
  * errno is the running parent's.  The block is its stack too, and
  * comes back to us when the child is reaped (spawn_reaped).  Where
- * raw calls are not written (other than x86-64 and arm64), or under
- * valgrind, which cannot run such a clone, posix_spawn.
+ * raw calls are not written (other than x86-64 and arm64), under
+ * valgrind, which cannot run such a clone, and for a caller that must
+ * know at once whether the exec failed, or opens a terminal by name
+ * (a name the caller may free and the next client get), posix_spawn.
  * All give the child the same start: signals at their defaults, none
  * blocked, 0 and 1 the given descriptors, nothing else open.
  */
@@ -220,7 +222,7 @@ struct block {
 	pid_t		 pid;		/* the child's, once cloned */
 	int		 err;		/* written by the child: what failed */
 	int		 in, out;
-	char		*path, *tty;
+	char		*path;
 	char		**argv, **envp;
 	/* then argv, envp, the strings; the stack at the top */
 };
@@ -275,8 +277,7 @@ block_for(const struct spawn *sp)
 
 	need = sizeof(*b) + strings(sp->argv, &nargv) +
 	    strings(sp->envp, &nenv) + (nargv + nenv + 2) * sizeof(char *) +
-	    strlen(sp->path) + 1 + (sp->tty ? strlen(sp->tty) + 1 : 0) +
-	    2 * sizeof(char *) + STACK;
+	    strlen(sp->path) + 1 + sizeof(char *) + STACK;
 	for (pb = &spare; (b = *pb) != NULL; pb = &b->next)
 		if (b->size >= need)
 			break;
@@ -300,8 +301,6 @@ block_for(const struct spawn *sp)
 	b->argv = copy(&at, sp->argv, nargv);
 	b->envp = copy(&at, sp->envp, nenv);
 	b->path = strcpy(take(&at, strlen(sp->path) + 1), sp->path);
-	b->tty = sp->tty ? strcpy(take(&at, strlen(sp->tty) + 1), sp->tty) :
-	    NULL;
 	return b;
 }
 
@@ -334,34 +333,33 @@ raw_place(int fd, int to)
  * the caller does when spawn_start fails.
  */
 static int __attribute__((noinline, no_sanitize("address", "undefined")))
+#if defined(__has_attribute)
+#if __has_attribute(disable_sanitizer_instrumentation)
+__attribute__((disable_sanitizer_instrumentation))
+#endif
+#endif
 cloned(void *arg)
 {
-	struct block	*b = arg;
-	unsigned long	 ksa[4] = { 0, 0, 0, 0 }, none = 0;
-	int		 linger[2] = { 1, 0 };
-	long		 r, fd;
-	int		 sig, client = 0;
+	/* static: nothing to build on the stack, no memset to call */
+	static const unsigned long	dfl[4], none;
+	static const int		linger[2] = { 1, 0 };
+	struct block			*b = arg;
+	long				 r;
+	int				 sig, placed;
 
 	for (sig = 1; sig < _NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
-			(void)raw(SYS_rt_sigaction, sig, (long)ksa, 0,
+			(void)raw(SYS_rt_sigaction, sig, (long)dfl, 0,
 			    _NSIG / 8, 0);
 	(void)raw(SYS_rt_sigprocmask, SIG_SETMASK, (long)&none, 0, _NSIG / 8,
 	    0);
-	if (b->tty != NULL) {
-		if ((r = raw(SYS_setsid, 0, 0, 0, 0, 0)) >= 0 &&
-		    (r = fd = raw(SYS_openat, AT_FDCWD, (long)b->tty, O_RDWR,
-		    0, 0)) >= 0 && (r = raw_place(fd, 0)) >= 0 &&
-		    (r = raw_place(0, 1)) >= 0)
-			r = raw_place(0, 2);
-	} else if ((r = raw_place(b->in, 0)) >= 0 &&
-	    (r = raw_place(b->out, 1)) >= 0)
-		client = 1;
-	if (r >= 0 && (r = raw(SYS_close_range, 3, ~0U, 0, 0, 0)) >= 0)
+	placed = (r = raw_place(b->in, 0)) >= 0;
+	if (placed && (r = raw_place(b->out, 1)) >= 0 &&
+	    (r = raw(SYS_close_range, 3, ~0U, 0, 0, 0)) >= 0)
 		r = raw(SYS_execve, (long)b->path, (long)b->argv,
 		    (long)b->envp, 0, 0);
 	b->err = -r;
-	if (client)
+	if (placed)	/* 0 is the client's socket, not ours */
 		(void)raw(SYS_setsockopt, 0, SOL_SOCKET, SO_LINGER,
 		    (long)linger, sizeof(linger));
 	(void)raw(SYS_exit_group, 127, 0, 0, 0, 0);
@@ -460,7 +458,7 @@ spawn_start(const struct spawn *sp)
 	 * self-pipe is shared, so the parent would take it as its own.
 	 */
 #ifdef CLONE_SPAWN
-	if (sp->setup == NULL && can_clone())
+	if (sp->setup == NULL && sp->tty == NULL && !sp->wait && can_clone())
 		return spawn_clone(sp);
 #endif
 	if (sp->setup == NULL)

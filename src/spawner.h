@@ -2,10 +2,10 @@
 /*
  * Start a program as from a shell: every signal at its default, none
  * blocked, descriptors 0 and 1 the given ones, 2 the caller's, nothing
- * else open.  Without a set-up step, the caller goes on at once where
- * it can (spawn_waits() is 0): a failed exec then makes the child exit
- * 127, resetting a client socket given as in and out, and
- * spawn_reaped() says why; where it cannot, the caller waits for the
+ * else open.  Without a set-up step, a tty or wait, the caller goes on
+ * at once where it can (spawn_waits() is 0): a failed exec then makes
+ * the child exit 127, resetting a client socket given as in and out,
+ * and spawn_reaped() says why.  Otherwise the caller waits for the
  * exec (posix_spawn(3)) and a failed one is spawn_start's error.  With
  * a step, fork: the caller goes on at once, and the child reports a
  * failed step or exec itself (fail), then exits 127.
@@ -28,6 +28,12 @@ struct spawn {
 	 */
 	const char	 *tty;
 	/*
+	 * The caller must know now whether the exec failed (it carries
+	 * the bytes, and would otherwise end its client cleanly before
+	 * the reap told it): wait for the exec.
+	 */
+	int		  wait;
+	/*
 	 * In the child, once 0 and 1 are in place and before the other
 	 * descriptors close and the exec: what a mode adds (a session
 	 * and a controlling terminal for a pty, say).  -1 with errno
@@ -47,7 +53,7 @@ pid_t	spawn_start(const struct spawn *);
  * spawn_start must be told, so that what it used is ours again.
  */
 int	spawn_reaped(pid_t);
-/* 1 if spawn_start waits for the exec (and fails with it), else 0. */
+/* 1 if spawn_start always waits for the exec (and fails with it). */
 int	spawn_waits(void);
 
 #endif

@@ -272,6 +272,27 @@ EOF
 	grep -Eqx 'SigIgn:[[:space:]]+0+' "$T/out"
 }
 
+@test "exec --pty: a program that cannot be run: that client is reset, not ended cleanly" {
+	printf '#!/bin/sh\necho hello\n' >"$T/prog"
+	chmod +x "$T/prog"
+	start_server x exec --pty 127.0.0.1:0 -- "$T/prog"
+	chmod -x "$T/prog"
+	py "$ADDR" <<'EOF'
+import socket, sys
+fam, sa = sockaddr(sys.argv[1])
+s = socket.socket(fam, socket.SOCK_STREAM)
+s.settimeout(10)
+try:
+    s.connect(sa)
+    b = s.recv(100)
+    fail("a clean end (%r), not a reset" % b)
+except ConnectionResetError:
+    pass
+EOF
+	wait_for 'grep -q "prog: Permission denied" "$T/x.err"'
+	kill -0 "$PID"
+}
+
 @test "exec: a program that cannot be run: the reason logged, that client closed, the server goes on" {
 	printf '#!/bin/sh\necho hello\n' >"$T/prog"
 	chmod +x "$T/prog"
