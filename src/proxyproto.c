@@ -111,7 +111,12 @@ parse_v1(const char *buf, size_t len, struct pp_addrs *a, const char **why)
 		*why = "no end to a PROXY v1 line within 107 bytes";
 		return -1;
 	}
-	if (memchr(buf, '\0', n) != NULL) {
+	/*
+	 * A lone LF is refused wherever it stands: before the CRLF has
+	 * come, it already is (above), and a server reading in pieces
+	 * must decide as one reading it all at once.
+	 */
+	if (memchr(buf, '\0', n) != NULL || memchr(buf, '\n', n) != NULL) {
 		*why = "a bad PROXY v1 line";
 		return -1;
 	}

@@ -195,9 +195,10 @@ def closed(data):
 print(closed(b""), closed(b"GET / HTTP/1.0\r\n\r\n"),
       closed(b"PROXY TCP4 " + b"1" * 120),
       closed(b"PROXY TCP4 1.2.3.4 5.6.7.8 1 99999\r\n"),
-      closed(b"\r\n\r\n\0\r\nQUIT\n\x22\x11\0\x0c"))
+      closed(b"\r\n\r\n\0\r\nQUIT\n\x22\x11\0\x0c"),
+      closed(b"PROXY UNKNOWN a\nb\r\nhi\n"))
 PYEOF
-	assert_output "True True True True True"
+	assert_output "True True True True True True"
 	wait_for 'grep -q "refused: a PROXY v2 header of an unknown version or command" "$T/e.err"'
 	run cat "$T/e.err"
 	assert_output --partial "refused: no PROXY header within 1000 ms"
