@@ -167,20 +167,6 @@ env_client(struct exec *X, int fd)
 }
 
 /*
- * In a forked child (one with a set-up step: spawner.h), the set-up or
- * the exec failed: say why, and reset the client.  Without a step the
- * failure is spawn()'s error, or is told when the child is reaped.
- */
-static void
-spawn_failed(int err, void *arg)
-{
-	struct exec	*X = arg;
-
-	log_err("%s: %s: %s", X->name, X->prog[0], strerror(err));
-	sock_reset_on_close(0);
-}
-
-/*
  * Run PROGRAM on io; the environment describes client socket cfd.  With
  * wait, a failed exec is our error now (spawner.h).
  */
@@ -202,8 +188,6 @@ spawn(struct exec *X, int cfd, int io, const char *name, int wait)
 	sp.envp = X->env;
 	sp.in = sp.out = io;
 	sp.wait = wait;
-	sp.fail = spawn_failed;
-	sp.arg = X;
 	return spawn_start(&sp);
 }
 

@@ -448,8 +448,8 @@ unacked(struct send *s)
 {
 	int	q = 0;
 
-	if (s->tls != NULL || s->rcfg.ws != NULL || ioctl(s->net->fd, SIOCOUTQ, &q) == -1 ||
-	    q < 0)
+	if (s->tls != NULL || s->rcfg.ws != NULL ||
+	    ioctl(s->net->fd, SIOCOUTQ, &q) == -1 || q < 0)
 		return 0;
 	return (unsigned long long)q;
 }

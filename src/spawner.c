@@ -31,7 +31,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
-#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 #ifdef HAVE_VALGRIND_VALGRIND_H
@@ -230,23 +229,31 @@ struct block {
 static struct block	*used, *spare;
 static int		 nspare;
 
-/* n bytes at *at, advanced and aligned for the next pointer array. */
+/* n rounded up so that a pointer array may follow. */
+static size_t
+aligned(size_t n)
+{
+	return (n + sizeof(char *) - 1) & ~(sizeof(char *) - 1);
+}
+
+/* n bytes at *at, which moves on past them. */
 static char *
 take(char **at, size_t n)
 {
 	char	*p = *at;
 
-	*at += (n + sizeof(char *) - 1) & ~(sizeof(char *) - 1);
+	*at += aligned(n);
 	return p;
 }
 
+/* What take() will use for v's strings; their count. */
 static size_t
 strings(char *const *v, size_t *count)
 {
 	size_t	n = 0, i;
 
 	for (i = 0; v[i] != NULL; i++)
-		n += (strlen(v[i]) + sizeof(char *)) & ~(sizeof(char *) - 1);
+		n += aligned(strlen(v[i]) + 1);
 	*count = i;
 	return n;
 }
@@ -277,7 +284,7 @@ block_for(const struct spawn *sp)
 
 	need = sizeof(*b) + strings(sp->argv, &nargv) +
 	    strings(sp->envp, &nenv) + (nargv + nenv + 2) * sizeof(char *) +
-	    strlen(sp->path) + 1 + sizeof(char *) + STACK;
+	    aligned(strlen(sp->path) + 1) + STACK;
 	for (pb = &spare; (b = *pb) != NULL; pb = &b->next)
 		if (b->size >= need)
 			break;

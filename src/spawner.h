@@ -48,8 +48,8 @@ struct spawn {
 /* The child's pid, or -1 with errno if it could not be made. */
 pid_t	spawn_start(const struct spawn *);
 /*
- * pid, spawned here, has been reaped: the errno of its failed exec (or
- * set-up) if it never ran the program, else 0.  Every reaped child of
+ * pid, spawned here, has been reaped: the errno of the call that failed
+ * if it never ran the program (cloned only), else 0.  Every reaped child of
  * spawn_start must be told, so that what it used is ours again.
  */
 int	spawn_reaped(pid_t);
